@@ -1,0 +1,20 @@
+import type { Config } from 'jest';
+
+// Tests run from TypeScript sources: workspace packages resolve to their src/
+// folders, so no build is needed before `jest` (integration tests that spawn
+// the real `udf-run` binary build it themselves through `npm test`).
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/examples', '<rootDir>/test'],
+  testMatch: ['**/?(*.)test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  moduleNameMapper: {
+    '^@kapacitor-udf/(core|decorators|transports|cli|testing)$': '<rootDir>/packages/$1/src',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  },
+  testTimeout: 30000,
+};
+
+export default config;
