@@ -1,0 +1,242 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/influxdata/kapacitor/udf/agent"
+	"google.golang.org/protobuf/proto"
+)
+
+// runResult is one conversation's measurement.
+type runResult struct {
+	Points       int     `json:"points"`
+	Seconds      float64 `json:"seconds"`
+	PointsPerSec float64 `json:"pointsPerSec"`
+	PointsBack   int     `json:"pointsBack"`
+	BatchesBack  int     `json:"batchesBack"`
+	PeakRSSKB    int64   `json:"peakRssKB"`
+}
+
+type output struct {
+	Kind       string      `json:"kind"`
+	Mode       string      `json:"mode"`
+	BytesPerPt float64     `json:"bytesPerPoint"`
+	EncodeSecs float64     `json:"encodeSeconds"`
+	Runs       []runResult `json:"runs,omitempty"`
+	Latency    *latency    `json:"latency,omitempty"`
+}
+
+type latency struct {
+	Count    int     `json:"count"`
+	MedianUs float64 `json:"medianUs"`
+	P90Us    float64 `json:"p90Us"`
+	P99Us    float64 `json:"p99Us"`
+	MinUs    float64 `json:"minUs"`
+}
+
+// checkEvery is how often a returned point is fully decoded and checked, so
+// that a UDF sending garbage fails without making the driver the bottleneck.
+const checkEvery = 4096
+
+func run(cfg config) (*output, error) {
+	s := shape{tags: cfg.tags, fields: cfg.fields, groups: cfg.groups}
+	initFrame, err := initRequest(cfg.opts)
+	if err != nil {
+		return nil, err
+	}
+	out := &output{Kind: cfg.kind, Mode: cfg.mode}
+	if cfg.latency > 0 {
+		lat, err := runLatency(cfg, s, initFrame)
+		if err != nil {
+			return nil, err
+		}
+		out.Latency = lat
+		return out, nil
+	}
+
+	began := time.Now()
+	var data []byte
+	batches := 0
+	if cfg.kind == "batch" {
+		data, batches = s.batchFrames(cfg.points, cfg.batchSize)
+	} else {
+		data = s.streamFrames(cfg.points)
+	}
+	out.EncodeSecs = time.Since(began).Seconds()
+	out.BytesPerPt = float64(len(data)) / float64(cfg.points)
+
+	for i := 0; i < cfg.runs; i++ {
+		r, err := runOnce(cfg, initFrame, data, batches)
+		if err != nil {
+			return nil, fmt.Errorf("run %d: %v", i+1, err)
+		}
+		out.Runs = append(out.Runs, *r)
+	}
+	return out, nil
+}
+
+func runOnce(cfg config, initFrame, data []byte, batches int) (*runResult, error) {
+	c, err := open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			c.abort()
+		}
+	}()
+	if err := c.handshake(cfg, initFrame); err != nil {
+		return nil, err
+	}
+
+	// A watchdog ends a run that hangs (a UDF that stopped answering).
+	timedOut := make(chan struct{})
+	watchdog := time.AfterFunc(cfg.timeout, func() { close(timedOut); c.abort() })
+	defer watchdog.Stop()
+
+	if cfg.readPause > 0 {
+		c.r.pausedTil = time.Now().Add(cfg.readPause)
+	}
+	c.r.rate = cfg.readRate
+
+	writeErr := make(chan error, 1)
+	start := time.Now()
+	go func() { writeErr <- writeAll(c.w, data, cfg.writeChunk) }()
+
+	res := &runResult{Points: cfg.points}
+	for {
+		if cfg.kind == "stream" && res.PointsBack >= cfg.points {
+			break
+		}
+		if cfg.kind == "batch" && res.BatchesBack >= batches {
+			break
+		}
+		body, err := c.r.next()
+		if err != nil {
+			select {
+			case <-timedOut:
+				return nil, fmt.Errorf("timed out after %s with %d points and %d batches back", cfg.timeout, res.PointsBack, res.BatchesBack)
+			default:
+			}
+			if err == io.EOF {
+				err = fmt.Errorf("UDF closed its output early (%d points, %d batches back)", res.PointsBack, res.BatchesBack)
+			}
+			select {
+			case werr := <-writeErr:
+				if werr != nil {
+					err = fmt.Errorf("%v; writing: %v", err, werr)
+				}
+			default:
+			}
+			return nil, err
+		}
+		switch fieldOf(body) {
+		case fieldPoint:
+			res.PointsBack++
+			if res.PointsBack%checkEvery == 1 {
+				if err := checkPoint(body); err != nil {
+					return nil, err
+				}
+			}
+		case fieldEnd:
+			res.BatchesBack++
+		case fieldError:
+			return nil, errorText(body)
+		}
+	}
+	elapsed := time.Since(start)
+	res.Seconds = elapsed.Seconds()
+	res.PointsPerSec = float64(cfg.points) / elapsed.Seconds()
+	res.PeakRSSKB = peakRSS(c.pid)
+	watchdog.Stop()
+
+	if err := <-writeErr; err != nil {
+		return nil, err
+	}
+	if err := c.closeW(); err != nil {
+		return nil, fmt.Errorf("sending EOF: %v", err)
+	}
+	if err := c.finish(); err != nil {
+		return nil, err
+	}
+	ok = true
+	return res, nil
+}
+
+// checkPoint decodes a returned point and checks it is a cpu point with fields.
+func checkPoint(body []byte) error {
+	res := &agent.Response{}
+	if err := proto.Unmarshal(body, res); err != nil {
+		return fmt.Errorf("returned point does not decode: %v", err)
+	}
+	p := res.GetPoint()
+	if p == nil || p.Name != "cpu" || len(p.FieldsDouble) == 0 || p.Time < baseTime {
+		return fmt.Errorf("returned point is not a cpu point with double fields: %v", p)
+	}
+	return nil
+}
+
+// runLatency sends one point at a time and times each round trip.
+func runLatency(cfg config, s shape, initFrame []byte) (*latency, error) {
+	const warmup = 500
+	total := warmup + cfg.latency
+	frames := make([][]byte, total)
+	for i := range frames {
+		frames[i] = frame(&agent.Request{Message: &agent.Request_Point{Point: s.point(i, i%s.groups)}})
+	}
+	c, err := open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			c.abort()
+		}
+	}()
+	if err := c.handshake(cfg, initFrame); err != nil {
+		return nil, err
+	}
+	watchdog := time.AfterFunc(cfg.timeout, c.abort)
+	defer watchdog.Stop()
+	rtts := make([]float64, 0, cfg.latency)
+	for i, f := range frames {
+		t0 := time.Now()
+		if _, err := c.w.Write(f); err != nil {
+			return nil, fmt.Errorf("writing point %d: %v", i, err)
+		}
+		for {
+			body, err := c.r.next()
+			if err != nil {
+				return nil, fmt.Errorf("waiting for point %d: %v", i, err)
+			}
+			if fieldOf(body) == fieldError {
+				return nil, errorText(body)
+			}
+			if fieldOf(body) == fieldPoint {
+				break
+			}
+		}
+		if i >= warmup {
+			rtts = append(rtts, float64(time.Since(t0).Nanoseconds())/1000)
+		}
+		if cfg.interval > 0 {
+			time.Sleep(cfg.interval)
+		}
+	}
+	watchdog.Stop()
+	if err := c.closeW(); err != nil {
+		return nil, err
+	}
+	if err := c.finish(); err != nil {
+		return nil, err
+	}
+	ok = true
+	sort.Float64s(rtts)
+	at := func(q float64) float64 { return rtts[int(q*float64(len(rtts)-1))] }
+	return &latency{Count: len(rtts), MedianUs: at(0.5), P90Us: at(0.9), P99Us: at(0.99), MinUs: rtts[0]}, nil
+}
