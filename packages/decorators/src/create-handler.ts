@@ -1,0 +1,274 @@
+/**
+ * Binds a decorated class to the core `Handler` interface: one new instance
+ * per connection (or process), its options read at Init, its handler methods
+ * called with a `UdfContext`, and whatever they return emitted.
+ *
+ * The per-point path is kept cheap: the handler method is looked up once, a
+ * synchronous handler is called without any promise, and nothing is allocated
+ * besides what the handler itself returns.
+ */
+import {
+  type BeginBatch,
+  createLogger,
+  type Emitter,
+  type EndBatch,
+  type Handler,
+  type InfoResponse,
+  type InitRequest,
+  type InitResponse,
+  type Logger,
+  type MaybePromise,
+  type Point,
+  type RestoreRequest,
+  type RestoreResponse,
+  type SnapshotResponse,
+} from '@kapacitor-udf/core';
+import type { Batch } from './batch';
+import { HandlerContext } from './context';
+import type { HandlerKind, UdfDefinition } from './definition';
+import { UdfRuntimeError } from './errors';
+import { definitionToInfoResponse } from './info';
+import { getUdfDefinition } from './metadata';
+import { applyOptions } from './option-values';
+import { restoreState, snapshotState } from './state-snapshot';
+import { validateInstance } from './validation';
+
+export interface CreateHandlerOptions {
+  /** Where `ctx.log` writes. Default: JSON lines on stderr at level 'info' (Kapacitor logs UDF stderr). */
+  logger?: Logger;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text === '' ? (error instanceof Error ? error.name : 'unknown error') : text;
+}
+
+// Fresh objects each time: responses belong to whoever receives them.
+const initOk = (): InitResponse => ({ success: true, error: '' });
+const restoreOk = (): RestoreResponse => ({ success: true, error: '' });
+
+/**
+ * A Handler for `cls`, emitting through `emitter`. Throws
+ * `UdfDefinitionError` (`ERR_NOT_A_UDF_CLASS`) for a class without `@Udf`.
+ */
+export function createHandler(cls: Function, emitter: Emitter, opts: CreateHandlerOptions = {}): Handler {
+  return new UdfHandler(cls, getUdfDefinition(cls), emitter, opts.logger ?? createLogger({ level: 'info' }));
+}
+
+class UdfHandler implements Handler {
+  private readonly ctx: HandlerContext;
+  private readonly instance: Record<string, unknown>;
+  /** Set when the class constructor threw: Init reports it, data handlers throw it. */
+  private readonly constructError: unknown;
+  private initReceived = false;
+  /** The input batch being collected for @OnBatch. */
+  private collecting: Batch | undefined;
+
+  readonly point: (point: Point) => MaybePromise<void>;
+  readonly beginBatch: (begin: BeginBatch) => MaybePromise<void>;
+  readonly endBatch: (end: EndBatch) => MaybePromise<void>;
+
+  constructor(
+    cls: Function,
+    private readonly definition: UdfDefinition,
+    emitter: Emitter,
+    logger: Logger,
+  ) {
+    this.ctx = new HandlerContext(emitter, definition.provides, logger, definition.name);
+    let instance: Record<string, unknown> = {};
+    try {
+      instance = new (cls as new () => Record<string, unknown>)();
+    } catch (error) {
+      this.constructError = error;
+    }
+    this.instance = instance;
+    this.point = this.pointHandler();
+    this.beginBatch = this.beginHandler();
+    this.endBatch = this.endHandler();
+  }
+
+  /** The user's method for a handler kind, bound to nothing (called with `.call(instance, ...)`). */
+  private method(kind: HandlerKind): AnyFunction | undefined {
+    const name = this.definition.handlers[kind];
+    if (name === undefined) return undefined;
+    if (this.constructError !== undefined) {
+      const error = new UdfRuntimeError(
+        'ERR_CONSTRUCTOR_FAILED',
+        `constructing ${this.definition.className} failed: ${messageOf(this.constructError)}`,
+      );
+      return () => {
+        throw error;
+      };
+    }
+    return this.instance[name] as AnyFunction;
+  }
+
+  private unexpected(message: string): never {
+    throw new UdfRuntimeError('ERR_UNEXPECTED_INPUT', `${this.definition.name}: ${message}`);
+  }
+
+  // ---- data ----
+
+  private pointHandler(): (point: Point) => MaybePromise<void> {
+    if (this.definition.handlers.batch !== undefined) {
+      return (point) => {
+        if (this.collecting === undefined) this.unexpected('received a point outside a batch (no BeginBatch before it)');
+        this.collecting.points.push(point);
+      };
+    }
+    const fn = this.method('point');
+    if (fn === undefined) return () => undefined; // a batch UDF with only begin/end handlers
+    const instance = this.instance;
+    const ctx = this.ctx;
+    const emit = ctx.emitPointResult;
+    return (point) => {
+      const result = fn.call(instance, point, ctx);
+      if (result === undefined) return;
+      if (result instanceof Promise) return result.then(emit);
+      emit(result);
+    };
+  }
+
+  private beginHandler(): (begin: BeginBatch) => MaybePromise<void> {
+    const { wants, provides, handlers } = this.definition;
+    if (wants === 'stream') return () => this.unexpected("received a BeginBatch, but it wants 'stream'");
+    if (handlers.batch !== undefined) {
+      return (begin) => {
+        if (this.collecting !== undefined) this.unexpected('received a BeginBatch inside an open batch');
+        this.collecting = { begin, points: [], end: undefined as unknown as EndBatch };
+      };
+    }
+    const fn = this.method('beginBatch');
+    if (fn !== undefined) return (begin) => this.emitResult(fn.call(this.instance, begin, this.ctx), this.ctx.emitBeginResult);
+    // A point-mapping batch UDF (no begin/end handlers) passes batch boundaries through.
+    if (provides === 'batch' && handlers.endBatch === undefined) return (begin) => this.ctx.beginBatch(begin);
+    return () => undefined;
+  }
+
+  private endHandler(): (end: EndBatch) => MaybePromise<void> {
+    const { wants, provides, handlers } = this.definition;
+    if (wants === 'stream') return () => this.unexpected("received an EndBatch, but it wants 'stream'");
+    const onBatch = this.method('batch');
+    if (onBatch !== undefined) {
+      return (end) => {
+        const batch = this.collecting;
+        if (batch === undefined) this.unexpected('received an EndBatch without a BeginBatch');
+        this.collecting = undefined;
+        batch.end = end;
+        return this.emitResult(onBatch.call(this.instance, batch, this.ctx), this.ctx.emitBatchResult);
+      };
+    }
+    const fn = this.method('endBatch');
+    if (fn !== undefined) return (end) => this.emitResult(fn.call(this.instance, end, this.ctx), this.ctx.emitEndResult);
+    if (provides === 'batch' && handlers.beginBatch === undefined) return (end) => this.ctx.endBatch(end);
+    return () => undefined;
+  }
+
+  /** Emits a handler's result now, or when its promise settles. */
+  private emitResult(result: unknown, emit: (result: unknown) => void): MaybePromise<void> {
+    if (result instanceof Promise) return result.then(emit);
+    emit(result);
+  }
+
+  // ---- management ----
+
+  info(): InfoResponse {
+    return definitionToInfoResponse(this.definition);
+  }
+
+  init(request: InitRequest): MaybePromise<InitResponse> {
+    const refuse = (error: string): InitResponse => ({ success: false, error });
+    if (this.initReceived) return refuse(`${this.definition.name} already received Init on this connection`);
+    this.initReceived = true;
+    if (this.constructError !== undefined) {
+      return refuse(`constructing ${this.definition.className} failed: ${messageOf(this.constructError)}`);
+    }
+    this.ctx.taskID = request.taskID;
+    this.ctx.nodeID = request.nodeID;
+    const { problems, failed } = applyOptions(this.definition, this.instance, request.options);
+    return validateInstance(this.definition, this.instance, failed).then(
+      (validationProblems) => {
+        const all = [...problems, ...validationProblems];
+        if (all.length > 0) return refuse(all.join('\n'));
+        return this.runOnInit();
+      },
+      (error) => refuse(`validating the options of ${this.definition.name} failed: ${messageOf(error)}`),
+    );
+  }
+
+  /** @OnInit: throwing or rejecting refuses Init with the error's message. */
+  private runOnInit(): MaybePromise<InitResponse> {
+    const fn = this.method('init');
+    if (fn === undefined) return initOk();
+    const refuse = (error: unknown): InitResponse => ({ success: false, error: messageOf(error) });
+    try {
+      const result = fn.call(this.instance, this.ctx);
+      if (result instanceof Promise) return result.then(initOk, refuse);
+      return initOk();
+    } catch (error) {
+      return refuse(error);
+    }
+  }
+
+  snapshot(): MaybePromise<SnapshotResponse> {
+    const fn = this.method('snapshot');
+    if (fn !== undefined) {
+      const result = fn.call(this.instance, this.ctx);
+      return result instanceof Promise ? result.then((bytes) => this.toSnapshot(bytes)) : this.toSnapshot(result);
+    }
+    if (this.definition.state.length > 0) return { snapshot: snapshotState(this.definition, this.instance) };
+    return { snapshot: Buffer.alloc(0) };
+  }
+
+  private toSnapshot(bytes: unknown): SnapshotResponse {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new UdfRuntimeError(
+        'ERR_INVALID_RESULT',
+        `@OnSnapshot of ${this.definition.className} must return a Uint8Array (or Buffer), got ${bytes === null ? 'null' : typeof bytes}`,
+      );
+    }
+    return { snapshot: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  }
+
+  restore(request: RestoreRequest): MaybePromise<RestoreResponse> {
+    const fn = this.method('restore');
+    if (fn !== undefined) {
+      const refuse = (error: unknown): RestoreResponse => ({ success: false, error: messageOf(error) });
+      try {
+        const result = fn.call(this.instance, request.snapshot, this.ctx);
+        if (result instanceof Promise) return result.then((r) => this.toRestoreResponse(r), refuse);
+        return this.toRestoreResponse(result);
+      } catch (error) {
+        return refuse(error);
+      }
+    }
+    if (this.definition.state.length > 0) return restoreState(this.definition, this.instance, request.snapshot);
+    return restoreOk();
+  }
+
+  /** @OnRestore's result: nothing (success) or `{ success, error }`. */
+  private toRestoreResponse(result: unknown): RestoreResponse {
+    if (result === undefined || result === null) return restoreOk();
+    const r = result as Partial<RestoreResponse>;
+    if (r.success === false) {
+      return { success: false, error: r.error ? String(r.error) : `@OnRestore of ${this.definition.className} refused the snapshot` };
+    }
+    return restoreOk();
+  }
+
+  stop(): MaybePromise<void> {
+    if (this.collecting !== undefined) {
+      this.ctx.log.warn('input ended inside a batch; its points were not processed', {
+        udf: this.definition.name,
+        points: this.collecting.points.length,
+      });
+      this.collecting = undefined;
+    }
+    const fn = this.method('stop');
+    if (fn === undefined) return;
+    const result = fn.call(this.instance, this.ctx);
+    if (result instanceof Promise) return result.then(() => undefined);
+  }
+}

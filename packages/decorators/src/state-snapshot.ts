@@ -1,0 +1,94 @@
+/**
+ * The automatic snapshot of `@State()` properties: a node:v8 serialized
+ * envelope that records which UDF and which state version wrote it, so a
+ * snapshot from another UDF or an incompatible version is refused with a clear
+ * RestoreResponse error instead of corrupting the instance.
+ */
+import { deserialize, serialize } from 'node:v8';
+import type { RestoreResponse } from '@kapacitor-udf/core';
+import type { UdfDefinition } from './definition';
+
+const FORMAT = 'kapacitor-udf/state';
+const FORMAT_VERSION = 1;
+
+interface StateEnvelope {
+  format: typeof FORMAT;
+  formatVersion: number;
+  udf: string;
+  stateVersion: number;
+  values: Record<string, unknown>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Serializes every @State property of `instance`. */
+export function snapshotState(definition: UdfDefinition, instance: Record<string, unknown>): Buffer {
+  const values: Record<string, unknown> = {};
+  for (const property of definition.state) values[property] = instance[property];
+  const envelope: StateEnvelope = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    udf: definition.name,
+    stateVersion: definition.stateVersion,
+    values,
+  };
+  try {
+    return serialize(envelope);
+  } catch (error) {
+    // Name the property that cannot be serialized (functions, class instances with private fields...).
+    for (const property of definition.state) {
+      try {
+        serialize(values[property]);
+      } catch (propertyError) {
+        throw new Error(
+          `cannot snapshot @State property ${definition.className}.${property}: ${messageOf(propertyError)}; keep state as plain data (objects, arrays, Map, Set, bigint, Date)`,
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+/** Checks the envelope and assigns the saved values; a refusal is returned, not thrown. */
+export function restoreState(
+  definition: UdfDefinition,
+  instance: Record<string, unknown>,
+  snapshot: Uint8Array,
+): RestoreResponse {
+  if (snapshot.length === 0) return { success: true, error: '' };
+  const refuse = (reason: string): RestoreResponse => ({
+    success: false,
+    error: `cannot restore ${definition.name}: ${reason}`,
+  });
+  let envelope: Partial<StateEnvelope>;
+  try {
+    envelope = deserialize(snapshot) as Partial<StateEnvelope>;
+  } catch (error) {
+    return refuse(`the snapshot could not be decoded (${messageOf(error)}); it was not written by a @State() snapshot`);
+  }
+  if (typeof envelope !== 'object' || envelope === null || envelope.format !== FORMAT) {
+    return refuse('the snapshot was not written by a @State() snapshot of @kapacitor-udf/decorators');
+  }
+  if (envelope.formatVersion !== FORMAT_VERSION) {
+    return refuse(
+      `the snapshot uses envelope format ${String(envelope.formatVersion)}, this version of @kapacitor-udf/decorators reads format ${FORMAT_VERSION}; upgrade the package`,
+    );
+  }
+  if (envelope.udf !== definition.name) {
+    return refuse(`the snapshot belongs to the UDF '${String(envelope.udf)}', not '${definition.name}'`);
+  }
+  if (envelope.stateVersion !== definition.stateVersion) {
+    return refuse(
+      `the snapshot has state version ${String(envelope.stateVersion)}, but this UDF is at state version ${definition.stateVersion} and cannot read it; ` +
+        'run the UDF version that wrote it, or delete the task snapshot (e.g. redefine the task) to start from empty state',
+    );
+  }
+  const values = envelope.values;
+  if (typeof values !== 'object' || values === null) return refuse('the snapshot has no state values');
+  for (const property of definition.state) {
+    if (Object.prototype.hasOwnProperty.call(values, property)) instance[property] = values[property];
+  }
+  return { success: true, error: '' };
+}

@@ -1,0 +1,16 @@
+import { declareMember, type PropertyDecorator } from './member';
+
+/**
+ * Makes a property part of the automatic snapshot: on SnapshotRequest every
+ * `@State()` property is serialized (node:v8 structured serialization: plain
+ * objects, arrays, Map, Set, bigint, Date, typed arrays) in a versioned
+ * envelope, and restored on RestoreRequest. Class instances come back as plain
+ * objects, so keep state as plain data.
+ */
+export function State(): PropertyDecorator {
+  return function stateDecorator(...args: unknown[]): void {
+    declareMember('@State', 'property', args, (declared, property) => {
+      if (!declared.state.includes(property)) declared.state.push(property);
+    });
+  } as PropertyDecorator;
+}
