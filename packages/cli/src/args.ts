@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** The command line, checked and converted. */
+export interface CliArgs {
+  command: 'run' | 'list' | 'describe' | 'help' | 'version';
+  name?: string;
+  socket?: string;
+  socketMode?: number;
+  shutdownTimeoutMs?: number;
+  modules: string[];
+  dir?: string;
+  maxMessageSize?: number;
+  handlerTimeoutMs?: number;
+  logLevel: LogLevel;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        socket: { type: 'string' },
+        'socket-mode': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
+        module: { type: 'string', short: 'm', multiple: true },
+        dir: { type: 'string', short: 'C' },
+        'max-message-size': { type: 'string' },
+        'handler-timeout': { type: 'string' },
+        'log-level': { type: 'string' },
+        list: { type: 'boolean', short: 'l' },
+        describe: { type: 'boolean', short: 'd' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+
+  const logLevel = (values['log-level'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${values['log-level']}"`);
+  }
+  const common = {
+    modules: values.module ?? [],
+    dir: values.dir,
+    socket: values.socket,
+    socketMode: values['socket-mode'] === undefined ? undefined : parseMode(values['socket-mode']),
+    shutdownTimeoutMs: optional(values['shutdown-timeout'], (v) => parseDurationMs('--shutdown-timeout', v)),
+    maxMessageSize: optional(values['max-message-size'], (v) => parseSize('--max-message-size', v)),
+    handlerTimeoutMs: optional(values['handler-timeout'], (v) => parseDurationMs('--handler-timeout', v)),
+    logLevel,
+  };
+
+  if (values.help) return { command: 'help', ...common };
+  if (values.version) return { command: 'version', ...common };
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one UDF name, got ${positionals.length}: ${positionals.join(' ')}`);
+  }
+  const name = positionals[0];
+  if (values.list) {
+    if (values.describe) throw new UsageError('--list and --describe cannot be combined');
+    return { command: 'list', name, ...common };
+  }
+  if (name === undefined) {
+    throw new UsageError('which UDF should run? Give its name, e.g. "udf-run MirrorUdf", or run "udf-run --list"');
+  }
+  if (common.socket === undefined && (common.socketMode !== undefined || common.shutdownTimeoutMs !== undefined)) {
+    throw new UsageError('--socket-mode and --shutdown-timeout only apply with --socket PATH');
+  }
+  if (common.socket === '') throw new UsageError('--socket needs a path, e.g. --socket /tmp/mirror.sock');
+  return { command: values.describe ? 'describe' : 'run', name, ...common };
+}
+
+function optional<T>(value: string | undefined, convert: (v: string) => T): T | undefined {
+  return value === undefined ? undefined : convert(value);
+}
+
+/** Octal permission bits: "660", "0660" or "0o660". */
+export function parseMode(text: string): number {
+  const digits = text.replace(/^0o/i, '');
+  if (!/^[0-7]{1,4}$/.test(digits)) {
+    throw new UsageError(`--socket-mode must be octal permission bits such as 660 or 0600, got "${text}"`);
+  }
+  const mode = parseInt(digits, 8);
+  if (mode > 0o777) throw new UsageError(`--socket-mode must be at most 777, got "${text}"`);
+  return mode;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds: "500" (ms), "500ms", "10s", "2m", "1h". */
+export function parseDurationMs(flag: string, text: string): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} must be a duration such as 500ms, 10s or 2m (a bare number means ms), got "${text}"`);
+  const ms = Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'];
+  if (!Number.isSafeInteger(ms)) throw new UsageError(`${flag} is too large: "${text}"`);
+  return ms;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
+
+/** Bytes: "1048576", "64MiB", "512k", "1MB". */
+export function parseSize(flag: string, text: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new UsageError(`${flag} must be a size such as 1048576, 512KiB or 64MiB, got "${text}"`);
+  const bytes = Number(match[1]) * unit;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`${flag} must be between 1 byte and 8 PiB, got "${text}"`);
+  return bytes;
+}

@@ -1,0 +1,140 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isUdfClass } from '@kapacitor-udf/decorators';
+import { CliError, ModuleLoadError } from './errors';
+import { loadModuleFile } from './load-module';
+import { entryPointOf, findInstalledPackage, findNearestPackage, udfModulesOf } from './package-json';
+import { udfNameOf, type UdfClass } from './udf-name';
+
+/** A module to load and why it is loaded. */
+export interface ModuleSource {
+  file: string;
+  /** Human description of where it came from, e.g. `--module`, `package "my-udfs"`. */
+  origin: string;
+}
+
+/** One UDF class found in a module. */
+export interface FoundUdf {
+  /** The name Kapacitor's config and TICKscript use: the `@Udf` name, else the class name. */
+  name: string;
+  className: string;
+  cls: UdfClass;
+  /** The export it was found under (`default`, `MirrorUdf`, or `module.exports`). */
+  exportName: string;
+  file: string;
+  origin: string;
+}
+
+export interface Discovery {
+  udfs: FoundUdf[];
+  /** What was searched, for messages ("package my-udfs (/path/package.json), 2 dependencies"). */
+  searched: string;
+  /** The package directory discovery started from (for --describe's kapacitor.conf lines). */
+  packageDir?: string;
+}
+
+export interface DiscoverOptions {
+  /** Explicit module files (--module): when given, only these are loaded. */
+  modules: string[];
+  /** Where to look for the current package (--dir, default the working directory). */
+  dir: string;
+}
+
+/** Lists the module files to load, without loading any. */
+export function findModuleSources(options: DiscoverOptions): { sources: ModuleSource[]; searched: string; packageDir?: string } {
+  if (options.modules.length > 0) {
+    const sources = options.modules.map((m) => {
+      const file = path.resolve(options.dir, m);
+      if (!fs.existsSync(file)) {
+        throw new CliError('ERR_MODULE_NOT_FOUND', `--module ${m}: ${file} does not exist (relative paths are resolved from ${options.dir})`);
+      }
+      return { file, origin: '--module' };
+    });
+    return { sources, searched: sources.map((s) => s.file).join(', ') };
+  }
+
+  const pkg = findNearestPackage(options.dir);
+  if (pkg === undefined) {
+    return { sources: [], searched: `no package.json in ${path.resolve(options.dir)} or above (use --module FILE)` };
+  }
+  const label = pkg.json.name ? `package "${pkg.json.name}"` : `package at ${pkg.dir}`;
+  const sources: ModuleSource[] = [];
+  const declared = udfModulesOf(pkg);
+  if (declared !== undefined) {
+    for (const file of declared) sources.push({ file, origin: `${label} ("kapacitorUdf" in ${pkg.file})` });
+  } else {
+    const entry = entryPointOf(pkg);
+    if (entry !== undefined) sources.push({ file: entry, origin: `${label} (entry point)` });
+  }
+
+  const dependencyNames = new Set([
+    ...Object.keys(pkg.json.dependencies ?? {}),
+    ...Object.keys(pkg.json.optionalDependencies ?? {}),
+    ...Object.keys(pkg.json.devDependencies ?? {}),
+  ]);
+  let udfDependencies = 0;
+  for (const name of dependencyNames) {
+    const dep = findInstalledPackage(name, pkg.dir);
+    if (dep === undefined) continue; // not installed (optional, or npm install not run): nothing to run from it
+    const files = udfModulesOf(dep);
+    if (files === undefined) continue;
+    udfDependencies++;
+    for (const file of files) sources.push({ file, origin: `dependency "${name}"` });
+  }
+  const searched =
+    `${label} (${pkg.file})` +
+    (declared === undefined ? '' : ' with its "kapacitorUdf" modules') +
+    `, and ${udfDependencies} installed UDF ${udfDependencies === 1 ? 'dependency' : 'dependencies'} of its ${dependencyNames.size}`;
+  return { sources, searched, packageDir: pkg.dir };
+}
+
+/** Loads every module source and collects the UDF classes they export. */
+export async function discoverUdfs(options: DiscoverOptions): Promise<Discovery> {
+  const { sources, searched, packageDir } = findModuleSources(options);
+  const udfs: FoundUdf[] = [];
+  const seenFiles = new Set<string>();
+  for (const source of sources) {
+    const real = fs.existsSync(source.file) ? fs.realpathSync(source.file) : source.file;
+    if (seenFiles.has(real)) continue;
+    seenFiles.add(real);
+    if (!fs.existsSync(source.file)) {
+      throw new ModuleLoadError(source.file, source.origin, new Error('the file does not exist: build the package (npm run build) or fix the path'));
+    }
+    let exported: unknown;
+    try {
+      exported = await loadModuleFile(source.file);
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      throw new ModuleLoadError(source.file, source.origin, err);
+    }
+    for (const { exportName, cls } of udfClassesIn(exported)) {
+      udfs.push({ name: udfNameOf(cls), className: cls.name, cls, exportName, file: source.file, origin: source.origin });
+    }
+  }
+  return { udfs, searched, packageDir };
+}
+
+/**
+ * The UDF classes a module exports: `module.exports = Class`, named exports,
+ * a default export, and (for CommonJS loaded through import()) the
+ * properties of the default export. Each class once.
+ */
+function udfClassesIn(exported: unknown): Array<{ exportName: string; cls: UdfClass }> {
+  const found: Array<{ exportName: string; cls: UdfClass }> = [];
+  const seen = new Set<unknown>();
+  const add = (exportName: string, value: unknown): void => {
+    if (seen.has(value) || !isUdfClass(value)) return;
+    seen.add(value);
+    found.push({ exportName, cls: value as UdfClass });
+  };
+  add('module.exports', exported);
+  if (exported !== null && (typeof exported === 'object' || typeof exported === 'function')) {
+    const record = exported as Record<string, unknown>;
+    for (const key of Object.keys(record)) add(key, record[key]);
+    const def = record.default;
+    if (def !== null && typeof def === 'object') {
+      for (const key of Object.keys(def)) add(key, (def as Record<string, unknown>)[key]);
+    }
+  }
+  return found;
+}

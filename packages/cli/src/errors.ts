@@ -1,0 +1,76 @@
+/**
+ * Errors udf-run reports before (or instead of) serving. Each has a string
+ * `code` and a message that says what to do; `exitCode` is what the process
+ * exits with (2 for a wrong command line, 1 for everything else).
+ */
+export class CliError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, exitCode = 1) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super('ERR_USAGE', `${message}\nRun "udf-run --help" for usage.`, 2);
+  }
+}
+
+export class UnknownUdfError extends CliError {
+  readonly requested: string;
+  readonly suggestion: string | undefined;
+
+  constructor(requested: string, available: string[], suggestion: string | undefined, searched: string) {
+    const lines = [`no UDF named "${requested}" was found.`];
+    if (suggestion !== undefined) lines.push(`Did you mean "${suggestion}"?`);
+    lines.push(available.length > 0 ? `Available UDFs: ${available.join(', ')}` : 'No UDFs were found at all.');
+    lines.push(`Searched: ${searched}`);
+    lines.push('Use --module FILE to load a specific file, or "udf-run --list" to see every UDF and where it comes from.');
+    super('ERR_UNKNOWN_UDF', lines.join('\n'));
+    this.requested = requested;
+    this.suggestion = suggestion;
+  }
+}
+
+export class DuplicateUdfError extends CliError {
+  constructor(name: string, sources: string[]) {
+    super(
+      'ERR_DUPLICATE_UDF',
+      `the name "${name}" is ambiguous: it belongs to ${sources.length} different UDF classes:\n` +
+        sources.map((s) => `  - ${s}`).join('\n') +
+        '\nRename one (e.g. @Udf({ name: "..." })) or choose the module with --module FILE.',
+    );
+  }
+}
+
+export class ModuleLoadError extends CliError {
+  readonly file: string;
+
+  constructor(file: string, origin: string, cause: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super('ERR_MODULE_LOAD', `could not load ${file} (${origin}):\n  ${reason.split('\n').join('\n  ')}`);
+    this.file = file;
+    if (cause instanceof Error && cause.stack) this.stack = `${this.name}: ${this.message}\nCaused by: ${cause.stack}`;
+  }
+}
+
+export class TsNodeMissingError extends CliError {
+  constructor(file: string) {
+    super(
+      'ERR_TS_NODE_MISSING',
+      `${file} is TypeScript, and running TypeScript directly needs ts-node, which is not installed.\n` +
+        'Install it next to your UDFs (npm install --save-dev ts-node typescript), or compile them to JavaScript and point udf-run at the .js files.',
+    );
+  }
+}
+
+export class BadPackageJsonError extends CliError {
+  constructor(file: string, reason: string) {
+    super('ERR_BAD_PACKAGE_JSON', `${file}: ${reason}`);
+  }
+}

@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const HELP = `udf-run: run a Kapacitor UDF written with kapacitor-udf.
+
+Usage:
+  udf-run <name> [options]                 serve over stdin/stdout (process UDF)
+  udf-run <name> --socket <path> [options] serve on a unix socket (socket UDF)
+  udf-run <name> --describe [--socket <path>]
+                                           options, kapacitor.conf section, TICKscript usage
+  udf-run --list                           the UDFs found and where they come from
+
+<name> is the @Udf name or the class name.
+
+Where UDFs are found:
+  - the current package (nearest package.json from --dir): the modules in its
+    "kapacitorUdf": { "modules": [...] } field, or its entry point;
+  - installed dependencies whose package.json has a "kapacitorUdf" field
+    ("kapacitorUdf": true means the package entry point);
+  - or only the files given with --module (then nothing else is searched).
+  TypeScript files run through ts-node; CommonJS and ES modules both load.
+
+Options:
+  --socket <path>            listen on this unix socket instead of stdin/stdout
+  --socket-mode <octal>      permission bits of the socket file (default 660)
+  --shutdown-timeout <time>  on SIGINT/SIGTERM, how long open connections may finish
+                             before they are cut (default 10s)
+  -m, --module <file>        load UDFs from this file (repeatable)
+  -C, --dir <dir>            find the current package from this directory (default: cwd)
+  --max-message-size <size>  largest accepted request (default 64MiB; e.g. 1048576, 16MiB)
+  --handler-timeout <time>   fail the task when one handler call takes longer (default: none)
+  --log-level <level>        debug, info, warn or error (default info); logs are JSON
+                             lines on stderr
+  -l, --list                 list the UDFs found
+  -d, --describe             describe the UDF and print its kapacitor.conf section
+  -h, --help                 this help
+  -v, --version              the udf-run version
+
+Times: 500ms, 10s, 2m, or a number of milliseconds.
+Exit status: 0 after a clean end (input closed / SIGTERM), 1 on a fatal error,
+2 for a wrong command line.
+`;
+
+export function version(): string {
+  const file = path.join(__dirname, '..', 'package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,55 @@
+import type { Discovery, FoundUdf } from '../src/discover';
+import { DuplicateUdfError, UnknownUdfError } from '../src/errors';
+import { closest, selectUdf } from '../src/select-udf';
+
+class A {}
+class B {}
+
+function found(name: string, cls: Function, file: string): FoundUdf {
+  return { name, className: cls.name, cls: cls as FoundUdf['cls'], exportName: cls.name, file, origin: '--module' };
+}
+
+describe('selectUdf', () => {
+  const discovery = (udfs: FoundUdf[]): Discovery => ({ udfs, searched: 'the test' });
+
+  test('by @Udf name or class name', () => {
+    const d = discovery([found('alpha', A, '/a.js'), found('beta', B, '/b.js')]);
+    expect(selectUdf(d, 'alpha').cls).toBe(A);
+    expect(selectUdf(d, 'B').cls).toBe(B);
+  });
+
+  test('the same class from two sources is one UDF', () => {
+    const d = discovery([found('alpha', A, '/a.js'), found('alpha', A, '/reexport.js')]);
+    expect(selectUdf(d, 'alpha').file).toBe('/a.js');
+  });
+
+  test('two classes with the name: an error naming both sources', () => {
+    const d = discovery([found('same', A, '/a.js'), found('same', B, '/b.js')]);
+    expect(() => selectUdf(d, 'same')).toThrow(DuplicateUdfError);
+    expect(() => selectUdf(d, 'same')).toThrow(/class A .*\/a\.js[\s\S]*class B .*\/b\.js/);
+  });
+
+  test('unknown: lists the names and suggests the closest', () => {
+    const d = discovery([found('movingAvg', A, '/a.js'), found('outliers', B, '/b.js')]);
+    let error: unknown;
+    try {
+      selectUdf(d, 'movingavg');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnknownUdfError);
+    expect((error as UnknownUdfError).code).toBe('ERR_UNKNOWN_UDF');
+    expect((error as UnknownUdfError).suggestion).toBe('movingAvg');
+    expect((error as Error).message).toContain('Available UDFs: movingAvg, outliers');
+  });
+});
+
+describe('closest', () => {
+  test('typos and case are suggested, unrelated names are not', () => {
+    expect(closest('mirorr', ['mirror', 'outliers'])).toBe('mirror');
+    expect(closest('MIRROR', ['mirror'])).toBe('mirror');
+    expect(closest('mirror', ['MirrorUdf', 'outliers'])).toBe('MirrorUdf');
+    expect(closest('zzz', ['mirror', 'outliers'])).toBeUndefined();
+    expect(closest('x', [])).toBeUndefined();
+  });
+});

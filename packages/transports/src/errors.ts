@@ -1,0 +1,56 @@
+/**
+ * Errors raised by the transports. Each has a stable string `code` so callers
+ * (the CLI, a user's own `main`) can react without matching message text, and
+ * a message that says what to do about it.
+ */
+export class TransportError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The value given to serveStdio/serveSocket is not a class decorated with `@Udf`. */
+export class NotAUdfClassError extends TransportError {
+  constructor(value: unknown) {
+    const what = typeof value === 'function' ? `class ${value.name || '(anonymous)'}` : typeof value;
+    super('ERR_NOT_A_UDF', `${what} is not a UDF class: decorate it with @Udf({ wants, provides }) from @kapacitor-udf/decorators`);
+  }
+}
+
+/** Another live process is accepting connections on the socket path. */
+export class SocketInUseError extends TransportError {
+  readonly path: string;
+  constructor(path: string) {
+    super('ERR_SOCKET_IN_USE', `another udf-run is serving ${path}: stop it first or choose another --socket path`);
+    this.path = path;
+  }
+}
+
+/** The socket path exists but is not a unix socket (a regular file, a directory, a symlink...). */
+export class SocketPathNotSocketError extends TransportError {
+  readonly path: string;
+  constructor(path: string, kind: string) {
+    super('ERR_SOCKET_PATH_NOT_SOCKET', `${path} exists and is ${kind}, not a unix socket: it was left untouched; remove it yourself or choose another --socket path`);
+    this.path = path;
+  }
+}
+
+/** The socket cannot be created at the path (missing directory, no permission, path too long). */
+export class SocketPathNotWritableError extends TransportError {
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super('ERR_SOCKET_PATH_NOT_WRITABLE', `cannot create a unix socket at ${path}: ${reason}`);
+    this.path = path;
+  }
+}
+
+/** An option value given to a transport is out of range. */
+export class InvalidTransportOptionError extends TransportError {
+  constructor(message: string) {
+    super('ERR_INVALID_TRANSPORT_OPTION', message);
+  }
+}

@@ -1,0 +1,19 @@
+export { serveStdio, type StdioOptions, type StdioServer } from './stdio-server';
+export {
+  serveSocket,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_SOCKET_MODE,
+  type SocketOptions,
+  type SocketServer,
+} from './socket-server';
+export { type ServeOptions, type LogLevel } from './options';
+export { type UdfClass } from './udf-class';
+export {
+  TransportError,
+  NotAUdfClassError,
+  SocketInUseError,
+  SocketPathNotSocketError,
+  SocketPathNotWritableError,
+  InvalidTransportOptionError,
+} from './errors';
+export { guardStdout, type StdoutGuard } from './stdout-guard';

@@ -1,0 +1,33 @@
+import { createLogger, type Logger } from '@kapacitor-udf/core';
+import { InvalidTransportOptionError } from './errors';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Options shared by both transports. */
+export interface ServeOptions {
+  /** Largest accepted request body in bytes (default: core's 64 MiB). */
+  maxMessageSize?: number;
+  /** Abort the conversation when one handler call takes longer than this (0 = no limit, the default). */
+  handlerTimeoutMs?: number;
+  /** Where logs go; by default JSON lines on stderr at `logLevel`. */
+  logger?: Logger;
+  /** Level for the default logger (default 'info'). Ignored when `logger` is given. */
+  logLevel?: LogLevel;
+}
+
+export function resolveLogger(options: ServeOptions): Logger {
+  return options.logger ?? createLogger({ level: options.logLevel ?? 'info', stream: process.stderr });
+}
+
+/** Rejects nonsense early, with a message naming the option, instead of failing mid-conversation. */
+export function checkServeOptions(options: ServeOptions): void {
+  checkNonNegativeInteger('maxMessageSize', options.maxMessageSize, 1);
+  checkNonNegativeInteger('handlerTimeoutMs', options.handlerTimeoutMs, 0);
+}
+
+export function checkNonNegativeInteger(name: string, value: number | undefined, min: number): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InvalidTransportOptionError(`${name} must be an integer >= ${min}, got ${String(value)}`);
+  }
+}

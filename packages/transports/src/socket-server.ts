@@ -1,0 +1,247 @@
+import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { Agent, Logger } from '@kapacitor-udf/core';
+import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
+import { errorFields } from './field-logger';
+import { checkNonNegativeInteger, checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { prepareSocketPath } from './socket-path';
+import { assertUdfClass, type UdfClass } from './udf-class';
+import { startConnection } from './udf-connection';
+
+export interface SocketOptions extends ServeOptions {
+  /** Where to listen. A stale socket file there is replaced; a live server or a non-socket file is refused. */
+  path: string;
+  /** Permission bits of the socket file (default 0o660: owner and group, which Kapacitor's user should be in). */
+  mode?: number;
+  /** On close, how long open connections may take to finish before they are cut (default 10 s). */
+  shutdownTimeoutMs?: number;
+  /**
+   * Act as the owner of the process (default true): SIGINT/SIGTERM shut the
+   * server down gracefully and exit 0 (a second signal cuts connections
+   * at once), and an error thrown outside any handler call is logged instead
+   * of crashing the server and every other connection with it.
+   */
+  handleProcessEvents?: boolean;
+}
+
+export interface SocketServer {
+  /** The absolute socket path. */
+  readonly path: string;
+  /** Connections currently open. */
+  readonly connectionCount: number;
+  /** Resolves once the server is closed: listener closed, connections ended, socket file removed. */
+  readonly done: Promise<void>;
+  /** Stops accepting, lets open connections finish (up to shutdownTimeoutMs), then cuts the rest. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SOCKET_MODE = 0o660;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** After a shutdown timeout, how long a cut connection may take to flush its ErrorResponse. */
+const ABORT_GRACE_MS = 1000;
+
+interface OpenConnection {
+  readonly socket: net.Socket;
+  readonly agent: Agent;
+  readonly closed: Promise<void>;
+}
+
+/**
+ * Runs `cls` as a socket UDF: listens on a unix socket and gives every
+ * accepted connection its own UDF instance and agent. Connections share
+ * nothing, so one failing never touches another or the server.
+ */
+export async function serveSocket(cls: UdfClass, options: SocketOptions): Promise<SocketServer> {
+  assertUdfClass(cls);
+  checkServeOptions(options);
+  if (typeof options.path !== 'string' || options.path === '') {
+    throw new InvalidTransportOptionError('serveSocket needs a path: serveSocket(MyUdf, { path: "/tmp/my.sock" })');
+  }
+  const mode = options.mode ?? DEFAULT_SOCKET_MODE;
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
+    throw new InvalidTransportOptionError(`mode must be permission bits between 0 and 0o777, got ${String(mode)}`);
+  }
+  checkNonNegativeInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0);
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const logger = resolveLogger(options);
+  const socketPath = path.resolve(options.path);
+  const baseFields = { udf: cls.name, transport: 'socket', path: socketPath };
+
+  await prepareSocketPath(socketPath);
+
+  // allowHalfOpen: when Kapacitor ends its write side (a clean task stop),
+  // the agent sees EOF, calls stop, flushes, and only then ends ours.
+  const server = net.createServer({ allowHalfOpen: true });
+  const connections = new Set<OpenConnection>();
+  let nextId = 1;
+
+  server.on('connection', (socket) => {
+    const fields: Record<string, unknown> = { ...baseFields, connection: nextId++ };
+    logger.info('connection opened', fields);
+    // Without a listener a socket error (Kapacitor vanished: ECONNRESET,
+    // EPIPE) would be an uncaught exception taking the server down.
+    socket.on('error', (err) => logger.debug('connection socket error', { ...fields, ...errorFields(err) }));
+    let agent: Agent;
+    let done: Promise<void>;
+    try {
+      ({ agent, done } = startConnection({ cls, input: socket, output: socket, options, logger, fields }));
+    } catch (err) {
+      logger.error('could not start a connection', { ...fields, ...errorFields(err) });
+      socket.destroy();
+      return;
+    }
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const entry: OpenConnection = { socket, agent, closed };
+    connections.add(entry);
+    void closed.then(() => connections.delete(entry));
+    // The conversation is over (cleanly or not): once our side has flushed,
+    // release the socket even if Kapacitor keeps its own side open.
+    void done.catch(() => undefined).then(() => releaseWhenFlushed(socket));
+  });
+
+  await listen(server, socketPath, mode);
+  // The umask already created the file with `mode`; chmod makes it exact
+  // where a umask could not be set (worker threads).
+  try {
+    await fs.chmod(socketPath, mode);
+  } catch (err) {
+    server.close();
+    throw new SocketPathNotWritableError(socketPath, `cannot set its mode (${(err as Error).message})`);
+  }
+  const ownInode = (await fs.lstat(socketPath)).ino;
+  server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
+  logger.info('listening', { ...baseFields, mode: '0' + mode.toString(8) });
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let closing: Promise<void> | undefined;
+
+  const shutdown = async (): Promise<void> => {
+    detachProcessEvents();
+    logger.info('shutting down', { ...baseFields, connections: connections.size, timeoutMs: shutdownTimeoutMs });
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await removeSocketFile(socketPath, ownInode);
+    if (connections.size > 0) {
+      const finished = await waitAll(connections, shutdownTimeoutMs);
+      if (!finished) await cutConnections(connections, logger, baseFields);
+    }
+    await serverClosed;
+    logger.info('stopped', baseFields);
+    resolveDone();
+  };
+  const close = (): Promise<void> => (closing ??= shutdown());
+
+  // Process events (only when we own the process).
+  let signalCount = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalCount++;
+    if (signalCount === 1) {
+      logger.info(`received ${signal}: finishing open connections`, baseFields);
+      void close().then(() => process.exit(0));
+      return;
+    }
+    logger.warn(`received ${signal} again: cutting open connections`, baseFields);
+    for (const c of connections) c.socket.destroy();
+    void removeSocketFile(socketPath, ownInode).then(() => process.exit(0));
+  };
+  const onUncaught = (err: unknown): void => {
+    logger.error('uncaught error in UDF code (the server keeps running)', { ...baseFields, ...errorFields(err) });
+  };
+  const handleProcessEvents = options.handleProcessEvents ?? true;
+  if (handleProcessEvents) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('uncaughtException', onUncaught);
+    process.on('unhandledRejection', onUncaught);
+  }
+  function detachProcessEvents(): void {
+    // Signals stay handled until exit so a second one can cut connections.
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+    if (signalCount === 0) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+
+  return {
+    path: socketPath,
+    get connectionCount() {
+      return connections.size;
+    },
+    done,
+    close,
+  };
+}
+
+function listen(server: net.Server, socketPath: string, mode: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(listenError(err, socketPath));
+    server.once('error', onError);
+    // bind() creates the socket file synchronously inside listen(): a umask
+    // around the call means the file never exists with wider permissions.
+    let previousUmask: number | undefined;
+    try {
+      previousUmask = process.umask(0o777 & ~mode);
+    } catch {
+      previousUmask = undefined; // worker threads cannot change the umask; chmod follows
+    }
+    try {
+      server.listen(socketPath, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    } finally {
+      if (previousUmask !== undefined) process.umask(previousUmask);
+    }
+  });
+}
+
+function listenError(err: NodeJS.ErrnoException, socketPath: string): TransportError {
+  if (err.code === 'EADDRINUSE') return new SocketInUseError(socketPath);
+  if (err.code === 'EACCES' || err.code === 'EPERM') {
+    return new SocketPathNotWritableError(socketPath, 'permission denied: choose a directory this user can write to');
+  }
+  return new SocketPathNotWritableError(socketPath, err.message);
+}
+
+/** Ends our side after pending output, then frees the socket even if the peer never closes its side. */
+function releaseWhenFlushed(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  if (socket.writableFinished) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end();
+}
+
+async function waitAll(connections: Set<OpenConnection>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const all = Promise.all([...connections].map((c) => c.closed)).then(() => true as const);
+  const finished = await Promise.race([all, timeout]);
+  clearTimeout(timer);
+  return finished;
+}
+
+async function cutConnections(connections: Set<OpenConnection>, logger: Logger, fields: object): Promise<void> {
+  logger.warn('shutdown timeout: closing the remaining connections', { ...fields, connections: connections.size });
+  const open = [...connections];
+  for (const c of open) c.agent.close(new Error('the UDF server is shutting down'));
+  // Give the agents a moment to flush their ErrorResponse, then cut.
+  const graceful = await waitAll(connections, ABORT_GRACE_MS);
+  if (!graceful) for (const c of connections) c.socket.destroy();
+  await Promise.all(open.map((c) => c.closed));
+}
+
+/** Removes the socket file if it is still the one we created (not a newer server's). */
+async function removeSocketFile(socketPath: string, ownInode: number): Promise<void> {
+  try {
+    const stats = await fs.lstat(socketPath);
+    if (stats.isSocket() && stats.ino === ownInode) await fs.unlink(socketPath);
+  } catch {
+    // Already gone (the listener's close removes it too).
+  }
+}

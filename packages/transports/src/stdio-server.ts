@@ -1,0 +1,99 @@
+import { errorFields } from './field-logger';
+import { checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { guardStdout, type StdoutGuard } from './stdout-guard';
+import { assertUdfClass, type UdfClass } from './udf-class';
+import { startConnection } from './udf-connection';
+
+export interface StdioOptions extends ServeOptions {
+  /**
+   * Exit the process when the conversation ends (default true), as Kapacitor
+   * expects from a process UDF: code 0 after a clean end (input EOF, all
+   * output flushed), 1 after a fatal error (ErrorResponse sent and flushed).
+   * With `false`, `done` settles and the caller decides.
+   */
+  exit?: boolean;
+  /**
+   * A guard already installed with `guardStdout()`, for programs that must
+   * keep stdout clean from before the UDF is even loaded (udf-run installs
+   * one before importing user modules, which may print at import time).
+   */
+  stdoutGuard?: StdoutGuard;
+}
+
+export interface StdioServer {
+  /** Resolves after a clean end (EOF, output flushed); rejects with the error that ended it. */
+  readonly done: Promise<void>;
+  /** Ends the conversation from outside (the agent sends an ErrorResponse when a reason is given). */
+  close(reason?: Error): void;
+}
+
+/** How long a fatal error may take to flush its ErrorResponse before the process exits anyway. */
+const FATAL_EXIT_GRACE_MS = 2000;
+
+/**
+ * Runs `cls` as a process UDF: requests on stdin, responses on stdout.
+ * Nothing else reaches stdout while it runs (see guardStdout).
+ */
+export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServer {
+  assertUdfClass(cls);
+  checkServeOptions(options);
+  const logger = resolveLogger(options);
+  const exit = options.exit ?? true;
+
+  const guard = options.stdoutGuard ?? guardStdout();
+  const fields: Record<string, unknown> = { udf: cls.name, transport: 'stdio', pid: process.pid };
+  const connection = startConnection({
+    cls,
+    input: process.stdin,
+    output: guard.protocolOut,
+    options,
+    logger,
+    fields,
+  });
+
+  // Kapacitor closing our stdout (EPIPE) must end the conversation, not crash
+  // the process with an unhandled 'error' event.
+  const onStdoutError = (err: Error): void => connection.agent.close(err);
+  process.stdout.on('error', onStdoutError);
+
+  const cleanup = (): void => {
+    process.stdout.off('error', onStdoutError);
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+    guard.restore();
+  };
+
+  // When we own the process, an error thrown outside any handler call (a
+  // user's timer, a forgotten promise) is fatal for this conversation too:
+  // tell Kapacitor through an ErrorResponse rather than dying silently.
+  const onUncaught = (err: unknown): void => {
+    logger.error('uncaught error in UDF code', { ...fields, ...errorFields(err) });
+    connection.agent.close(err instanceof Error ? err : new Error(String(err)));
+    setTimeout(() => process.exit(1), FATAL_EXIT_GRACE_MS).unref();
+  };
+  if (exit) {
+    process.on('uncaughtException', onUncaught);
+    process.on('unhandledRejection', onUncaught);
+  }
+
+  const done = connection.done.then(
+    () => {
+      cleanup();
+      if (exit) process.exit(0);
+    },
+    (err: unknown) => {
+      cleanup();
+      if (exit) {
+        logger.error('exiting after a fatal error', { ...fields, ...errorFields(err) });
+        process.exit(1);
+      }
+      throw err;
+    },
+  );
+  if (exit) done.catch(() => undefined);
+
+  return {
+    done,
+    close: (reason?: Error) => connection.agent.close(reason),
+  };
+}

@@ -1,0 +1,80 @@
+import { Agent, type Emitter, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
+import { createHandler } from '@kapacitor-udf/decorators';
+import { errorFields, withFields } from './field-logger';
+import type { ServeOptions } from './options';
+import type { UdfClass } from './udf-class';
+
+/** One conversation with Kapacitor: a fresh UDF instance, its agent and its log fields. */
+export interface UdfConnection {
+  readonly agent: Agent;
+  /** Settles when the conversation ended: resolves on a clean end, rejects with what ended it. */
+  readonly done: Promise<void>;
+  /** The connection's log fields; taskID/nodeID are added when Init arrives. */
+  readonly fields: Record<string, unknown>;
+}
+
+export interface ConnectionParams {
+  cls: UdfClass;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  options: ServeOptions;
+  logger: Logger;
+  fields: Record<string, unknown>;
+}
+
+export function startConnection(params: ConnectionParams): UdfConnection {
+  const { cls, input, output, options, fields } = params;
+  const log = withFields(params.logger, fields);
+  const agent = new Agent({
+    input,
+    output,
+    handler: (emitter: Emitter) => observeInit(createHandler(cls, emitter, { logger: log }), fields, log),
+    maxMessageSize: options.maxMessageSize,
+    handlerTimeoutMs: options.handlerTimeoutMs,
+    logger: log,
+  });
+  const done = agent.start().then(
+    () => log.info('connection closed'),
+    (err: unknown) => {
+      log.error('connection failed', errorFields(err));
+      throw err;
+    },
+  );
+  return { agent, done, fields };
+}
+
+/**
+ * Wraps the handler so the InitRequest the agent already decoded is seen
+ * once on its way in: its task and node IDs join the log fields and its
+ * options are logged at debug. Every other method is the handler's own,
+ * bound once, so the per-point path gains no work.
+ */
+function observeInit(handler: Handler, fields: Record<string, unknown>, log: Logger): Handler {
+  return {
+    info: handler.info.bind(handler),
+    init: (request: InitRequest) => {
+      fields.taskID = request.taskID;
+      fields.nodeID = request.nodeID;
+      log.debug('init', { options: describeOptions(request) });
+      return handler.init(request);
+    },
+    snapshot: handler.snapshot.bind(handler),
+    restore: handler.restore.bind(handler),
+    beginBatch: handler.beginBatch.bind(handler),
+    point: handler.point.bind(handler),
+    endBatch: handler.endBatch.bind(handler),
+    stop: handler.stop.bind(handler),
+  };
+}
+
+/** Init options as plain JSON-safe values (int64 values are bigint: written as decimal strings). */
+function describeOptions(request: InitRequest): Array<{ name: string; values: unknown[] }> {
+  return request.options.map((option) => ({
+    name: option.name,
+    values: option.values.map((v) => {
+      const value = v.value;
+      if (value === undefined) return null;
+      return typeof value.value === 'bigint' ? value.value.toString() : value.value;
+    }),
+  }));
+}

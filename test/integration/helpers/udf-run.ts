@@ -1,0 +1,75 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { BIN, ROOT } from './paths';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A spawned udf-run with its stderr collected and its exit awaited. */
+export class UdfRunProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  private stderrText = '';
+  private stdoutText = '';
+  readonly exited: Promise<Exit>;
+
+  constructor(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean } = {}) {
+    this.child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (text: string) => (this.stderrText += text));
+    if (options.captureStdout) {
+      this.child.stdout.setEncoding('utf8');
+      this.child.stdout.on('data', (text: string) => (this.stdoutText += text));
+    }
+    this.child.stdin.on('error', () => undefined);
+    this.exited = new Promise((resolve) => this.child.once('close', (code, signal) => resolve({ code, signal })));
+  }
+
+  get stderr(): string {
+    return this.stderrText;
+  }
+
+  get stdout(): string {
+    return this.stdoutText;
+  }
+
+  /** stderr's JSON log lines, parsed (other lines skipped). */
+  logs(): Array<Record<string, unknown>> {
+    return this.stderrText
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      });
+  }
+
+  /** Waits until stderr contains `text` (e.g. the "listening" log line). */
+  async waitForStderr(text: string, timeoutMs = 15_000): Promise<void> {
+    const started = Date.now();
+    while (!this.stderrText.includes(text)) {
+      if (this.child.exitCode !== null) throw new Error(`udf-run exited (${this.child.exitCode}) before logging "${text}":\n${this.stderrText}`);
+      if (Date.now() - started > timeoutMs) throw new Error(`udf-run did not log "${text}" within ${timeoutMs} ms:\n${this.stderrText}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  }
+}
+
+/** Runs udf-run to completion (for --list, --describe, errors). */
+export async function runUdfRun(args: string[], options: { cwd?: string } = {}): Promise<Exit & { stdout: string; stderr: string }> {
+  const proc = new UdfRunProcess(args, { ...options, captureStdout: true });
+  proc.child.stdin.end();
+  const exit = await proc.exited;
+  return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
+}
