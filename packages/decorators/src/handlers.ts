@@ -4,16 +4,20 @@
  */
 import type { HandlerKind } from './definition';
 import { HANDLER_DECORATOR_NAMES } from './definition';
+import { UdfDefinitionError } from './errors';
 import { declareMember, type MethodDecorator } from './member';
 
 function handlerDecorator(kind: HandlerKind): () => MethodDecorator {
   const name = HANDLER_DECORATOR_NAMES[kind];
-  return () =>
-    function decorate(...args: unknown[]): void {
+  return (...misuse: unknown[]) => {
+    // `@OnPoint` without parentheses would pass the decorator arguments here.
+    if (misuse.length > 0) throw new UdfDefinitionError('ERR_DECORATOR_PLACEMENT', `write ${name}() with parentheses`);
+    return function decorate(...args: unknown[]): void {
       declareMember(name, 'method', args, (declared, method) => {
         declared.handlers.push({ kind, method });
       });
     } as MethodDecorator;
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { UdfDefinitionError } from './errors';
 import { declareMember, type PropertyDecorator } from './member';
 
 /**
@@ -7,7 +8,8 @@ import { declareMember, type PropertyDecorator } from './member';
  * envelope, and restored on RestoreRequest. Class instances come back as plain
  * objects, so keep state as plain data.
  */
-export function State(): PropertyDecorator {
+export function State(...misuse: unknown[]): PropertyDecorator {
+  if (misuse.length > 0) throw new UdfDefinitionError('ERR_DECORATOR_PLACEMENT', 'write @State() with parentheses');
   return function stateDecorator(...args: unknown[]): void {
     declareMember('@State', 'property', args, (declared, property) => {
       if (!declared.state.includes(property)) declared.state.push(property);
