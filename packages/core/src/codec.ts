@@ -1,0 +1,181 @@
+/**
+ * Encoding and decoding of whole Request / Response bodies (without the
+ * length prefix; see frame-decoder.ts and encode-frame.ts for framing).
+ */
+import { readBeginBatch, readEndBatch, readPoint, writeBeginBatch, writeEndBatch, writePoint } from './data-messages';
+import { EncodeError } from './errors';
+import type { Request, Response } from './generated/udf';
+import {
+  readEmpty,
+  readErrorResponse,
+  readInfoResponse,
+  readInitRequest,
+  readKeepalive,
+  readSnapshot,
+  readSuccessError,
+  writeErrorResponse,
+  writeInfoResponse,
+  writeInitRequest,
+  writeKeepalive,
+  writeSnapshot,
+  writeSuccessError,
+} from './management-messages';
+import { LEN, WireReader } from './wire-reader';
+import { describeType, WireWriter } from './wire-writer';
+
+const REQUEST_WIRE: (number | undefined)[] = [];
+const REQUEST_NAMES: (string | undefined)[] = [];
+const RESPONSE_WIRE: (number | undefined)[] = [];
+const RESPONSE_NAMES: (string | undefined)[] = [];
+
+/** Field number of each oneof member of Request. */
+export const REQUEST_FIELDS = { info: 1, init: 2, keepalive: 3, snapshot: 4, restore: 5, begin: 16, point: 17, end: 18 } as const;
+/** Field number of each oneof member of Response. */
+export const RESPONSE_FIELDS = { info: 1, init: 2, keepalive: 3, snapshot: 4, restore: 5, error: 6, begin: 16, point: 17, end: 18 } as const;
+
+for (const [name, field] of Object.entries(REQUEST_FIELDS)) {
+  REQUEST_WIRE[field] = LEN;
+  REQUEST_NAMES[field] = name;
+}
+for (const [name, field] of Object.entries(RESPONSE_FIELDS)) {
+  RESPONSE_WIRE[field] = LEN;
+  RESPONSE_NAMES[field] = name;
+}
+
+/**
+ * Decodes a Request body. Unknown fields are skipped; a body with no known
+ * oneof member (e.g. a zero-length frame) gives `{ message: undefined }`.
+ * Throws ProtocolError (ERR_INVALID_MESSAGE) on malformed input.
+ */
+export function decodeRequest(body: Uint8Array): Request {
+  const r = new WireReader(body);
+  const end = r.end;
+  let message: Request['message'] = undefined;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    switch (tag) {
+      case 138: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
+      case 130: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
+      case 146: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
+      case 10: message = { $case: 'info', value: readEmpty(r, r.lenEnd(end)) }; break;
+      case 18: message = { $case: 'init', value: readInitRequest(r, r.lenEnd(end)) }; break;
+      case 26: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveRequest') }; break;
+      case 34: message = { $case: 'snapshot', value: readEmpty(r, r.lenEnd(end)) }; break;
+      case 42: message = { $case: 'restore', value: readSnapshot(r, r.lenEnd(end), 'RestoreRequest') }; break;
+      default: r.skipField(tag, end, REQUEST_WIRE, 'Request', REQUEST_NAMES);
+    }
+  }
+  return { message };
+}
+
+/** Decodes a Response body (the Kapacitor side). Same rules as decodeRequest. */
+export function decodeResponse(body: Uint8Array): Response {
+  const r = new WireReader(body);
+  const end = r.end;
+  let message: Response['message'] = undefined;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    switch (tag) {
+      case 138: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
+      case 130: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
+      case 146: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
+      case 10: message = { $case: 'info', value: readInfoResponse(r, r.lenEnd(end)) }; break;
+      case 18: message = { $case: 'init', value: readSuccessError(r, r.lenEnd(end), 'InitResponse') }; break;
+      case 26: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveResponse') }; break;
+      case 34: message = { $case: 'snapshot', value: readSnapshot(r, r.lenEnd(end), 'SnapshotResponse') }; break;
+      case 42: message = { $case: 'restore', value: readSuccessError(r, r.lenEnd(end), 'RestoreResponse') }; break;
+      case 50: message = { $case: 'error', value: readErrorResponse(r, r.lenEnd(end)) }; break;
+      default: r.skipField(tag, end, RESPONSE_WIRE, 'Response', RESPONSE_NAMES);
+    }
+  }
+  return { message };
+}
+
+/**
+ * The protobuf tag (field number << 3 | length-delimited) of a Response's
+ * oneof member. Throws for a Response with no message set: Kapacitor must
+ * never receive one.
+ */
+export function responseTag(msg: Response): number {
+  if (msg === null || typeof msg !== 'object') throw new EncodeError(`a Response must be an object, got ${describeType(msg)}`);
+  const m = msg.message;
+  if (m === undefined || m === null) {
+    throw new EncodeError('refusing to encode a Response with no message set (Kapacitor cannot handle one)');
+  }
+  const field = (RESPONSE_FIELDS as Record<string, number | undefined>)[m.$case];
+  if (field === undefined || !Object.prototype.hasOwnProperty.call(RESPONSE_FIELDS, m.$case)) {
+    throw new EncodeError(`Response.message has unknown $case ${JSON.stringify(m.$case)}`);
+  }
+  return (field << 3) | LEN;
+}
+
+/** Writes the content (without tag and length) of a Response's oneof member. */
+export function writeResponseContent(w: WireWriter, msg: Response): void {
+  const m = msg.message!;
+  switch (m.$case) {
+    case 'point': writePoint(w, m.value); break;
+    case 'begin': writeBeginBatch(w, m.value); break;
+    case 'end': writeEndBatch(w, m.value); break;
+    case 'info': writeInfoResponse(w, m.value); break;
+    case 'init': writeSuccessError(w, m.value, 'InitResponse'); break;
+    case 'keepalive': writeKeepalive(w, m.value, 'KeepaliveResponse'); break;
+    case 'snapshot': writeSnapshot(w, m.value, 'SnapshotResponse'); break;
+    case 'restore': writeSuccessError(w, m.value, 'RestoreResponse'); break;
+    case 'error': writeErrorResponse(w, m.value); break;
+  }
+}
+
+function requestTag(msg: Request): number {
+  if (msg === null || typeof msg !== 'object') throw new EncodeError(`a Request must be an object, got ${describeType(msg)}`);
+  const m = msg.message;
+  if (m === undefined || m === null) return 0;
+  if (!Object.prototype.hasOwnProperty.call(REQUEST_FIELDS, m.$case)) {
+    throw new EncodeError(`Request.message has unknown $case ${JSON.stringify(m.$case)}`);
+  }
+  return (REQUEST_FIELDS[m.$case] << 3) | LEN;
+}
+
+function writeRequestContent(w: WireWriter, msg: Request): void {
+  const m = msg.message!;
+  switch (m.$case) {
+    case 'point': writePoint(w, m.value); break;
+    case 'begin': writeBeginBatch(w, m.value); break;
+    case 'end': writeEndBatch(w, m.value); break;
+    case 'info': case 'snapshot': break; // empty messages
+    case 'init': writeInitRequest(w, m.value); break;
+    case 'keepalive': writeKeepalive(w, m.value, 'KeepaliveRequest'); break;
+    case 'restore': writeSnapshot(w, m.value, 'RestoreRequest'); break;
+  }
+}
+
+// One scratch writer for the standalone encoders; results are copied out.
+const scratch = new WireWriter(16 * 1024);
+
+function encodeWith<T>(msg: T, tag: number, writeContent: (w: WireWriter, msg: T) => void): Uint8Array {
+  const w = scratch;
+  w.pos = 0;
+  if (tag !== 0) {
+    w.uvarint(tag);
+    const lenPos = w.reserveLen();
+    writeContent(w, msg);
+    w.finishLen(lenPos);
+  }
+  const out = Buffer.allocUnsafe(w.pos);
+  w.buf.copy(out, 0, 0, w.pos);
+  if (w.buf.length > 1024 * 1024) scratch.buf = Buffer.allocUnsafe(scratch.chunkSize) as typeof scratch.buf;
+  return out;
+}
+
+/** Encodes a Response body exactly as Kapacitor's Go encoder would. */
+export function encodeResponse(msg: Response): Uint8Array {
+  return encodeWith(msg, responseTag(msg), writeResponseContent);
+}
+
+/**
+ * Encodes a Request body exactly as Kapacitor's Go encoder would (the
+ * Kapacitor side: used by the testing kit, benchmarks and tests). A Request
+ * with no message set encodes to zero bytes, as in Go.
+ */
+export function encodeRequest(msg: Request): Uint8Array {
+  return encodeWith(msg, requestTag(msg), writeRequestContent);
+}

@@ -1,0 +1,316 @@
+/**
+ * The hot path: hand-written codecs for Point, BeginBatch and EndBatch, the
+ * messages that flow by the million. Output is byte-identical to Kapacitor's
+ * Go encoder (fields in number order, defaults omitted, map entries sorted
+ * by key with key and value always written).
+ */
+import { EncodeError } from './errors';
+import type { BeginBatch, EndBatch, Point } from './generated/udf';
+import { setOwn, sortedKeys } from './map-keys';
+import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
+import { describeType, WireWriter } from './wire-writer';
+
+// Expected wire type and name of each field number, for error messages and
+// for telling a malformed known field from an unknown one.
+const POINT_WIRE = [undefined, VARINT, LEN, LEN, LEN, LEN, LEN, LEN, LEN, LEN, LEN, VARINT, LEN];
+const POINT_NAMES = [undefined, 'time', 'name', 'database', 'retentionPolicy', 'group', 'dimensions', 'tags',
+  'fieldsDouble', 'fieldsInt', 'fieldsString', 'byName', 'fieldsBool'];
+const BEGIN_WIRE = [undefined, LEN, LEN, LEN, VARINT, VARINT];
+const BEGIN_NAMES = [undefined, 'name', 'group', 'tags', 'size', 'byName'];
+const END_WIRE = [undefined, LEN, LEN, VARINT, LEN, VARINT];
+const END_NAMES = [undefined, 'name', 'group', 'tmax', 'tags', 'byName'];
+const ENTRY_NAMES = [undefined, 'key', 'value'];
+const STRING_ENTRY_WIRE = [undefined, LEN, LEN];
+const DOUBLE_ENTRY_WIRE = [undefined, LEN, FIXED64];
+const VARINT_ENTRY_WIRE = [undefined, LEN, VARINT];
+
+export function createPoint(): Point {
+  return {
+    time: 0n,
+    name: '',
+    database: '',
+    retentionPolicy: '',
+    group: '',
+    dimensions: [],
+    tags: {},
+    fieldsDouble: {},
+    fieldsInt: {},
+    fieldsString: {},
+    byName: false,
+    fieldsBool: {},
+  };
+}
+
+export function readPoint(r: WireReader, end: number): Point {
+  const p = createPoint();
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    switch (tag) {
+      case 8: p.time = r.int64(end); break;
+      case 18: p.name = r.string(end); break;
+      case 26: p.database = r.string(end); break;
+      case 34: p.retentionPolicy = r.string(end); break;
+      case 42: p.group = r.string(end); break;
+      case 50: p.dimensions.push(r.string(end)); break;
+      case 58: readStringEntry(r, end, p.tags, 'Point.tags'); break;
+      case 66: readDoubleEntry(r, end, p.fieldsDouble); break;
+      case 74: readInt64Entry(r, end, p.fieldsInt); break;
+      case 82: readStringEntry(r, end, p.fieldsString, 'Point.fieldsString'); break;
+      case 88: p.byName = r.bool(end); break;
+      case 98: readBoolEntry(r, end, p.fieldsBool); break;
+      default: r.skipField(tag, end, POINT_WIRE, 'Point', POINT_NAMES);
+    }
+  }
+  return p;
+}
+
+export function readBeginBatch(r: WireReader, end: number): BeginBatch {
+  const b: BeginBatch = { name: '', group: '', tags: {}, size: 0n, byName: false };
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    switch (tag) {
+      case 10: b.name = r.string(end); break;
+      case 18: b.group = r.string(end); break;
+      case 26: readStringEntry(r, end, b.tags, 'BeginBatch.tags'); break;
+      case 32: b.size = r.int64(end); break;
+      case 40: b.byName = r.bool(end); break;
+      default: r.skipField(tag, end, BEGIN_WIRE, 'BeginBatch', BEGIN_NAMES);
+    }
+  }
+  return b;
+}
+
+export function readEndBatch(r: WireReader, end: number): EndBatch {
+  const e: EndBatch = { name: '', group: '', tmax: 0n, tags: {}, byName: false };
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    switch (tag) {
+      case 10: e.name = r.string(end); break;
+      case 18: e.group = r.string(end); break;
+      case 24: e.tmax = r.int64(end); break;
+      case 34: readStringEntry(r, end, e.tags, 'EndBatch.tags'); break;
+      case 40: e.byName = r.bool(end); break;
+      default: r.skipField(tag, end, END_WIRE, 'EndBatch', END_NAMES);
+    }
+  }
+  return e;
+}
+
+// Map entries are tiny messages {1: key, 2: value}; either may be missing
+// (then it is the default). Read them inline, without an entry object.
+
+function readStringEntry(r: WireReader, limit: number, map: { [key: string]: string }, what: string): void {
+  const end = r.lenEnd(limit);
+  let key = '';
+  let value = '';
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag === 10) key = r.string(end);
+    else if (tag === 18) value = r.string(end);
+    else r.skipField(tag, end, STRING_ENTRY_WIRE, `${what} entry`, ENTRY_NAMES);
+  }
+  setOwn(map, key, value);
+}
+
+function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: number }): void {
+  const end = r.lenEnd(limit);
+  let key = '';
+  let value = 0;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag === 10) key = r.string(end);
+    else if (tag === 17) value = r.double(end);
+    else r.skipField(tag, end, DOUBLE_ENTRY_WIRE, 'Point.fieldsDouble entry', ENTRY_NAMES);
+  }
+  setOwn(map, key, value);
+}
+
+function readInt64Entry(r: WireReader, limit: number, map: { [key: string]: bigint }): void {
+  const end = r.lenEnd(limit);
+  let key = '';
+  let value = 0n;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag === 10) key = r.string(end);
+    else if (tag === 16) value = r.int64(end);
+    else r.skipField(tag, end, VARINT_ENTRY_WIRE, 'Point.fieldsInt entry', ENTRY_NAMES);
+  }
+  setOwn(map, key, value);
+}
+
+function readBoolEntry(r: WireReader, limit: number, map: { [key: string]: boolean }): void {
+  const end = r.lenEnd(limit);
+  let key = '';
+  let value = false;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag === 10) key = r.string(end);
+    else if (tag === 16) value = r.bool(end);
+    else r.skipField(tag, end, VARINT_ENTRY_WIRE, 'Point.fieldsBool entry', ENTRY_NAMES);
+  }
+  setOwn(map, key, value);
+}
+
+// ---------------------------------------------------------------- encoding
+// Absent (undefined) fields are written as defaults, so partially built
+// objects from JavaScript callers still encode; wrong types throw EncodeError.
+
+export function writePoint(w: WireWriter, p: Point): void {
+  if (p === null || typeof p !== 'object') throw new EncodeError(`a Point must be an object, got ${describeType(p)}`);
+  const time = p.time;
+  if (time !== 0n && time !== undefined) {
+    w.byte(8);
+    w.int64(time, 'Point.time');
+  }
+  const { name, database, retentionPolicy, group, dimensions } = p;
+  if (name !== '' && name !== undefined) {
+    w.byte(18);
+    w.string(name, 'Point.name');
+  }
+  if (database !== '' && database !== undefined) {
+    w.byte(26);
+    w.string(database, 'Point.database');
+  }
+  if (retentionPolicy !== '' && retentionPolicy !== undefined) {
+    w.byte(34);
+    w.string(retentionPolicy, 'Point.retentionPolicy');
+  }
+  if (group !== '' && group !== undefined) {
+    w.byte(42);
+    w.string(group, 'Point.group');
+  }
+  if (dimensions !== undefined) {
+    if (!Array.isArray(dimensions)) throw new EncodeError(`Point.dimensions must be an array of strings, got ${describeType(dimensions)}`);
+    for (let i = 0; i < dimensions.length; i++) {
+      w.byte(50);
+      w.string(dimensions[i], 'Point.dimensions[]');
+    }
+  }
+  if (p.tags !== undefined) writeStringMap(w, 58, p.tags, 'Point.tags');
+  if (p.fieldsDouble !== undefined) writeDoubleMap(w, 66, p.fieldsDouble, 'Point.fieldsDouble');
+  if (p.fieldsInt !== undefined) writeInt64Map(w, 74, p.fieldsInt, 'Point.fieldsInt');
+  if (p.fieldsString !== undefined) writeStringMap(w, 82, p.fieldsString, 'Point.fieldsString');
+  if (p.byName === true) {
+    w.byte(88);
+    w.byte(1);
+  } else if (p.byName !== false && p.byName !== undefined) {
+    w.bool(p.byName, 'Point.byName');
+  }
+  if (p.fieldsBool !== undefined) writeBoolMap(w, 98, p.fieldsBool, 'Point.fieldsBool');
+}
+
+export function writeBeginBatch(w: WireWriter, b: BeginBatch): void {
+  if (b === null || typeof b !== 'object') throw new EncodeError(`a BeginBatch must be an object, got ${describeType(b)}`);
+  if (b.name !== '' && b.name !== undefined) {
+    w.byte(10);
+    w.string(b.name, 'BeginBatch.name');
+  }
+  if (b.group !== '' && b.group !== undefined) {
+    w.byte(18);
+    w.string(b.group, 'BeginBatch.group');
+  }
+  if (b.tags !== undefined) writeStringMap(w, 26, b.tags, 'BeginBatch.tags');
+  if (b.size !== 0n && b.size !== undefined) {
+    w.byte(32);
+    w.int64(b.size, 'BeginBatch.size');
+  }
+  writeBoolField(w, 40, b.byName, 'BeginBatch.byName');
+}
+
+export function writeEndBatch(w: WireWriter, e: EndBatch): void {
+  if (e === null || typeof e !== 'object') throw new EncodeError(`an EndBatch must be an object, got ${describeType(e)}`);
+  if (e.name !== '' && e.name !== undefined) {
+    w.byte(10);
+    w.string(e.name, 'EndBatch.name');
+  }
+  if (e.group !== '' && e.group !== undefined) {
+    w.byte(18);
+    w.string(e.group, 'EndBatch.group');
+  }
+  if (e.tmax !== 0n && e.tmax !== undefined) {
+    w.byte(24);
+    w.int64(e.tmax, 'EndBatch.tmax');
+  }
+  if (e.tags !== undefined) writeStringMap(w, 34, e.tags, 'EndBatch.tags');
+  writeBoolField(w, 40, e.byName, 'EndBatch.byName');
+}
+
+function writeBoolField(w: WireWriter, tag: number, v: boolean | undefined, what: string): void {
+  if (v === false || v === undefined) return;
+  w.byte(tag);
+  w.bool(v, what);
+}
+
+function checkMap(map: unknown, what: string): void {
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+    throw new EncodeError(`${what} must be a plain object map, got ${describeType(map)}`);
+  }
+}
+
+export function writeStringMap(w: WireWriter, tag: number, map: { [key: string]: string }, what: string): void {
+  checkMap(map, what);
+  const keys = sortedKeys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = map[key];
+    if (typeof value !== 'string') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a string, got ${describeType(value)}`);
+    w.byte(tag);
+    const lenPos = w.reserveLen();
+    w.byte(10);
+    w.string(key, what);
+    w.byte(18);
+    w.string(value, what);
+    w.finishLen(lenPos);
+  }
+}
+
+function writeDoubleMap(w: WireWriter, tag: number, map: { [key: string]: number }, what: string): void {
+  checkMap(map, what);
+  const keys = sortedKeys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = map[key];
+    if (typeof value !== 'number') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a number, got ${describeType(value)}`);
+    w.byte(tag);
+    const lenPos = w.reserveLen();
+    w.byte(10);
+    w.string(key, what);
+    w.byte(17);
+    w.double(value, what);
+    w.finishLen(lenPos);
+  }
+}
+
+function writeInt64Map(w: WireWriter, tag: number, map: { [key: string]: bigint }, what: string): void {
+  checkMap(map, what);
+  const keys = sortedKeys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = map[key];
+    if (typeof value !== 'bigint') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a bigint (int64), got ${describeType(value)}: write e.g. 10n or BigInt(x)`);
+    w.byte(tag);
+    const lenPos = w.reserveLen();
+    w.byte(10);
+    w.string(key, what);
+    w.byte(16);
+    w.int64(value, what);
+    w.finishLen(lenPos);
+  }
+}
+
+function writeBoolMap(w: WireWriter, tag: number, map: { [key: string]: boolean }, what: string): void {
+  checkMap(map, what);
+  const keys = sortedKeys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = map[key];
+    if (typeof value !== 'boolean') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a boolean, got ${describeType(value)}`);
+    w.byte(tag);
+    const lenPos = w.reserveLen();
+    w.byte(10);
+    w.string(key, what);
+    w.byte(16);
+    w.byte(value ? 1 : 0);
+    w.finishLen(lenPos);
+  }
+}

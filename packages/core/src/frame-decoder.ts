@@ -1,0 +1,166 @@
+import { ProtocolError } from './errors';
+
+/** Default largest accepted message body: 64 MiB. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+export interface FrameDecoderOptions {
+  /** Largest accepted body in bytes (default 64 MiB). A larger declared length is an error. */
+  maxMessageSize?: number;
+}
+
+/**
+ * Splits a byte stream into message bodies: each frame is uvarint(length)
+ * followed by that many bytes. Chunks may split a frame anywhere and may hold
+ * many frames.
+ *
+ * Cost is linear in the input: a frame that lies inside one chunk is returned
+ * as a subarray of that chunk (no copy); only frames split across chunks are
+ * copied, once, when complete. Returned frames alias the chunks they came
+ * from, so chunks must not be modified after being pushed.
+ *
+ * After a ProtocolError the decoder is unusable: every later call throws the
+ * same error.
+ */
+export class FrameDecoder {
+  readonly maxMessageSize: number;
+  /** Bytes pushed so far (= stream offset of the next chunk). */
+  private received = 0;
+  /** Stream offset of the frame being assembled. */
+  private frameStart = 0;
+  // Length prefix being read across chunks.
+  private varintBytes = 0;
+  private varintValue = 0;
+  // Body being assembled across chunks (bodyLength < 0: none).
+  private bodyLength = -1;
+  private bodyCollected = 0;
+  private pieces: Uint8Array[] = [];
+  private failure: ProtocolError | null = null;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    const max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    if (!Number.isSafeInteger(max) || max < 0) {
+      throw new RangeError(`maxMessageSize must be a non-negative integer number of bytes, got ${String(max)}`);
+    }
+    this.maxMessageSize = max;
+  }
+
+  /** Total bytes pushed so far. */
+  get bytesReceived(): number {
+    return this.received;
+  }
+
+  /** True when no frame is partially received. */
+  get idle(): boolean {
+    return this.varintBytes === 0 && this.bodyLength < 0;
+  }
+
+  /**
+   * Consumes a chunk and returns the bodies of the frames it completes, in
+   * order. If `bodyOffsets` is given, the stream offset of each returned
+   * body's first byte is appended to it (for error messages).
+   */
+  push(chunk: Uint8Array, bodyOffsets?: number[]): Uint8Array[] {
+    if (this.failure !== null) throw this.failure;
+    const out: Uint8Array[] = [];
+    const n = chunk.length;
+    const base = this.received;
+    this.received = base + n;
+    let i = 0;
+
+    if (this.bodyLength >= 0) {
+      // Continue a body started in an earlier chunk.
+      const take = Math.min(n, this.bodyLength - this.bodyCollected);
+      if (take > 0) this.pieces.push(chunk.subarray(0, take));
+      this.bodyCollected += take;
+      i = take;
+      if (this.bodyCollected < this.bodyLength) return out;
+      out.push(concat(this.pieces, this.bodyLength));
+      if (bodyOffsets !== undefined) bodyOffsets.push(base + i - this.bodyLength);
+      this.pieces = [];
+      this.bodyLength = -1;
+    }
+
+    const max = this.maxMessageSize;
+    while (i < n) {
+      let len: number;
+      const b = chunk[i];
+      if (this.varintBytes === 0 && b < 0x80) {
+        // One-byte length prefix: the common case.
+        this.frameStart = base + i;
+        len = b;
+        i++;
+      } else {
+        if (this.varintBytes === 0) this.frameStart = base + i;
+        let done = false;
+        while (i < n) {
+          const c = chunk[i++];
+          if (this.varintBytes === 10) this.fail(new ProtocolError('ERR_VARINT_TOO_LONG',
+            `frame length prefix at byte ${this.frameStart} of the input is longer than 10 bytes: ` +
+            'the input is not a stream of length-prefixed protobuf messages (or is out of sync)', this.frameStart));
+          this.varintValue += (c & 0x7f) * 2 ** (7 * this.varintBytes);
+          this.varintBytes++;
+          if (c < 0x80) {
+            done = true;
+            break;
+          }
+        }
+        if (!done) return out; // the prefix continues in the next chunk
+        len = this.varintValue;
+        this.varintBytes = 0;
+        this.varintValue = 0;
+      }
+      if (len > max) {
+        this.fail(new ProtocolError('ERR_FRAME_TOO_LARGE',
+          `frame at byte ${this.frameStart} of the input declares a ${len}-byte message, more than maxMessageSize ` +
+          `(${max} bytes): raise maxMessageSize if such messages are expected, otherwise the input is corrupt`,
+          this.frameStart));
+      }
+      if (n - i >= len) {
+        out.push(chunk.subarray(i, i + len));
+        if (bodyOffsets !== undefined) bodyOffsets.push(base + i);
+        i += len;
+      } else {
+        this.bodyLength = len;
+        this.bodyCollected = n - i;
+        if (i < n) this.pieces.push(chunk.subarray(i));
+        i = n;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Declares the end of input. Throws ProtocolError (ERR_TRUNCATED_FRAME)
+   * when the input stopped in the middle of a frame.
+   */
+  end(): void {
+    if (this.failure !== null) throw this.failure;
+    if (this.varintBytes > 0) {
+      this.fail(new ProtocolError('ERR_TRUNCATED_FRAME',
+        `input ended at byte ${this.received} inside the length prefix of the frame starting at byte ${this.frameStart}: ` +
+        'the sender stopped in the middle of a message', this.frameStart));
+    }
+    if (this.bodyLength >= 0) {
+      this.fail(new ProtocolError('ERR_TRUNCATED_FRAME',
+        `input ended at byte ${this.received} in the middle of the frame starting at byte ${this.frameStart}: ` +
+        `it declares ${this.bodyLength} bytes of message but only ${this.bodyCollected} arrived`, this.frameStart));
+    }
+  }
+
+  private fail(err: ProtocolError): never {
+    this.failure = err;
+    this.pieces = [];
+    throw err;
+  }
+}
+
+function concat(pieces: Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const out = Buffer.allocUnsafe(length);
+  let pos = 0;
+  for (const p of pieces) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}

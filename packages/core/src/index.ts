@@ -1,0 +1,50 @@
+/**
+ * @kapacitor-udf/core: the Kapacitor UDF wire protocol for Node.js (codec,
+ * framing, agent) shared by every other package.
+ */
+export {
+  EdgeType,
+  ValueType,
+  edgeTypeFromJSON,
+  edgeTypeToJSON,
+  valueTypeFromJSON,
+  valueTypeToJSON,
+} from './generated/udf';
+export type {
+  BeginBatch,
+  EndBatch,
+  ErrorResponse,
+  InfoRequest,
+  InfoResponse,
+  InitRequest,
+  InitResponse,
+  KeepaliveRequest,
+  KeepaliveResponse,
+  Option,
+  OptionInfo,
+  OptionValue,
+  Point,
+  Request,
+  Response,
+  RestoreRequest,
+  RestoreResponse,
+  SnapshotRequest,
+  SnapshotResponse,
+} from './generated/udf';
+export type { Emitter, Handler, MaybePromise } from './handler';
+export {
+  BatchOrderError,
+  EncodeError,
+  HandlerError,
+  HandlerTimeoutError,
+  InputError,
+  OutputClosedError,
+  ProtocolError,
+  describeError,
+} from './errors';
+export type { ProtocolErrorCode, RequestKind } from './errors';
+export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
+export { compareUtf8 } from './map-keys';
+export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
+export type { FrameDecoderOptions } from './frame-decoder';
+export { encodeFrame } from './encode-frame';

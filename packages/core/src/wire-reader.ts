@@ -1,0 +1,283 @@
+import { ProtocolError } from './errors';
+import { asNodeBuffer, LITTLE_ENDIAN, NodeBuffer } from './node-buffer';
+
+/** Protobuf wire types. */
+export const VARINT = 0;
+export const FIXED64 = 1;
+export const LEN = 2;
+export const START_GROUP = 3;
+export const END_GROUP = 4;
+export const FIXED32 = 5;
+
+const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end-group', 'fixed32'];
+
+// Scratch space to turn two 32-bit halves into an int64 / a double without
+// arithmetic on bigints (which allocates at every step).
+const i64 = new BigInt64Array(1);
+const u32 = new Uint32Array(i64.buffer);
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+
+/*
+ * Decoding a short string costs far more than reading it: most of the strings
+ * in a stream of points (tag keys and values, field names, measurement,
+ * database, retention policy) repeat from one point to the next. Short ASCII
+ * strings are looked up in a small direct-mapped cache keyed by a hash of
+ * their bytes; a hit returns the already-built string without allocating.
+ */
+const CACHE_SIZE = 4096; // power of two
+const CACHE_MAX_LEN = 40;
+const stringCache: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+/**
+ * A cursor over one protobuf body. Every read checks the limit it is given
+ * (the end of the enclosing message) and throws a ProtocolError with the
+ * offset, relative to the start of the body, on malformed input.
+ */
+export class WireReader {
+  readonly buf: NodeBuffer;
+  pos: number;
+  readonly end: number;
+  /** Offset of `buf[0]` in the body, for error messages. */
+  private readonly base: number;
+  // The 64-bit varint just read, as two unsigned 32-bit halves.
+  private lo = 0;
+  private hi = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.buf = asNodeBuffer(bytes);
+    this.pos = 0;
+    this.end = this.buf.length;
+    this.base = 0;
+  }
+
+  fail(what: string, at: number = this.pos): never {
+    const offset = at - this.base;
+    throw new ProtocolError('ERR_INVALID_MESSAGE', `invalid protobuf message: ${what} at byte ${offset} of the message`, offset);
+  }
+
+  /** A field tag (field number << 3 | wire type); 1-byte tags take the fast path. */
+  tag(limit: number): number {
+    const pos = this.pos;
+    if (pos < limit) {
+      const b = this.buf[pos];
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        if (b < 8) this.fail(`field number 0 (tag ${b})`, pos);
+        return b;
+      }
+    }
+    this.varint(limit);
+    if (this.hi !== 0 || this.lo >>> 3 === 0) this.fail('invalid field tag', pos);
+    return this.lo;
+  }
+
+  /** Reads a varint into lo/hi. */
+  private varint(limit: number): void {
+    const buf = this.buf;
+    const start = this.pos;
+    let pos = start;
+    let lo = 0;
+    let hi = 0;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= limit) this.fail('truncated varint', start);
+      b = buf[pos++];
+      lo |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.lo = lo >>> 0;
+        this.hi = 0;
+        return;
+      }
+    }
+    if (pos >= limit) this.fail('truncated varint', start);
+    b = buf[pos++];
+    lo |= (b & 0x7f) << 28;
+    hi = (b & 0x7f) >>> 4;
+    if (b < 0x80) {
+      this.pos = pos;
+      this.lo = lo >>> 0;
+      this.hi = hi;
+      return;
+    }
+    for (let shift = 3; shift < 32; shift += 7) {
+      if (pos >= limit) this.fail('truncated varint', start);
+      b = buf[pos++];
+      if (shift === 31 && b > 1) this.fail('varint overflows 64 bits', start);
+      hi |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.lo = lo >>> 0;
+        this.hi = hi >>> 0;
+        return;
+      }
+    }
+    this.fail('varint longer than 10 bytes', start);
+  }
+
+  /** A varint read as a length: returns the end position of the bytes it announces. */
+  lenEnd(limit: number): number {
+    const pos = this.pos;
+    let len: number;
+    if (pos < limit && this.buf[pos] < 0x80) {
+      len = this.buf[pos];
+      this.pos = pos + 1;
+    } else {
+      this.varint(limit);
+      if (this.hi !== 0) this.fail('length out of range', pos);
+      len = this.lo;
+    }
+    const end = this.pos + len;
+    if (end > limit) this.fail(`length ${len} runs past the end of the enclosing message`, pos);
+    return end;
+  }
+
+  int64(limit: number): bigint {
+    const pos = this.pos;
+    if (pos < limit && this.buf[pos] < 0x80) {
+      this.pos = pos + 1;
+      return BigInt(this.buf[pos]);
+    }
+    this.varint(limit);
+    if (this.hi === 0) return BigInt(this.lo);
+    u32[0] = this.lo;
+    u32[1] = this.hi;
+    return i64[0];
+  }
+
+  /** An enum (int32 on the wire; negative values are sign-extended to 10 bytes). */
+  int32(limit: number): number {
+    const pos = this.pos;
+    if (pos < limit && this.buf[pos] < 0x80) {
+      this.pos = pos + 1;
+      return this.buf[pos];
+    }
+    this.varint(limit);
+    return this.lo | 0;
+  }
+
+  bool(limit: number): boolean {
+    const pos = this.pos;
+    if (pos < limit && this.buf[pos] < 0x80) {
+      this.pos = pos + 1;
+      return this.buf[pos] !== 0;
+    }
+    this.varint(limit);
+    return this.lo !== 0 || this.hi !== 0;
+  }
+
+  double(limit: number): number {
+    const pos = this.pos;
+    if (pos + 8 > limit) this.fail('truncated double', pos);
+    this.pos = pos + 8;
+    if (!LITTLE_ENDIAN) return this.buf.readDoubleLE(pos);
+    const buf = this.buf;
+    f64Bytes[0] = buf[pos];
+    f64Bytes[1] = buf[pos + 1];
+    f64Bytes[2] = buf[pos + 2];
+    f64Bytes[3] = buf[pos + 3];
+    f64Bytes[4] = buf[pos + 4];
+    f64Bytes[5] = buf[pos + 5];
+    f64Bytes[6] = buf[pos + 6];
+    f64Bytes[7] = buf[pos + 7];
+    return f64[0];
+  }
+
+  string(limit: number): string {
+    const end = this.lenEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    const n = end - start;
+    if (n === 0) return '';
+    const buf = this.buf;
+    if (n > CACHE_MAX_LEN) return buf.utf8Slice(start, end);
+    let h = n;
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c >= 0x80) return buf.utf8Slice(start, end);
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    const slot = (h ^ (h >>> 13)) & (CACHE_SIZE - 1);
+    const cached = stringCache[slot];
+    if (cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === n) return cached;
+    }
+    const s = buf.latin1Slice(start, end);
+    stringCache[slot] = s;
+    return s;
+  }
+
+  /** Bytes, copied: the result must not keep the (large, reused) input chunk alive. */
+  bytes(limit: number): Buffer {
+    const end = this.lenEnd(limit);
+    const out = Buffer.allocUnsafe(end - this.pos);
+    this.buf.copy(out, 0, this.pos, end);
+    this.pos = end;
+    return out;
+  }
+
+  /**
+   * Handles a field the message decoder did not match: a known field number
+   * with the wrong wire type is an error; an unknown field is skipped.
+   * `wireTypes[n]` is the expected wire type of field n (undefined = unknown).
+   */
+  skipField(tag: number, limit: number, wireTypes: readonly (number | undefined)[], message: string, fieldNames: readonly (string | undefined)[]): void {
+    const field = tag >>> 3;
+    const wireType = tag & 7;
+    const expected = field < wireTypes.length ? wireTypes[field] : undefined;
+    if (expected !== undefined && expected !== wireType) {
+      this.fail(
+        `${message}.${fieldNames[field]} (field ${field}) has wire type ${wireTypeName(wireType)}, expected ${wireTypeName(expected)}`,
+        this.pos - varintSize(tag),
+      );
+    }
+    this.skip(wireType, field, limit);
+  }
+
+  private skip(wireType: number, field: number, limit: number): void {
+    switch (wireType) {
+      case VARINT:
+        this.varint(limit);
+        return;
+      case FIXED64:
+        if (this.pos + 8 > limit) this.fail('truncated fixed64 field');
+        this.pos += 8;
+        return;
+      case LEN:
+        this.pos = this.lenEnd(limit);
+        return;
+      case FIXED32:
+        if (this.pos + 4 > limit) this.fail('truncated fixed32 field');
+        this.pos += 4;
+        return;
+      case START_GROUP: {
+        // Deprecated groups: skip nested fields up to the matching end-group tag.
+        for (;;) {
+          if (this.pos >= limit) this.fail(`unterminated group (field ${field})`);
+          const tag = this.tag(limit);
+          if ((tag & 7) === END_GROUP) {
+            if (tag >>> 3 !== field) this.fail(`end-group tag for field ${tag >>> 3} inside group ${field}`);
+            return;
+          }
+          this.skip(tag & 7, tag >>> 3, limit);
+        }
+      }
+      case END_GROUP:
+        this.fail(`unexpected end-group tag (field ${field})`, this.pos - 1);
+      // falls through: fail never returns
+      default:
+        this.fail(`invalid wire type ${wireType} (field ${field})`, this.pos - 1);
+    }
+  }
+}
+
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
+function wireTypeName(wireType: number): string {
+  return `${wireType} (${WIRE_TYPE_NAMES[wireType] ?? 'invalid'})`;
+}
