@@ -84,6 +84,12 @@ export class Conversation {
     return this;
   }
 
+  /** Writes raw bytes (already framed) to the agent, e.g. frames recorded from Kapacitor. */
+  sendRaw(bytes: Uint8Array): this {
+    this.input.write(bytes);
+    return this;
+  }
+
   /** Waits for the next response (after those already taken) of the given kind and returns it. */
   async next<K extends ResponseCase>(kind: K, timeoutMs = 5000): Promise<ResponseOf<K>> {
     const deadline = Date.now() + timeoutMs;
