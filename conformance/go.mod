@@ -2,7 +2,10 @@ module github.com/kapacitor-udf/conformance
 
 go 1.25
 
-require github.com/influxdata/kapacitor v1.7.6
+require (
+	github.com/google/go-cmp v0.6.0
+	github.com/influxdata/kapacitor v1.7.6
+)
 
 require (
 	github.com/BurntSushi/toml v1.2.1 // indirect
@@ -40,7 +43,6 @@ require (
 	github.com/golang/protobuf v1.5.3 // indirect
 	github.com/golang/snappy v0.0.4 // indirect
 	github.com/google/flatbuffers v2.0.8+incompatible // indirect
-	github.com/google/go-cmp v0.6.0 // indirect
 	github.com/google/uuid v1.3.0 // indirect
 	github.com/gorhill/cronexpr v0.0.0-20180427100037-88b0669f7d75 // indirect
 	github.com/hashicorp/errwrap v1.0.0 // indirect
