@@ -1,0 +1,54 @@
+import type { Point } from '@kapacitor-udf/decorators';
+
+const own = (map: object, key: string) => Object.prototype.hasOwnProperty.call(map, key);
+
+/**
+ * Sets `map[key]` as an own property. Plain assignment would not do for
+ * every name: `map['__proto__'] = v` changes the prototype instead.
+ */
+function setOwn<T>(map: { [key: string]: T }, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** True when the point has a field of that name, of any of the four types. */
+function hasField(p: Point, name: string): boolean {
+  return own(p.fieldsDouble, name) || own(p.fieldsInt, name) || own(p.fieldsString, name) || own(p.fieldsBool, name);
+}
+
+/**
+ * Tags with the defaults added where a tag is missing or empty (Kapacitor's
+ * DefaultNode treats an empty tag value as absent). The input is not changed.
+ */
+export function defaultTags(tags: { [key: string]: string }, defaults: ReadonlyArray<[string, string]>): { [key: string]: string } {
+  let out = tags;
+  for (const [name, value] of defaults) {
+    if (!own(out, name) || out[name] === '') {
+      if (out === tags) out = { ...tags };
+      setOwn(out, name, value);
+    }
+  }
+  return out;
+}
+
+/**
+ * The point with each default double field set where no field of that name
+ * exists (in any typed map), and each default tag set where it is missing or
+ * empty. The input point is not changed; when nothing is missing it is
+ * returned as is.
+ */
+export function setDefaults(
+  p: Point,
+  fields: ReadonlyArray<[string, number]>,
+  tags: ReadonlyArray<[string, string]>,
+): Point {
+  let fieldsDouble = p.fieldsDouble;
+  for (const [name, value] of fields) {
+    if (!hasField(p, name)) {
+      if (fieldsDouble === p.fieldsDouble) fieldsDouble = { ...p.fieldsDouble };
+      setOwn(fieldsDouble, name, value);
+    }
+  }
+  const newTags = defaultTags(p.tags, tags);
+  if (fieldsDouble === p.fieldsDouble && newTags === p.tags) return p;
+  return { ...p, fieldsDouble, tags: newTags };
+}

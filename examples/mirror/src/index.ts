@@ -1,0 +1,2 @@
+export { Mirror } from './mirror';
+export { MirrorBatch } from './mirror-batch';

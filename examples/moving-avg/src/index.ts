@@ -1,0 +1,1 @@
+export { MovingAvg } from './moving-avg';

@@ -1,0 +1,2 @@
+export { Outliers } from './outliers';
+export { tukeyFences, type Fences } from './tukey-fences';
