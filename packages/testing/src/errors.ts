@@ -1,0 +1,37 @@
+/**
+ * Errors of the testing kit. Each has a string `code`; messages say what
+ * happened on the wire and what to change.
+ */
+export type HarnessErrorCode =
+  /** A TICKscript-style option the UDF does not declare. */
+  | 'ERR_UNKNOWN_OPTION'
+  /** An option value that does not fit the option's declared types. */
+  | 'ERR_OPTION_VALUE'
+  /** A field value the builders cannot type (not number, bigint, string or boolean). */
+  | 'ERR_INVALID_FIELD'
+  /** A time the builders cannot turn into nanoseconds. */
+  | 'ERR_INVALID_TIME'
+  /** The UDF answered with an ErrorResponse. */
+  | 'ERR_UDF_ERROR'
+  /** The UDF sent something Kapacitor would reject or crash on. */
+  | 'ERR_PROTOCOL_VIOLATION'
+  /** The UDF closed its output (or exited) while an answer was still expected. */
+  | 'ERR_UDF_CLOSED'
+  /** The spawned UDF process exited with a failure status. */
+  | 'ERR_UDF_EXIT'
+  /** `UdfHarness.create(..., { options })` got an InitResponse with success=false. */
+  | 'ERR_INIT_FAILED'
+  /** The `udf-run` binary could not be found or started. */
+  | 'ERR_UDF_RUN_NOT_FOUND'
+  /** A request was sent after `close()`. */
+  | 'ERR_CLOSED';
+
+export class HarnessError extends Error {
+  override readonly name = 'HarnessError';
+  constructor(
+    readonly code: HarnessErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,24 @@
+import type { Logger } from '@kapacitor-udf/core';
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  msg: string;
+  fields?: object;
+}
+
+/** A logger that keeps what the UDF logs, so tests stay quiet and can assert on it. */
+export class MemoryLogger implements Logger {
+  readonly entries: LogEntry[] = [];
+  debug(msg: string, fields?: object): void {
+    this.entries.push({ level: 'debug', msg, fields });
+  }
+  info(msg: string, fields?: object): void {
+    this.entries.push({ level: 'info', msg, fields });
+  }
+  warn(msg: string, fields?: object): void {
+    this.entries.push({ level: 'warn', msg, fields });
+  }
+  error(msg: string, fields?: object): void {
+    this.entries.push({ level: 'error', msg, fields });
+  }
+}
