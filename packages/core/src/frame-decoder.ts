@@ -58,10 +58,31 @@ export class FrameDecoder {
    * Consumes a chunk and returns the bodies of the frames it completes, in
    * order. If `bodyOffsets` is given, the stream offset of each returned
    * body's first byte is appended to it (for error messages).
+   *
+   * Throws ProtocolError on a framing error, unless frames of this chunk
+   * precede the error: those are returned first and the error is thrown by
+   * the next call (check `error` to see it at once).
    */
   push(chunk: Uint8Array, bodyOffsets?: number[]): Uint8Array[] {
     if (this.failure !== null) throw this.failure;
     const out: Uint8Array[] = [];
+    try {
+      this.consume(chunk, out, bodyOffsets);
+    } catch (err) {
+      // Frames completed before the error are still delivered (nothing
+      // valid is lost); the error is then thrown by the next call and is
+      // visible in `error` right away.
+      if (out.length === 0 || !(err instanceof ProtocolError)) throw err;
+    }
+    return out;
+  }
+
+  /** The framing error that broke this decoder, if any. */
+  get error(): ProtocolError | null {
+    return this.failure;
+  }
+
+  private consume(chunk: Uint8Array, out: Uint8Array[], bodyOffsets: number[] | undefined): void {
     const n = chunk.length;
     const base = this.received;
     this.received = base + n;
@@ -73,7 +94,7 @@ export class FrameDecoder {
       if (take > 0) this.pieces.push(chunk.subarray(0, take));
       this.bodyCollected += take;
       i = take;
-      if (this.bodyCollected < this.bodyLength) return out;
+      if (this.bodyCollected < this.bodyLength) return;
       out.push(concat(this.pieces, this.bodyLength));
       if (bodyOffsets !== undefined) bodyOffsets.push(base + i - this.bodyLength);
       this.pieces = [];
@@ -104,7 +125,7 @@ export class FrameDecoder {
             break;
           }
         }
-        if (!done) return out; // the prefix continues in the next chunk
+        if (!done) return; // the prefix continues in the next chunk
         len = this.varintValue;
         this.varintBytes = 0;
         this.varintValue = 0;
@@ -126,7 +147,6 @@ export class FrameDecoder {
         i = n;
       }
     }
-    return out;
   }
 
   /**

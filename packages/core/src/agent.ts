@@ -1,0 +1,568 @@
+import { decodeRequest } from './codec';
+import {
+  BatchOrderError,
+  describeError,
+  HandlerError,
+  HandlerTimeoutError,
+  InputError,
+  OutputClosedError,
+  ProtocolError,
+  RequestKind,
+} from './errors';
+import { FrameDecoder } from './frame-decoder';
+import { FrameWriter } from './frame-writer';
+import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
+import type { Emitter, Handler } from './handler';
+import { createLogger, Logger } from './logger';
+
+export interface AgentOptions {
+  /** Where requests come from (stdin, or a socket). */
+  input: NodeJS.ReadableStream;
+  /** Where responses go (stdout, or the same socket). */
+  output: NodeJS.WritableStream;
+  /** The UDF, or a factory called once with this agent as its Emitter. */
+  handler: Handler | ((emitter: Emitter) => Handler);
+  /** Largest accepted request body in bytes (default 64 MiB). */
+  maxMessageSize?: number;
+  /** Longest an async handler call may take, in ms; 0 (default) = no limit. */
+  handlerTimeoutMs?: number;
+  /** Default: JSON lines on stderr at level info. */
+  logger?: Logger;
+  /**
+   * Requests buffered while an async handler runs before the agent stops
+   * reading its input (default 1024). Keepalives are answered regardless.
+   */
+  maxQueuedRequests?: number;
+}
+
+// Markers queued behind requests, so that everything received before them
+// is handled first.
+const EOF = Symbol('eof');
+type QueueItem = Request | typeof EOF | Error;
+
+const PAUSE_OUTPUT = 1; // output.write() returned false
+const PAUSE_QUEUE = 2; // too many requests waiting for an async handler
+
+type Reply = 'info' | 'init' | 'snapshot' | 'restore';
+
+interface Thenable {
+  then(onFulfilled: (value: unknown) => void, onRejected: (reason: unknown) => void): unknown;
+}
+
+function isThenable(value: unknown): value is Thenable {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as Thenable).then === 'function';
+}
+
+/**
+ * Runs one conversation with Kapacitor: reads framed Requests from `input`,
+ * calls the handler strictly in arrival order (sync results are used at
+ * once, promises awaited), answers keepalives even while an async handler is
+ * pending, and writes framed Responses to `output`, coalesced into few
+ * writes. See docs/architecture.md for the contract.
+ */
+export class Agent implements Emitter {
+  readonly handler: Handler;
+  private readonly input: NodeJS.ReadableStream;
+  private readonly output: NodeJS.WritableStream;
+  private readonly logger: Logger;
+  private readonly decoder: FrameDecoder;
+  private readonly writer: FrameWriter;
+  private readonly handlerTimeoutMs: number;
+  private readonly maxQueued: number;
+
+  private started = false;
+  private promise: Promise<void> | null = null;
+  private resolveDone: () => void = () => undefined;
+  private rejectDone: (err: Error) => void = () => undefined;
+
+  /** A handler promise is pending: later requests wait in the queue. */
+  private busy = false;
+  private busyKind: RequestKind = 'point';
+  private timer: NodeJS.Timeout | null = null;
+  private queue: (QueueItem | undefined)[] = [];
+  private queueHead = 0;
+  private pauseReasons = 0;
+  /** Input is no longer read (EOF, an error, close()). */
+  private inputDone = false;
+  /** stop() was called (or the conversation failed): no handler call after. */
+  private stopping = false;
+  /** The output is being (or has been) ended: nothing more is written. */
+  private finishing = false;
+  private settled = false;
+  private failure: Error | null = null;
+  private batchOpen = false;
+  private warnedDroppedEmit = false;
+  private readonly bodyOffsets: number[] = [];
+
+  constructor(options: AgentOptions) {
+    if (options === null || typeof options !== 'object') throw new TypeError('new Agent(options): options must be an object');
+    const { input, output, handler } = options;
+    if (!input || typeof input.on !== 'function') throw new TypeError('new Agent(options): options.input must be a readable stream');
+    if (!output || typeof output.write !== 'function') throw new TypeError('new Agent(options): options.output must be a writable stream');
+    const timeout = options.handlerTimeoutMs ?? 0;
+    if (!Number.isFinite(timeout) || timeout < 0) {
+      throw new RangeError(`handlerTimeoutMs must be a number of milliseconds >= 0 (0 = no limit), got ${String(timeout)}`);
+    }
+    const maxQueued = options.maxQueuedRequests ?? 1024;
+    if (!Number.isInteger(maxQueued) || maxQueued < 1) throw new RangeError(`maxQueuedRequests must be an integer >= 1, got ${String(maxQueued)}`);
+    this.input = input;
+    this.output = output;
+    this.logger = options.logger ?? createLogger();
+    this.handlerTimeoutMs = timeout;
+    this.maxQueued = maxQueued;
+    this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
+    this.writer = new FrameWriter(output, {
+      onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
+      onDrain: () => this.onOutputDrain(),
+    });
+
+    this.onData = this.onData.bind(this);
+    this.onInputEnd = this.onInputEnd.bind(this);
+    this.onInputError = this.onInputError.bind(this);
+    this.onInputClose = this.onInputClose.bind(this);
+    this.onOutputError = this.onOutputError.bind(this);
+    this.onOutputClose = this.onOutputClose.bind(this);
+    this.onOutputFinish = this.onOutputFinish.bind(this);
+    this.onTimer = this.onTimer.bind(this);
+
+    if (typeof handler === 'function') {
+      this.handler = (handler as (emitter: Emitter) => Handler)(this);
+    } else {
+      this.handler = handler;
+    }
+    if (this.handler === null || typeof this.handler !== 'object') {
+      throw new TypeError('new Agent(options): options.handler must be a Handler object or a function returning one');
+    }
+  }
+
+  /**
+   * Starts reading input. Resolves when the conversation ended cleanly (EOF,
+   * handler.stop() done, output flushed and ended); rejects with the error
+   * that ended it otherwise, after the ErrorResponse (if any) was flushed.
+   * Calling it again returns the same promise.
+   */
+  start(): Promise<void> {
+    if (this.promise !== null) return this.promise;
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    this.started = true;
+    const { input, output } = this;
+    output.on('error', this.onOutputError);
+    output.on('close', this.onOutputClose);
+    input.on('error', this.onInputError);
+    input.on('end', this.onInputEnd);
+    input.on('close', this.onInputClose);
+    input.on('data', this.onData);
+    input.resume();
+    return this.promise;
+  }
+
+  // ------------------------------------------------------------- Emitter
+
+  point(point: Point): void {
+    if (!this.canEmit('point')) return;
+    this.writer.writePoint(point);
+  }
+
+  beginBatch(begin: BeginBatch): void {
+    if (this.batchOpen) {
+      throw new BatchOrderError('beginBatch() called while a batch is still open: call endBatch() for the open batch first');
+    }
+    if (!this.canEmit('beginBatch')) return;
+    this.writer.writeBeginBatch(begin);
+    this.batchOpen = true;
+  }
+
+  endBatch(end: EndBatch): void {
+    if (!this.batchOpen) {
+      throw new BatchOrderError('endBatch() called with no open batch: call beginBatch() first (Kapacitor cannot handle an EndBatch without a BeginBatch)');
+    }
+    if (!this.canEmit('endBatch')) return;
+    this.writer.writeEndBatch(end);
+    this.batchOpen = false;
+  }
+
+  private canEmit(what: string): boolean {
+    if (!this.finishing) return true;
+    if (!this.warnedDroppedEmit) {
+      this.warnedDroppedEmit = true;
+      this.logger.warn(`${what}() after the conversation ended: dropped (and so is any later output)`);
+    }
+    return false;
+  }
+
+  /**
+   * Ends the conversation from outside. Without a reason: stop reading,
+   * handle what was already received, call handler.stop(), flush and end
+   * (start() resolves). With a reason: send it as an ErrorResponse, flush and
+   * end at once (start() rejects with it).
+   */
+  close(reason?: Error): void {
+    if (this.settled) return;
+    if (reason !== undefined) {
+      this.fail(reason instanceof Error ? reason : new Error(describeError(reason)));
+      return;
+    }
+    if (this.inputDone) return;
+    this.stopReading();
+    this.enqueue(EOF);
+    this.pump();
+  }
+
+  // --------------------------------------------------------------- input
+
+  private onData(chunk: Buffer | string): void {
+    if (this.inputDone) return;
+    if (typeof chunk === 'string') {
+      this.fail(new InputError('input stream delivers strings: it must be a byte stream (do not call setEncoding() on it)'));
+      return;
+    }
+    const offsets = this.bodyOffsets;
+    offsets.length = 0;
+    let frames: Uint8Array[];
+    try {
+      frames = this.decoder.push(chunk, offsets);
+    } catch (err) {
+      this.inputFailed(err);
+      return;
+    }
+    for (let i = 0; i < frames.length; i++) {
+      let req: Request;
+      try {
+        req = decodeRequest(frames[i]);
+      } catch (err) {
+        this.inputFailed(err instanceof ProtocolError
+          ? new ProtocolError('ERR_INVALID_MESSAGE', `invalid request at byte ${offsets[i] + err.offset} of the input: ${err.message}`, offsets[i] + err.offset)
+          : err);
+        return;
+      }
+      if (!this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping) {
+        this.dispatch(req); // the hot path: nothing is waiting
+      } else if (this.stopping) {
+        return; // failed meanwhile
+      } else if (req.message?.$case === 'keepalive') {
+        this.answerKeepalive(req.message.value.time);
+      } else {
+        this.enqueue(req);
+      }
+    }
+    const error = this.decoder.error;
+    if (error !== null) this.inputFailed(error);
+  }
+
+  /** A framing / decoding error: handled after the requests received before it. */
+  private inputFailed(err: unknown): void {
+    this.stopReading();
+    this.enqueue(err instanceof Error ? err : new InputError(describeError(err)));
+    this.pump();
+  }
+
+  private onInputEnd(): void {
+    if (this.inputDone) return;
+    this.stopReading();
+    try {
+      this.decoder.end();
+      this.enqueue(EOF);
+    } catch (err) {
+      this.enqueue(err instanceof Error ? err : new InputError(describeError(err)));
+    }
+    this.pump();
+  }
+
+  private onInputError(err: Error): void {
+    if (this.settled) return;
+    if ((this.input as unknown) === this.output) {
+      // One duplex stream (a socket): its errors are output errors too.
+      this.onOutputError(err);
+      return;
+    }
+    if (this.failure !== null || this.finishing) {
+      this.writer.close();
+      if (this.failure === null) this.failure = new InputError(`input stream failed: ${describeError(err)}`, err);
+      this.settle();
+      return;
+    }
+    this.fail(new InputError(`input stream failed: ${describeError(err)}`, err));
+  }
+
+  private onInputClose(): void {
+    if (this.inputDone || this.settled) return;
+    this.fail(new InputError('input stream closed before its end (the peer went away?)'));
+  }
+
+  private stopReading(): void {
+    if (this.inputDone) return;
+    this.inputDone = true;
+    this.input.removeListener('data', this.onData);
+    this.input.pause();
+  }
+
+  private setPaused(reason: number, paused: boolean): void {
+    const before = this.pauseReasons;
+    this.pauseReasons = paused ? before | reason : before & ~reason;
+    if (this.inputDone) return;
+    if (before === 0 && this.pauseReasons !== 0) this.input.pause();
+    else if (before !== 0 && this.pauseReasons === 0) this.input.resume();
+  }
+
+  // --------------------------------------------------------------- queue
+
+  private enqueue(item: QueueItem): void {
+    this.queue.push(item);
+    if (this.queue.length - this.queueHead >= this.maxQueued) this.setPaused(PAUSE_QUEUE, true);
+  }
+
+  /** Handles queued items while nothing blocks: no pending handler, output not full. */
+  private pump(): void {
+    const queue = this.queue;
+    while (this.queueHead < queue.length && !this.busy && !this.writer.blocked && !this.stopping) {
+      const item = queue[this.queueHead]!;
+      queue[this.queueHead++] = undefined;
+      if (item === EOF) this.onEof();
+      else if (item instanceof Error) this.fail(item);
+      else this.dispatch(item);
+    }
+    if (this.queueHead === queue.length) {
+      queue.length = 0;
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > queue.length) {
+      queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+    if (this.pauseReasons & PAUSE_QUEUE && queue.length - this.queueHead <= this.maxQueued >> 1) {
+      this.setPaused(PAUSE_QUEUE, false);
+    }
+  }
+
+  private onOutputDrain(): void {
+    this.setPaused(PAUSE_OUTPUT, false);
+    this.pump();
+  }
+
+  // ------------------------------------------------------------ dispatch
+
+  private dispatch(req: Request): void {
+    const m = req.message;
+    if (m === undefined) {
+      // A zero-length frame or an unknown request kind: the reference agent ignores it.
+      this.logger.warn('ignoring a request with no known message (empty frame or a request type this agent does not know)');
+      return;
+    }
+    let kind: RequestKind;
+    let result: unknown;
+    try {
+      switch (m.$case) {
+        case 'point':
+          kind = 'point';
+          result = this.handler.point(m.value);
+          break;
+        case 'begin':
+          kind = 'begin';
+          result = this.handler.beginBatch(m.value);
+          break;
+        case 'end':
+          kind = 'end';
+          result = this.handler.endBatch(m.value);
+          break;
+        case 'keepalive':
+          this.answerKeepalive(m.value.time);
+          return;
+        case 'info':
+          kind = 'info';
+          result = this.handler.info();
+          break;
+        case 'init':
+          kind = 'init';
+          result = this.handler.init(m.value);
+          break;
+        case 'snapshot':
+          kind = 'snapshot';
+          result = this.handler.snapshot();
+          break;
+        case 'restore':
+          kind = 'restore';
+          result = this.handler.restore(m.value);
+          break;
+        default:
+          this.logger.warn(`ignoring a request of unknown kind ${JSON.stringify((m as { $case: unknown }).$case)}`);
+          return;
+      }
+    } catch (err) {
+      this.fail(new HandlerError(kind!, err));
+      return;
+    }
+    if (isThenable(result)) this.await(kind, result);
+    else if (kind === 'info' || kind === 'init' || kind === 'snapshot' || kind === 'restore') this.reply(kind, result);
+  }
+
+  private await(kind: RequestKind, result: Thenable): void {
+    this.busy = true;
+    this.busyKind = kind;
+    if (this.handlerTimeoutMs > 0) {
+      // One timer, restarted per call: it fires handlerTimeoutMs after the
+      // start of the call still pending then (checked in onTimer).
+      if (this.timer === null) this.timer = setTimeout(this.onTimer, this.handlerTimeoutMs);
+      else this.timer.refresh();
+    }
+    result.then(
+      (value) => {
+        if (this.settledOrFailed()) return;
+        this.busy = false;
+        if (kind === 'info' || kind === 'init' || kind === 'snapshot' || kind === 'restore') this.reply(kind, value);
+        if (kind === 'stop') {
+          this.finish();
+          return;
+        }
+        this.pump();
+      },
+      (err) => {
+        if (this.settledOrFailed()) return;
+        this.busy = false;
+        this.fail(new HandlerError(kind, err));
+      },
+    );
+  }
+
+  private settledOrFailed(): boolean {
+    return this.settled || this.failure !== null;
+  }
+
+  private onTimer(): void {
+    if (!this.busy || this.settledOrFailed()) return;
+    this.fail(new HandlerTimeoutError(this.busyKind, this.handlerTimeoutMs));
+  }
+
+  private reply(kind: Reply, value: unknown): void {
+    if (value === null || typeof value !== 'object') {
+      const expected = { info: 'InfoResponse', init: 'InitResponse', snapshot: 'SnapshotResponse', restore: 'RestoreResponse' }[kind];
+      this.fail(new HandlerError(kind, new TypeError(`it returned ${value === null ? 'null' : typeof value}, expected an ${expected}`)));
+      return;
+    }
+    try {
+      this.writer.writeResponse({ message: { $case: kind, value } } as Response);
+    } catch (err) {
+      this.fail(new HandlerError(kind, err));
+    }
+  }
+
+  private answerKeepalive(time: bigint): void {
+    this.writer.writeResponse({ message: { $case: 'keepalive', value: { time } } });
+  }
+
+  // ------------------------------------------------------------- the end
+
+  private onEof(): void {
+    this.stopping = true;
+    let result: unknown;
+    try {
+      result = this.handler.stop();
+    } catch (err) {
+      this.fail(new HandlerError('stop', err));
+      return;
+    }
+    if (isThenable(result)) this.await('stop', result);
+    else this.finish();
+  }
+
+  /** Clean end: flush everything, end the output, resolve when it finished. */
+  private finish(): void {
+    if (this.finishing) return;
+    if (this.batchOpen) {
+      this.logger.warn('the conversation ended with an output batch still open (beginBatch() without endBatch())');
+    }
+    this.endOutput();
+  }
+
+  /** Ends the conversation with an error: one ErrorResponse (if the output still works), flush, end, reject. */
+  private fail(err: Error): void {
+    if (this.failure !== null || this.settled) return;
+    this.failure = err;
+    this.stopping = true;
+    this.busy = false;
+    this.stopReading();
+    this.clearTimer();
+    this.queue = [];
+    this.queueHead = 0;
+    const outputBroken = err instanceof OutputClosedError;
+    this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });
+    if (outputBroken || this.finishing) {
+      this.writer.close();
+      this.settle();
+      return;
+    }
+    try {
+      this.writer.writeResponse({ message: { $case: 'error', value: { error: err.message } } });
+    } catch (encodeErr) {
+      this.logger.error('could not encode the ErrorResponse', { error: encodeErr });
+    }
+    this.endOutput();
+  }
+
+  private endOutput(): void {
+    this.finishing = true;
+    this.clearTimer();
+    this.writer.flush();
+    this.output.once('finish', this.onOutputFinish);
+    this.output.end();
+  }
+
+  private onOutputFinish(): void {
+    this.settle();
+  }
+
+  private onOutputError(err: Error): void {
+    if (this.settled) return;
+    const code = (err as { code?: unknown }).code;
+    const peerGone = code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_STREAM_DESTROYED';
+    const message = peerGone
+      ? `output stream failed: ${err.message} (the peer closed the connection before reading every response)`
+      : `output stream failed: ${describeError(err)}`;
+    if (this.failure === null) this.fail(new OutputClosedError(message, err));
+    else {
+      this.writer.close();
+      this.settle();
+    }
+  }
+
+  private onOutputClose(): void {
+    if (this.settled) return;
+    const finished = (this.output as { writableFinished?: boolean }).writableFinished === true;
+    if (this.finishing && finished) {
+      this.settle();
+      return;
+    }
+    if (this.failure === null) {
+      this.fail(new OutputClosedError('output stream closed before the conversation ended (the peer went away?)'));
+    } else {
+      this.writer.close();
+      this.settle();
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.finishing = true;
+    this.clearTimer();
+    const { input, output } = this;
+    input.removeListener('data', this.onData);
+    input.removeListener('end', this.onInputEnd);
+    input.removeListener('close', this.onInputClose);
+    output.removeListener('close', this.onOutputClose);
+    output.removeListener('finish', this.onOutputFinish);
+    // Keep swallowing late 'error' events (e.g. EPIPE after the end) so they
+    // never become uncaught exceptions; they cannot change the outcome now.
+    if (!this.started) return;
+    if (this.failure !== null) this.rejectDone(this.failure);
+    else this.resolveDone();
+  }
+}
