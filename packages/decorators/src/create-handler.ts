@@ -26,6 +26,7 @@ import {
 import type { Batch } from './batch';
 import { HandlerContext } from './context';
 import type { HandlerKind, UdfDefinition } from './definition';
+import { errorMessage } from './error-message';
 import { UdfRuntimeError } from './errors';
 import { definitionToInfoResponse } from './info';
 import { getUdfDefinition } from './metadata';
@@ -40,10 +41,6 @@ export interface CreateHandlerOptions {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
-function messageOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text === '' ? (error instanceof Error ? error.name : 'unknown error') : text;
-}
 
 // Fresh objects each time: responses belong to whoever receives them.
 const initOk = (): InitResponse => ({ success: true, error: '' });
@@ -96,7 +93,7 @@ class UdfHandler implements Handler {
     if (this.constructError !== undefined) {
       const error = new UdfRuntimeError(
         'ERR_CONSTRUCTOR_FAILED',
-        `constructing ${this.definition.className} failed: ${messageOf(this.constructError)}`,
+        `constructing ${this.definition.className} failed: ${errorMessage(this.constructError)}`,
       );
       return () => {
         throw error;
@@ -183,7 +180,7 @@ class UdfHandler implements Handler {
     if (this.initReceived) return refuse(`${this.definition.name} already received Init on this connection`);
     this.initReceived = true;
     if (this.constructError !== undefined) {
-      return refuse(`constructing ${this.definition.className} failed: ${messageOf(this.constructError)}`);
+      return refuse(`constructing ${this.definition.className} failed: ${errorMessage(this.constructError)}`);
     }
     this.ctx.taskID = request.taskID;
     this.ctx.nodeID = request.nodeID;
@@ -194,7 +191,7 @@ class UdfHandler implements Handler {
         if (all.length > 0) return refuse(all.join('\n'));
         return this.runOnInit();
       },
-      (error) => refuse(`validating the options of ${this.definition.name} failed: ${messageOf(error)}`),
+      (error) => refuse(`validating the options of ${this.definition.name} failed: ${errorMessage(error)}`),
     );
   }
 
@@ -202,7 +199,7 @@ class UdfHandler implements Handler {
   private runOnInit(): MaybePromise<InitResponse> {
     const fn = this.method('init');
     if (fn === undefined) return initOk();
-    const refuse = (error: unknown): InitResponse => ({ success: false, error: messageOf(error) });
+    const refuse = (error: unknown): InitResponse => ({ success: false, error: errorMessage(error) });
     try {
       const result = fn.call(this.instance, this.ctx);
       if (result instanceof Promise) return result.then(initOk, refuse);
@@ -235,7 +232,7 @@ class UdfHandler implements Handler {
   restore(request: RestoreRequest): MaybePromise<RestoreResponse> {
     const fn = this.method('restore');
     if (fn !== undefined) {
-      const refuse = (error: unknown): RestoreResponse => ({ success: false, error: messageOf(error) });
+      const refuse = (error: unknown): RestoreResponse => ({ success: false, error: errorMessage(error) });
       try {
         const result = fn.call(this.instance, request.snapshot, this.ctx);
         if (result instanceof Promise) return result.then((r) => this.toRestoreResponse(r), refuse);

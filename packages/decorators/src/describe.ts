@@ -4,6 +4,7 @@
  * throwaway instance (so UDF constructors must be free of side effects).
  */
 import type { EdgeName, OptionDefinition, OptionShape, ValueTypeName } from './definition';
+import { errorMessage } from './error-message';
 import { getUdfDefinition } from './metadata';
 import { placeholder, tickLiteral } from './tickscript-literal';
 
@@ -77,7 +78,7 @@ export function describeUdf(cls: Function): UdfDescription {
   try {
     instance = new (cls as new () => Record<string, unknown>)();
   } catch (error) {
-    defaultsError = `constructing ${definition.className} failed: ${error instanceof Error ? error.message : String(error)}`;
+    defaultsError = `constructing ${definition.className} failed: ${errorMessage(error)}`;
   }
   const options = definition.options.map((option): OptionDescription => {
     const value = instance?.[option.property];

@@ -73,6 +73,7 @@ export class Conversation {
       input: this.input,
       output: this.output,
       handler: (emitter) => createHandler(cls, emitter, { logger: this.logger }),
+      logger: this.logger,
     });
     this.done = agent.start();
     // Observed through `finish()`; avoid an unhandled rejection meanwhile.

@@ -234,7 +234,7 @@ describe('definition errors are thrown when the class is decorated', () => {
 
     const onProperty = definitionError(() => {
       class HandlerOnProperty {
-        @(OnPoint() as PropertyDecorator) handler = () => undefined;
+        @(OnPoint() as unknown as PropertyDecorator) handler = () => undefined;
       }
     });
     expect(onProperty.message).toBe('@OnPoint on HandlerOnProperty.handler: @OnPoint decorates a method, not a property');

@@ -14,7 +14,7 @@ import { converse, init, makePoint, opt, point } from './conversation';
 /** A reusable base that is not itself a UDF: its options and handlers are inherited. */
 abstract class FieldUdf {
   @Option({ type: 'string', description: 'Field to read.' }) field = 'value';
-  @Option({ type: 'int' }) size = 10n;
+  @Option({ type: 'int' }) size: bigint | number = 10n;
   @State() processed = 0;
   initialized = '';
 

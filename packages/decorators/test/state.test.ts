@@ -117,7 +117,7 @@ describe('@State automatic snapshot', () => {
     }
     const { responses } = await new Conversation(Unserializable).send(init(), snapshot()).finishWithError();
     expect((responses.at(-1)!.value as { error: string }).error).toContain(
-      'cannot snapshot @State property Unserializable.callback',
+      'cannot snapshot @State property Unserializable.callback: () => 1 could not be cloned.; keep state as plain data',
     );
   });
 });
