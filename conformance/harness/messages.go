@@ -147,4 +147,3 @@ func Batches(t testing.TB, msgs []edge.Message) []BatchView {
 	}
 	return views
 }
-
