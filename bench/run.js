@@ -10,7 +10,7 @@
 //   BENCH_RUNS        runs per row, the figure is their median (default 5)
 //   BENCH_POINTS      points per run for every row (default: sized per row so a
 //                     run lasts about BENCH_SECONDS)
-//   BENCH_SECONDS     target length of one run when sizing (default 1.5)
+//   BENCH_SECONDS     target length of one run when sizing (default 2; at least 100,000 points)
 //   BENCH_MEM_POINTS  points pushed in the memory check (default 5,000,000)
 //   BENCH_MEM_RATE    slow reader's bytes/s in the memory check (default 25e6)
 //   BENCH_LATENCY     single-point round trips in the latency check (default 2000)
@@ -33,7 +33,8 @@ const PY_PACKAGES = ['protobuf==7.36.2', 'grpcio-tools==1.85.1'];
 
 const RUNS = intEnv('BENCH_RUNS', 5);
 const FIXED_POINTS = process.env.BENCH_POINTS ? intEnv('BENCH_POINTS', 0) : 0;
-const TARGET_SECONDS = Number(process.env.BENCH_SECONDS || 1.5);
+const TARGET_SECONDS = Number(process.env.BENCH_SECONDS || 2);
+const MIN_POINTS = 100_000;
 const MEM_POINTS = intEnv('BENCH_MEM_POINTS', 5_000_000);
 const MEM_RATE = Number(process.env.BENCH_MEM_RATE || 25e6);
 const LATENCY_COUNT = intEnv('BENCH_LATENCY', 2000);
@@ -301,15 +302,17 @@ function median(values) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-// A row's throughput: a short calibration run (also a warm-up) sizes the
-// measured runs so that each lasts about TARGET_SECONDS.
+// A row's throughput: a calibration run (also a warm-up) sizes the measured
+// runs so that each lasts about TARGET_SECONDS. Runs never go below
+// MIN_POINTS: a process UDF starts cold in every run, and a Node UDF's JIT
+// warm-up would otherwise dominate a short run.
 async function measureThroughput(driver, row) {
   let points = FIXED_POINTS;
   const round = row.batch ? 1000 : 1;
   if (!points) {
-    const cal = await drive(driver, row, ['-points', '20000', '-runs', '1']);
+    const cal = await drive(driver, row, ['-points', String(MIN_POINTS), '-runs', '1', '-timeout', '300s']);
     const rate = cal.runs[0].pointsPerSec;
-    points = Math.min(3_000_000, Math.max(20_000, Math.round((rate * TARGET_SECONDS) / round) * round));
+    points = Math.min(3_000_000, Math.max(MIN_POINTS, Math.round((rate * TARGET_SECONDS) / round) * round));
   }
   const res = await drive(driver, row, ['-points', String(points), '-runs', String(RUNS), '-timeout', '300s']);
   return {
