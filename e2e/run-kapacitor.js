@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+'use strict';
+// Conformance level 2: our UDFs driven by a real kapacitord.
+//
+//   npm run e2e:kapacitor              (ours: udf-run + examples/*; needs `npm run build`)
+//   npm run e2e:kapacitor -- --reference   (Kapacitor's own Go example UDFs: checks the harness)
+//   options: --keep (keep the temp dir), --help
+//
+// kapacitord is built once from the Go module proxy into
+// ~/.cache/kapacitor-udf-e2e (or $KAPACITOR_UDF_E2E_CACHE) and reused.
+// Exits non-zero with a message on the first failed check.
+
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { ensureKapacitord, ensureReferenceUdfs, cacheRoot } = require('./lib/kapacitord-build');
+const { Child, describeExit } = require('./lib/child');
+const { KapacitorApi } = require('./lib/kapacitor-api');
+const { kapacitorConf } = require('./lib/kapacitor-conf');
+const { ourUdfs, referenceUdfs } = require('./lib/udf-sets');
+const { mirrorScenario, movingAvgScenario, outliersScenario } = require('./lib/scenarios');
+
+const REPO = path.resolve(__dirname, '..');
+
+function parseArgs(argv) {
+  const opts = { reference: false, keep: false };
+  for (const arg of argv) {
+    if (arg === '--reference') opts.reference = true;
+    else if (arg === '--keep') opts.keep = true;
+    else if (arg === '--help' || arg === '-h') {
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 12).join('\n').replace(/^\/\/ ?/gm, ''));
+      process.exit(0);
+    } else {
+      console.error(`unknown option ${arg} (see --help)`);
+      process.exit(2);
+    }
+  }
+  return opts;
+}
+
+function log(msg) {
+  console.log(`[e2e] ${msg}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Disabling a socket-UDF task makes Kapacitor log its own wrapped "node
+ * aborted" three times (see SOCKET_STOP_ERROR in lib/scenarios.js).
+ */
+function isKnownSocketStopError(line) {
+  return /task=e2e_mirror\b/.test(line) && /(err|error)="(\w+: )?stopping UDF server: node aborted"/.test(line);
+}
+
+function formatMs(ms) {
+  return ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const timings = [];
+  const children = [];
+  let tmp = null;
+  let failed = false;
+
+  const step = async (name, fn) => {
+    const started = performance.now();
+    try {
+      const result = await fn();
+      const ms = performance.now() - started;
+      timings.push({ step: name, ms });
+      console.log(`  ok  ${name} (${formatMs(ms)})`);
+      return result;
+    } catch (err) {
+      const ms = performance.now() - started;
+      timings.push({ step: name, ms, failed: true });
+      console.log(`  FAIL ${name} (${formatMs(ms)})`);
+      throw err;
+    }
+  };
+
+  const stopAll = () => children.forEach((c) => c.killNow());
+  process.on('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+
+  try {
+    const kap = await step('kapacitord: build or reuse the cached binary', () => ensureKapacitord({ log }));
+    log(`${kap.version} — ${kap.bin}` + (kap.cached ? ` (cached; first build took ${kap.buildSeconds} s)` : ` (built in ${kap.buildSeconds} s)`));
+
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kudf-e2e-'));
+    const socketPath = path.join(tmp, 'mirror.sock');
+    const udfs = opts.reference
+      ? referenceUdfs(await step("reference UDFs: build or reuse Kapacitor's Go examples", () => ensureReferenceUdfs({ log })), socketPath)
+      : await step('our UDFs: check they are built', () => ourUdfs(REPO, socketPath, (m) => log(`warning: ${m}`)));
+    log(`UDFs: ${udfs.label}`);
+    log(`temp dir: ${tmp}`);
+
+    const port = await freePort();
+    const confPath = path.join(tmp, 'kapacitor.conf');
+    fs.writeFileSync(confPath, kapacitorConf({ dataDir: path.join(tmp, 'data'), port, udfs: udfs.conf }));
+
+    // The socket UDF runs on its own, before Kapacitor: kapacitord connects
+    // to it at startup to read its options.
+    const socketUdf = await step('socket UDF mirror: start and listen', async () => {
+      const s = udfs.socketServer;
+      const child = new Child('socket UDF mirror', s.cmd, s.args, { cwd: s.cwd, logFile: path.join(tmp, 'mirror-udf.log') });
+      children.push(child);
+      await child.waitForLine(udfs.isListening, { timeoutMs: 15000, what: 'that it listens' });
+      if (!fs.existsSync(socketPath)) throw new Error(`the mirror UDF says it listens but ${socketPath} does not exist`);
+      return child;
+    });
+
+    const api = new KapacitorApi(`http://127.0.0.1:${port}`);
+    const kapacitord = await step(`kapacitord: start on 127.0.0.1:${port} and answer /ping`, async () => {
+      const child = new Child('kapacitord', kap.bin, ['-config', confPath], { cwd: tmp, logFile: path.join(tmp, 'kapacitord.log') });
+      children.push(child);
+      await api.waitForPing({ timeoutMs: 30000, giveUp: () => (child.running ? null : describeExit(child.exit)) });
+      return child;
+    });
+
+    const ctx = { api, udfs, step, socketUdf, kapacitord };
+    await mirrorScenario(ctx);
+    await movingAvgScenario(ctx);
+    await outliersScenario(ctx);
+
+    await step('kapacitord: logged no error (but the known socket-UDF stop one)', () => {
+      const errors = kapacitord.lines.filter((l) => /\blvl=error\b/.test(l) && !isKnownSocketStopError(l));
+      if (errors.length) throw new Error(`kapacitord logged ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
+    });
+    await step('kapacitord: stop (SIGTERM) and exit 0', async () => {
+      const exit = await kapacitord.stop(15000);
+      if (exit.code !== 0) throw new Error(`kapacitord ended with ${describeExit(exit)}`);
+    });
+    await step('socket UDF mirror: stop (SIGTERM) and exit 0', async () => {
+      const exit = await socketUdf.stop(15000);
+      if (exit.code !== 0) throw new Error(`the mirror UDF ended with ${describeExit(exit)}`);
+    });
+  } catch (err) {
+    failed = true;
+    console.error(`\n[e2e] FAILED: ${err.message}`);
+    for (const c of children) {
+      console.error(`\n--- last lines of ${c.name} (${c.logFile}) ---\n${c.tail(40).join('\n')}`);
+    }
+  } finally {
+    stopAll();
+  }
+
+  const total = timings.reduce((sum, t) => sum + t.ms, 0);
+  console.log('\nStep timings:');
+  for (const t of timings) console.log(`  ${formatMs(t.ms).padStart(9)}  ${t.failed ? 'FAIL ' : ''}${t.step}`);
+  console.log(`  ${formatMs(total).padStart(9)}  total`);
+  if (tmp) {
+    fs.writeFileSync(path.join(tmp, 'timings.json'), JSON.stringify(timings, null, 2) + '\n');
+    if (failed || opts.keep) console.log(`\n[e2e] logs, config and timings kept in ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`[e2e] cache: ${cacheRoot()}`);
+  console.log(failed ? '[e2e] FAILED' : '[e2e] all checks passed');
+  process.exit(failed ? 1 : 0);
+}
+
+main();
