@@ -81,18 +81,23 @@ async function disableSocketTask({ api, udfs, step, socketUdf }, id) {
     await expectExecuting(api, id, false, { socket: true });
   });
   await step(`${id}: the UDF logs a clean end of the connection`, () =>
-    expectCleanClose(udfs, socketUdf, { since, id, belongs: (l) => belongsToTask(l, id) }),
+    expectCleanClose(udfs, socketUdf, { since, id, belongs: (l) => belongsToTask(udfs, l, id) }),
   );
 }
 
-/** Our socket server's JSON log lines carry the taskID once Init arrived; other lines are taken as is. */
-function belongsToTask(line, id) {
+/**
+ * Our socket server's JSON log lines carry the taskID once Init arrived: a
+ * clean close must name this task (a failure counts whatever it names).
+ * Plain-text lines (the reference UDF) carry no task and are taken as is.
+ */
+function belongsToTask(udfs, line, id) {
+  let entry;
   try {
-    const entry = JSON.parse(line);
-    return entry.taskID === undefined || entry.taskID === id;
+    entry = JSON.parse(line);
   } catch {
     return true;
   }
+  return entry.taskID === id || udfs.closeEvent(line) === 'failed';
 }
 
 /**
