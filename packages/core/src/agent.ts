@@ -1,4 +1,4 @@
-import { decodeRequest } from './codec';
+import { decodeRequestAt } from './codec';
 import {
   BatchOrderError,
   describeError,
@@ -92,7 +92,6 @@ export class Agent implements Emitter {
   private failure: Error | null = null;
   private batchOpen = false;
   private warnedDroppedEmit = false;
-  private readonly bodyOffsets: number[] = [];
 
   constructor(options: AgentOptions) {
     if (options === null || typeof options !== 'object') throw new TypeError('new Agent(options): options must be an object');
@@ -117,6 +116,7 @@ export class Agent implements Emitter {
     });
 
     this.onData = this.onData.bind(this);
+    this.onFrame = this.onFrame.bind(this);
     this.onInputEnd = this.onInputEnd.bind(this);
     this.onInputError = this.onInputError.bind(this);
     this.onInputClose = this.onInputClose.bind(this);
@@ -219,37 +219,31 @@ export class Agent implements Emitter {
       this.fail(new InputError('input stream delivers strings: it must be a byte stream (do not call setEncoding() on it)'));
       return;
     }
-    const offsets = this.bodyOffsets;
-    offsets.length = 0;
-    let frames: Uint8Array[];
     try {
-      frames = this.decoder.push(chunk, offsets);
+      this.decoder.feed(chunk, this.onFrame);
     } catch (err) {
       this.inputFailed(err);
+    }
+  }
+
+  private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
+    if (this.inputDone) return; // failed or closed while this chunk was being handled
+    let req: Request;
+    try {
+      req = decodeRequestAt(buf, start, end);
+    } catch (err) {
+      this.inputFailed(err instanceof ProtocolError
+        ? new ProtocolError('ERR_INVALID_MESSAGE', `invalid request at byte ${offset + err.offset} of the input: ${err.message}`, offset + err.offset)
+        : err);
       return;
     }
-    for (let i = 0; i < frames.length; i++) {
-      let req: Request;
-      try {
-        req = decodeRequest(frames[i]);
-      } catch (err) {
-        this.inputFailed(err instanceof ProtocolError
-          ? new ProtocolError('ERR_INVALID_MESSAGE', `invalid request at byte ${offsets[i] + err.offset} of the input: ${err.message}`, offsets[i] + err.offset)
-          : err);
-        return;
-      }
-      if (!this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping) {
-        this.dispatch(req); // the hot path: nothing is waiting
-      } else if (this.stopping) {
-        return; // failed meanwhile
-      } else if (req.message?.$case === 'keepalive') {
-        this.answerKeepalive(req.message.value.time);
-      } else {
-        this.enqueue(req);
-      }
+    if (!this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping) {
+      this.dispatch(req); // the hot path: nothing is waiting
+    } else if (req.message?.$case === 'keepalive') {
+      this.answerKeepalive(req.message.value.time);
+    } else {
+      this.enqueue(req);
     }
-    const error = this.decoder.error;
-    if (error !== null) this.inputFailed(error);
   }
 
   /** A framing / decoding error: handled after the requests received before it. */

@@ -48,8 +48,14 @@ for (const [name, field] of Object.entries(RESPONSE_FIELDS)) {
  * Throws ProtocolError (ERR_INVALID_MESSAGE) on malformed input.
  */
 export function decodeRequest(body: Uint8Array): Request {
-  const r = new WireReader(body);
-  const end = r.end;
+  return decodeRequestAt(body, 0, body.length);
+}
+
+/** decodeRequest of body[start, end), without making a subarray (the Agent's hot path). */
+const sharedReader = new WireReader(new Uint8Array(0));
+
+export function decodeRequestAt(body: Uint8Array, start: number, end: number): Request {
+  const r = sharedReader.reset(body, start, end);
   let message: Request['message'] = undefined;
   while (r.pos < end) {
     const tag = r.tag(end);
@@ -70,7 +76,7 @@ export function decodeRequest(body: Uint8Array): Request {
 
 /** Decodes a Response body (the Kapacitor side). Same rules as decodeRequest. */
 export function decodeResponse(body: Uint8Array): Response {
-  const r = new WireReader(body);
+  const r = sharedReader.reset(body, 0, body.length);
   const end = r.end;
   let message: Response['message'] = undefined;
   while (r.pos < end) {

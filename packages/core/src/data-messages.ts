@@ -100,6 +100,20 @@ export function readEndBatch(r: WireReader, end: number): EndBatch {
 // (then it is the default). Read them inline, without an entry object.
 
 function readStringEntry(r: WireReader, limit: number, map: { [key: string]: string }, what: string): void {
+  // Fast path: the exact layout every encoder writes for short entries
+  // (len, 0x0a klen key, 0x12 vlen value), read without the generic loop.
+  const buf = r.buf;
+  const pos = r.pos;
+  const entryLen = buf[pos];
+  if (entryLen < 0x80 && pos + 1 + entryLen <= limit && buf[pos + 1] === 10) {
+    const entryEnd = pos + 1 + entryLen;
+    const keyEnd = pos + 3 + buf[pos + 2];
+    if (keyEnd + 2 <= entryEnd && buf[keyEnd] === 18 && keyEnd + 2 + buf[keyEnd + 1] === entryEnd && buf[pos + 2] < 0x80) {
+      r.pos = entryEnd;
+      setOwn(map, r.stringAt(pos + 3, keyEnd), r.stringAt(keyEnd + 2, entryEnd));
+      return;
+    }
+  }
   const end = r.lenEnd(limit);
   let key = '';
   let value = '';
@@ -113,6 +127,20 @@ function readStringEntry(r: WireReader, limit: number, map: { [key: string]: str
 }
 
 function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: number }): void {
+  // Fast path: len, 0x0a klen key, 0x11 8-byte double.
+  const buf = r.buf;
+  const pos = r.pos;
+  const entryLen = buf[pos];
+  if (entryLen < 0x80 && pos + 1 + entryLen <= limit && buf[pos + 1] === 10 && buf[pos + 2] < 0x80) {
+    const entryEnd = pos + 1 + entryLen;
+    const keyEnd = pos + 3 + buf[pos + 2];
+    if (keyEnd + 9 === entryEnd && buf[keyEnd] === 17) {
+      const key = r.stringAt(pos + 3, keyEnd);
+      r.pos = keyEnd + 1;
+      setOwn(map, key, r.double(entryEnd));
+      return;
+    }
+  }
   const end = r.lenEnd(limit);
   let key = '';
   let value = 0;
@@ -247,6 +275,19 @@ function checkMap(map: unknown, what: string): void {
   }
 }
 
+/**
+ * Copies an ASCII string to buf at p; returns the position after it, or -1
+ * (having written garbage, to be overwritten) if a character is not ASCII.
+ */
+function asciiAt(buf: Uint8Array, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    buf[p++] = c;
+  }
+  return p;
+}
+
 export function writeStringMap(w: WireWriter, tag: number, map: { [key: string]: string }, what: string): void {
   checkMap(map, what);
   const keys = sortedKeys(map);
@@ -254,6 +295,27 @@ export function writeStringMap(w: WireWriter, tag: number, map: { [key: string]:
     const key = keys[i];
     const value = map[key];
     if (typeof value !== 'string') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a string, got ${describeType(value)}`);
+    if (key.length + value.length <= 120) {
+      // Fast path for short ASCII entries: one capacity check, then bytes
+      // written directly (all lengths fit one byte).
+      w.ensure(key.length + value.length + 6);
+      const buf = w.buf;
+      const start = w.pos;
+      buf[start] = tag;
+      buf[start + 2] = 10;
+      buf[start + 3] = key.length;
+      let p = asciiAt(buf, start + 4, key);
+      if (p >= 0) {
+        buf[p] = 18;
+        buf[p + 1] = value.length;
+        p = asciiAt(buf, p + 2, value);
+        if (p >= 0) {
+          buf[start + 1] = p - start - 2;
+          w.pos = p;
+          continue;
+        }
+      }
+    }
     w.byte(tag);
     const lenPos = w.reserveLen();
     w.byte(10);
@@ -271,6 +333,23 @@ function writeDoubleMap(w: WireWriter, tag: number, map: { [key: string]: number
     const key = keys[i];
     const value = map[key];
     if (typeof value !== 'number') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a number, got ${describeType(value)}`);
+    if (key.length <= 100) {
+      // Fast path for short ASCII keys (see writeStringMap).
+      w.ensure(key.length + 13);
+      const buf = w.buf;
+      const start = w.pos;
+      buf[start] = tag;
+      buf[start + 1] = key.length + 11;
+      buf[start + 2] = 10;
+      buf[start + 3] = key.length;
+      const p = asciiAt(buf, start + 4, key);
+      if (p >= 0) {
+        buf[p] = 17;
+        w.pos = p + 1;
+        w.double(value, what);
+        continue;
+      }
+    }
     w.byte(tag);
     const lenPos = w.reserveLen();
     w.byte(10);

@@ -1,5 +1,8 @@
 import { ProtocolError } from './errors';
 
+/** Receives one frame body: buf[start, end), which starts at byte `offset` of the stream. */
+export type FrameSink = (buf: Uint8Array, start: number, end: number, offset: number) => void;
+
 /** Default largest accepted message body: 64 MiB. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 
@@ -67,7 +70,10 @@ export class FrameDecoder {
     if (this.failure !== null) throw this.failure;
     const out: Uint8Array[] = [];
     try {
-      this.consume(chunk, out, bodyOffsets);
+      this.feed(chunk, (buf, start, end, offset) => {
+        out.push(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
+        if (bodyOffsets !== undefined) bodyOffsets.push(offset);
+      });
     } catch (err) {
       // Frames completed before the error are still delivered (nothing
       // valid is lost); the error is then thrown by the next call and is
@@ -82,7 +88,13 @@ export class FrameDecoder {
     return this.failure;
   }
 
-  private consume(chunk: Uint8Array, out: Uint8Array[], bodyOffsets: number[] | undefined): void {
+  /**
+   * Like push, but hands each body to `onFrame` as a range of a buffer (no
+   * subarray, no array): the Agent's hot path. A ProtocolError is thrown
+   * after the frames preceding it were delivered.
+   */
+  feed(chunk: Uint8Array, onFrame: FrameSink): void {
+    if (this.failure !== null) throw this.failure;
     const n = chunk.length;
     const base = this.received;
     this.received = base + n;
@@ -95,10 +107,11 @@ export class FrameDecoder {
       this.bodyCollected += take;
       i = take;
       if (this.bodyCollected < this.bodyLength) return;
-      out.push(concat(this.pieces, this.bodyLength));
-      if (bodyOffsets !== undefined) bodyOffsets.push(base + i - this.bodyLength);
+      const body = concat(this.pieces, this.bodyLength);
+      const length = this.bodyLength;
       this.pieces = [];
       this.bodyLength = -1;
+      onFrame(body, 0, length, base + i - length);
     }
 
     const max = this.maxMessageSize;
@@ -137,9 +150,9 @@ export class FrameDecoder {
           this.frameStart));
       }
       if (n - i >= len) {
-        out.push(chunk.subarray(i, i + len));
-        if (bodyOffsets !== undefined) bodyOffsets.push(base + i);
+        const start = i;
         i += len;
+        onFrame(chunk, start, i, base + start);
       } else {
         this.bodyLength = len;
         this.bodyCollected = n - i;

@@ -25,7 +25,8 @@ const f64Bytes = new Uint8Array(f64.buffer);
  * strings are looked up in a small direct-mapped cache keyed by a hash of
  * their bytes; a hit returns the already-built string without allocating.
  */
-const CACHE_SIZE = 4096; // power of two
+const CACHE_BITS = 12;
+const CACHE_SIZE = 1 << CACHE_BITS;
 const CACHE_MAX_LEN = 40;
 const stringCache: string[] = new Array<string>(CACHE_SIZE).fill('');
 
@@ -35,20 +36,30 @@ const stringCache: string[] = new Array<string>(CACHE_SIZE).fill('');
  * offset, relative to the start of the body, on malformed input.
  */
 export class WireReader {
-  readonly buf: NodeBuffer;
+  buf: NodeBuffer;
   pos: number;
-  readonly end: number;
-  /** Offset of `buf[0]` in the body, for error messages. */
-  private readonly base: number;
+  end: number;
+  /** Position of the body's first byte in `buf`, for error offsets. */
+  private base: number;
   // The 64-bit varint just read, as two unsigned 32-bit halves.
   private lo = 0;
   private hi = 0;
 
-  constructor(bytes: Uint8Array) {
+  /** Reads `bytes`, or only bytes[start, end) when given. */
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.buf = asNodeBuffer(bytes);
-    this.pos = 0;
-    this.end = this.buf.length;
-    this.base = 0;
+    this.pos = start;
+    this.end = end;
+    this.base = start;
+  }
+
+  /** Points this reader at another body (readers are reused: decoding never re-enters). */
+  reset(bytes: Uint8Array, start: number, end: number): this {
+    this.buf = asNodeBuffer(bytes);
+    this.pos = start;
+    this.end = end;
+    this.base = start;
+    return this;
   }
 
   fail(what: string, at: number = this.pos): never {
@@ -188,24 +199,30 @@ export class WireReader {
     const end = this.lenEnd(limit);
     const start = this.pos;
     this.pos = end;
+    return this.stringAt(start, end);
+  }
+
+  /** The UTF-8 string in buf[start, end) (cached when short and ASCII). */
+  stringAt(start: number, end: number): string {
     const n = end - start;
     if (n === 0) return '';
     const buf = this.buf;
     if (n > CACHE_MAX_LEN) return buf.utf8Slice(start, end);
-    let h = n;
-    for (let i = start; i < end; i++) {
-      const c = buf[i];
-      if (c >= 0x80) return buf.utf8Slice(start, end);
-      h = (Math.imul(h, 31) + c) | 0;
+    // Two-way set-associative lookup keyed by a cheap hash of the length and
+    // a few bytes; a hit is confirmed by comparing every byte (one pass).
+    const h = Math.imul(n ^ (buf[start] << 6) ^ (buf[start + (n >> 1)] << 13) ^ (buf[end - 1] << 20) ^ (buf[start + (n >> 2)] << 25), 0x9e3779b1);
+    const slot = (h >>> (32 - CACHE_BITS)) & ~1;
+    let cached = stringCache[slot];
+    if (cached.length === n && sameAscii(cached, buf, start, n)) return cached;
+    cached = stringCache[slot + 1];
+    if (cached.length === n && sameAscii(cached, buf, start, n)) {
+      stringCache[slot + 1] = stringCache[slot];
+      stringCache[slot] = cached;
+      return cached;
     }
-    const slot = (h ^ (h >>> 13)) & (CACHE_SIZE - 1);
-    const cached = stringCache[slot];
-    if (cached.length === n) {
-      let i = 0;
-      while (i < n && cached.charCodeAt(i) === buf[start + i]) i++;
-      if (i === n) return cached;
-    }
+    for (let i = start; i < end; i++) if (buf[i] >= 0x80) return buf.utf8Slice(start, end);
     const s = buf.latin1Slice(start, end);
+    stringCache[slot + 1] = stringCache[slot];
     stringCache[slot] = s;
     return s;
   }
@@ -272,6 +289,12 @@ export class WireReader {
         this.fail(`invalid wire type ${wireType} (field ${field})`, this.pos - 1);
     }
   }
+}
+
+/** True when the ASCII string `s` equals the n bytes at buf[start]. */
+function sameAscii(s: string, buf: Uint8Array, start: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
 }
 
 function varintSize(n: number): number {
