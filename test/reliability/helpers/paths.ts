@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The built udf-run binary (never the sources): what Kapacitor would start. */
+export const UDF_RUN = path.join(ROOT, 'packages', 'cli', 'dist', 'bin', 'udf-run.js');
+/** The mirror example package: `udf-run mirror` run from here finds its built UDFs. */
+export const MIRROR_DIR = path.join(ROOT, 'examples', 'mirror');
+export const FIXTURES = path.join(__dirname, '..', 'fixtures');
+export const FAULTY_UDFS = path.join(FIXTURES, 'faulty-udfs.js');
+
+/**
+ * Fails with an explanation when the packages are not built: these tests
+ * drive the built binary and the built examples, exactly as deployed.
+ */
+export function requireBuilt(): void {
+  const needed = [
+    UDF_RUN,
+    path.join(ROOT, 'packages', 'decorators', 'dist', 'index.js'),
+    path.join(MIRROR_DIR, 'dist', 'index.js'),
+  ];
+  const missing = needed.filter((f) => !existsSync(f));
+  if (missing.length > 0) {
+    throw new Error(`missing build output: ${missing.join(', ')}. Run \`npm run build\` at the repository root first.`);
+  }
+}
