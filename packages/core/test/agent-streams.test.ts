@@ -1,0 +1,161 @@
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import * as fs from 'fs';
+import { PassThrough } from 'stream';
+import { Agent } from '../src/agent';
+import { decodeResponse, encodeRequest } from '../src/codec';
+import { encodeFrame } from '../src/encode-frame';
+import { OutputClosedError } from '../src/errors';
+import { FrameDecoder } from '../src/frame-decoder';
+import type { Emitter, Handler } from '../src/handler';
+import { silentLogger } from '../src/logger';
+import { point, req, tick } from './kapacitor-side';
+
+function mirror(e: Emitter): Handler {
+  return {
+    info: () => ({ wants: 0, provides: 0, options: {} }),
+    init: () => ({ success: true, error: '' }),
+    snapshot: () => ({ snapshot: Buffer.alloc(0) }),
+    restore: () => ({ success: true, error: '' }),
+    beginBatch: (b) => e.beginBatch(b),
+    point: (p) => e.point(p),
+    endBatch: (x) => e.endBatch(x),
+    stop: () => undefined,
+  };
+}
+
+/** A connected pair of unix sockets (allowHalfOpen, as a UDF socket server must use). */
+async function socketPair(): Promise<{ udf: net.Socket; kapacitor: net.Socket; cleanup: () => void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udf-sock-'));
+  const file = path.join(dir, 's');
+  const server = net.createServer({ allowHalfOpen: true });
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  await new Promise<void>((resolve) => server.listen(file, resolve));
+  const kapacitor = net.createConnection({ path: file, allowHalfOpen: true });
+  const udf = await accepted;
+  return {
+    udf,
+    kapacitor,
+    cleanup: () => {
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const FRAME = Buffer.from(encodeFrame(encodeRequest(req.point(point({ tags: { host: 'server01', region: 'us-west', cpu: 'cpu-total' } })))));
+
+describe('Agent over real streams', () => {
+  test('backpressure: a reader that does not read makes the agent stop reading its input', async () => {
+    const input = new PassThrough(); // default highWaterMark: 16 KiB
+    const output = new PassThrough();
+    const agent = new Agent({ input, output, handler: mirror, logger: silentLogger });
+    const done = agent.start();
+    // Kapacitor side pushes 8 MB of points, honouring the input's backpressure.
+    const chunk = Buffer.concat(Array.from({ length: 400 }, () => FRAME));
+    const total = Math.ceil(8_000_000 / chunk.length);
+    let sent = 0;
+    let blockedAt = -1;
+    while (sent < total) {
+      const ok = input.write(chunk);
+      sent++;
+      if (!ok) {
+        const drained = await Promise.race([new Promise((r) => input.once('drain', () => r(true))), tick(200).then(() => false)]);
+        if (!drained) {
+          blockedAt = sent;
+          break;
+        }
+      }
+    }
+    // The writer got stuck long before sending everything: the agent stopped reading.
+    expect(blockedAt).toBeGreaterThan(-1);
+    expect(blockedAt).toBeLessThan(total / 4);
+    expect(input.isPaused()).toBe(true);
+    // Memory stays bounded: what sits in the streams is a few chunks, not the 8 MB.
+    const buffered = input.readableLength + input.writableLength + output.readableLength + output.writableLength;
+    expect(buffered).toBeLessThan(2_000_000);
+
+    // Once the reader reads, everything flows and nothing is lost.
+    const decoder = new FrameDecoder();
+    let received = 0;
+    output.on('data', (c: Buffer) => decoder.feed(c, () => received++));
+    if (input.writableNeedDrain) await new Promise((r) => input.once('drain', r));
+    for (; sent < total; sent++) if (!input.write(chunk)) await new Promise((r) => input.once('drain', r));
+    input.end();
+    await done;
+    expect(received).toBe(total * 400);
+  });
+
+  test('over a unix socket: a full conversation, half-close, and the agent closes its side', async () => {
+    const { udf, kapacitor, cleanup } = await socketPair();
+    try {
+      const agent = new Agent({ input: udf, output: udf, handler: mirror, logger: silentLogger });
+      const done = agent.start();
+      const decoder = new FrameDecoder();
+      let received = 0;
+      kapacitor.on('data', (c: Buffer) => decoder.feed(c, () => received++));
+      const ended = new Promise((r) => kapacitor.once('end', r));
+      kapacitor.write(Buffer.concat(Array.from({ length: 10_000 }, () => FRAME)));
+      kapacitor.end(); // half-close: Kapacitor stops the task
+      await done;
+      await ended;
+      expect(received).toBe(10_000);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('the peer going away (EPIPE / ECONNRESET): no uncaught exception, start() rejects clearly', async () => {
+    const { udf, kapacitor, cleanup } = await socketPair();
+    try {
+      const agent = new Agent({
+        input: udf,
+        output: udf,
+        logger: silentLogger,
+        // Emit a lot per request so writes are in flight when the peer dies.
+        handler: (e) => ({ ...mirror(e), point: (p) => { for (let i = 0; i < 2000; i++) e.point(p); } }),
+      });
+      const done = agent.start();
+      kapacitor.write(Buffer.concat(Array.from({ length: 50 }, () => FRAME)));
+      await tick(20);
+      kapacitor.destroy();
+      const err = await done.then(() => null, (e: Error) => e);
+      expect(err).toBeInstanceOf(OutputClosedError);
+      expect((err as OutputClosedError).code).toBe('ERR_OUTPUT_CLOSED');
+      expect(err!.message).toMatch(/output stream (failed|closed)/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a queue of requests behind a pending async handler is bounded: input pauses, keepalives already read are answered', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const agent = new Agent({
+      input,
+      output,
+      logger: silentLogger,
+      maxQueuedRequests: 100,
+      handler: (e) => ({ ...mirror(e), point: async (p) => { calls++; await gate; e.point(p); } }),
+    });
+    const done = agent.start();
+    const kinds: string[] = [];
+    const decoder = new FrameDecoder();
+    output.on('data', (c: Buffer) => decoder.feed(c, (buf, start, end) => kinds.push(decodeResponse(buf.subarray(start, end)).message!.$case)));
+    const keepalive = Buffer.from(encodeFrame(encodeRequest(req.keepalive(7n))));
+    input.write(Buffer.concat([...Array.from({ length: 50 }, () => FRAME), keepalive, ...Array.from({ length: 449 }, () => FRAME)]));
+    await tick(20);
+    expect(calls).toBe(1);
+    expect(input.isPaused()).toBe(true);
+    expect(kinds).toEqual(['keepalive']);
+    release();
+    input.end();
+    await done;
+    expect(kinds.length).toBe(500);
+    expect(kinds.filter((k) => k === 'point').length).toBe(499);
+  });
+});
