@@ -71,10 +71,10 @@ export class UdfHarness {
     const logger = options.logger ?? memoryLogger!;
     let sent = 0;
     let settled = 0;
-    let wakeUp: (() => void) | undefined;
+    const waiting: Array<() => void> = [];
     const onSettled = () => {
       settled++;
-      if (settled >= sent) wakeUp?.();
+      if (settled >= sent) for (const wake of waiting.splice(0)) wake();
     };
     const agent = new Agent({
       input: toUdf,
@@ -101,10 +101,7 @@ export class UdfHarness {
     // everything the handlers emitted.
     let harness: UdfHarness;
     const settle: Settle = async () => {
-      if (settled < sent) {
-        await client.guard(new Promise<void>((resolve) => (wakeUp = resolve)));
-        wakeUp = undefined;
-      }
+      if (settled < sent) await client.guard(new Promise<void>((resolve) => waiting.push(resolve)));
       await client.keepalive(harness.nextBarrier(), { hidden: true });
     };
     harness = new UdfHarness(client, settle, options, done, memoryLogger?.entries ?? []);

@@ -173,3 +173,14 @@ describe('UdfHarness.spawn (over a pipe to udf-run)', () => {
     });
   });
 });
+
+describe('UdfHarness with calls not awaited one by one', () => {
+  it('settles every call (each returns what was emitted from its start until it settled)', async () => {
+    const h = await UdfHarness.create(SlowEcho, { options: {} });
+    const [a, b] = await Promise.all([h.point(point({ name: 'a' })), h.point(point({ name: 'b' }))]);
+    expect(pointsOf(a).map((p) => p.name).slice(0, 2)).toEqual(['a', 'a_copy']);
+    expect(pointsOf(b).map((p) => p.name).slice(-2)).toEqual(['b', 'b_copy']);
+    expect(pointsOf(h.emitted).map((p) => p.name)).toEqual(['a', 'a_copy', 'b', 'b_copy']);
+    await h.close();
+  });
+});
