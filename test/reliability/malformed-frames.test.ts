@@ -5,15 +5,12 @@
  * length frame is the exception: it is a valid empty Request, ignored with a
  * logged warning.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
-import { MIRROR_DIR, UDF_RUN, requireBuilt } from './helpers/paths';
+import { requireBuilt } from './helpers/paths';
+import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
 import { init, keepalive, makePoint, uvarint } from './helpers/points';
-import { connectPeer, spawnUdfRun, summarize, withTimeout, type WirePeer } from './helpers/wire-peer';
-import { existsSync } from 'node:fs';
+import { spawnUdfRun, summarize, type WirePeer } from './helpers/wire-peer';
 
 const MAX = 1024; // --max-message-size for these runs: small, so "over the limit" is cheap
 
@@ -133,46 +130,20 @@ describe('malformed frames to a process UDF (udf-run mirror over stdio)', () => 
 });
 
 describe('malformed frames to a socket UDF: only the bad connection ends', () => {
-  let dir: string;
-  let server: ChildProcess;
-  let serverLog = '';
-  let socketPath: string;
-  let healthy: { peer: WirePeer; socket: import('node:net').Socket };
+  let server: SocketUdfServer;
+  let healthy: { peer: WirePeer; socket: Socket };
   let seq = 100;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'udf-malformed-'));
-    socketPath = path.join(dir, 'mirror.sock');
-    server = spawn(process.execPath, [UDF_RUN, 'mirror', '--socket', socketPath, '--max-message-size', String(MAX)], {
-      cwd: MIRROR_DIR,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    server.stderr!.on('data', (c: Buffer) => (serverLog += c.toString('utf8')));
-    await withTimeout(
-      new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (existsSync(socketPath)) {
-            clearInterval(poll);
-            resolve();
-          }
-        }, 20);
-      }),
-      20_000,
-      () => `the socket server did not start: ${serverLog}`,
-    );
-    healthy = await connectPeer(socketPath);
+    server = await startSocketServer({ args: ['--max-message-size', String(MAX)] });
+    healthy = await server.connect();
     healthy.peer.send(init());
     await healthy.peer.until(() => healthy.peer.count('init') === 1, 'Init on the healthy connection');
   });
 
   afterAll(async () => {
     healthy?.socket.destroy();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('close', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   /** The long-lived connection still mirrors and answers keepalives. */
@@ -190,19 +161,19 @@ describe('malformed frames to a socket UDF: only the bad connection ends', () =>
 
   for (const c of CASES) {
     test(`${c.name}: ErrorResponse and close on that connection, the others unaffected`, async () => {
-      const { peer, socket } = await connectPeer(socketPath);
+      const { peer, socket } = await server.connect();
       try {
         await sendCase(peer, c);
       } finally {
         socket.destroy();
       }
       await expectHealthyStillWorks();
-      expect(server.exitCode).toBeNull();
+      expect(server.child.exitCode).toBeNull();
     });
   }
 
   test('zero-length frame (an empty Request): ignored with a logged warning, the connection keeps working', async () => {
-    const { peer, socket } = await connectPeer(socketPath);
+    const { peer, socket } = await server.connect();
     try {
       peer.send(init());
       peer.raw(Uint8Array.of(0x00));
@@ -214,12 +185,12 @@ describe('malformed frames to a socket UDF: only the bad connection ends', () =>
     } finally {
       socket.destroy();
     }
-    expect(serverLog).toMatch(/ignoring a request with no known message/);
+    expect(server.log()).toMatch(/ignoring a request with no known message/);
     await expectHealthyStillWorks();
   });
 
   test('an HTTP request instead of frames (no Init), then a half-close: ErrorResponse, the server keeps accepting', async () => {
-    const { peer, socket } = await connectPeer(socketPath);
+    const { peer, socket } = await server.connect();
     try {
       // 'G' (71) reads as a 71-byte frame: the decoder waits for the rest,
       // which never comes.

@@ -7,7 +7,8 @@ export const UDF_RUN = path.join(ROOT, 'packages', 'cli', 'dist', 'bin', 'udf-ru
 /** The mirror example package: `udf-run mirror` run from here finds its built UDFs. */
 export const MIRROR_DIR = path.join(ROOT, 'examples', 'mirror');
 export const FIXTURES = path.join(__dirname, '..', 'fixtures');
-export const FAULTY_UDFS = path.join(FIXTURES, 'faulty-udfs.js');
+/** Fixture UDFs (faulty, slow, unbalanced, options): run with `--module`. */
+export const FIXTURE_UDFS = path.join(FIXTURES, 'udfs.js');
 
 /**
  * Fails with an explanation when the packages are not built: these tests

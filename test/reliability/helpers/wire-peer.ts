@@ -12,6 +12,9 @@ import {
 } from '@kapacitor-udf/core';
 import { MIRROR_DIR, UDF_RUN } from './paths';
 
+export type ResponseKind = NonNullable<Response['message']>['$case'];
+export type ResponseValue<K extends ResponseKind> = Extract<NonNullable<Response['message']>, { $case: K }>['value'];
+
 /**
  * Kapacitor's side of one conversation at the byte level: it can send valid
  * requests or any raw bytes, and it records every response and whether the
@@ -19,6 +22,8 @@ import { MIRROR_DIR, UDF_RUN } from './paths';
  */
 export class WirePeer {
   readonly responses: Response[] = [];
+  /** The raw body of each response, in order (for byte-exact checks). */
+  readonly bodies: Buffer[] = [];
   /** Set when the UDF's output was not valid framing / protobuf. */
   outputError: Error | undefined;
   /** The UDF closed its side (EOF or close). */
@@ -36,7 +41,10 @@ export class WirePeer {
     readable.on('data', (chunk: Buffer) => {
       if (this.outputError) return;
       try {
-        for (const body of this.decoder.push(chunk)) this.responses.push(decodeResponse(body));
+        for (const body of this.decoder.push(chunk)) {
+          this.bodies.push(Buffer.from(body));
+          this.responses.push(decodeResponse(body));
+        }
       } catch (err) {
         this.outputError = err as Error;
       }
@@ -113,10 +121,10 @@ export class WirePeer {
     return this.responses.filter((r) => r.message?.$case === kind).length;
   }
 
-  of<K extends NonNullable<Response['message']>['$case']>(kind: K): Extract<NonNullable<Response['message']>, { $case: K }>['value'][] {
-    return this.responses
-      .filter((r) => r.message?.$case === kind)
-      .map((r) => (r.message as Extract<NonNullable<Response['message']>, { $case: K }>).value);
+  of<K extends ResponseKind>(kind: K): ResponseValue<K>[] {
+    const out: ResponseValue<K>[] = [];
+    for (const r of this.responses) if (r.message?.$case === kind) out.push(r.message.value as ResponseValue<K>);
+    return out;
   }
 
   private wake(): void {
