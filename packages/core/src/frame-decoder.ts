@@ -123,6 +123,15 @@ export class FrameDecoder {
         this.frameStart = base + i;
         len = b;
         i++;
+      } else if (this.varintBytes === 0 && i + 1 < n && chunk[i + 1] < 0x80) {
+        // Two-byte prefix inside the chunk (bodies of 128 B..16 KiB).
+        this.frameStart = base + i;
+        len = (b & 0x7f) | (chunk[i + 1] << 7);
+        i += 2;
+      } else if (this.varintBytes === 0 && i + 2 < n && chunk[i + 2] < 0x80) {
+        this.frameStart = base + i;
+        len = (b & 0x7f) | ((chunk[i + 1] & 0x7f) << 7) | (chunk[i + 2] << 14);
+        i += 3;
       } else {
         if (this.varintBytes === 0) this.frameStart = base + i;
         let done = false;
@@ -131,7 +140,7 @@ export class FrameDecoder {
           if (this.varintBytes === 10) this.fail(new ProtocolError('ERR_VARINT_TOO_LONG',
             `frame length prefix at byte ${this.frameStart} of the input is longer than 10 bytes: ` +
             'the input is not a stream of length-prefixed protobuf messages (or is out of sync)', this.frameStart));
-          this.varintValue += (c & 0x7f) * 2 ** (7 * this.varintBytes);
+          this.varintValue += (c & 0x7f) * POW128[this.varintBytes];
           this.varintBytes++;
           if (c < 0x80) {
             done = true;
@@ -186,6 +195,8 @@ export class FrameDecoder {
     throw err;
   }
 }
+
+const POW128 = Array.from({ length: 10 }, (_, i) => 128 ** i);
 
 function concat(pieces: Uint8Array[], length: number): Uint8Array {
   if (pieces.length === 1) return pieces[0];

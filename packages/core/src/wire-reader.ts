@@ -22,13 +22,17 @@ const f64Bytes = new Uint8Array(f64.buffer);
  * Decoding a short string costs far more than reading it: most of the strings
  * in a stream of points (tag keys and values, field names, measurement,
  * database, retention policy) repeat from one point to the next. Short ASCII
- * strings are looked up in a small direct-mapped cache keyed by a hash of
- * their bytes; a hit returns the already-built string without allocating.
+ * strings are looked up in a small two-way set-associative cache keyed by a
+ * hash of their bytes; a hit returns the already-built string without
+ * allocating. The cache keeps a copy of each string's bytes so that a hit is
+ * confirmed by comparing bytes with bytes (much cheaper than charCodeAt).
  */
 const CACHE_BITS = 12;
 const CACHE_SIZE = 1 << CACHE_BITS;
 const CACHE_MAX_LEN = 40;
-const stringCache: string[] = new Array<string>(CACHE_SIZE).fill('');
+const cacheStrings: string[] = new Array<string>(CACHE_SIZE).fill('');
+const cacheLengths = new Int32Array(CACHE_SIZE); // 0 = empty slot
+const cacheBytes = new Uint8Array(CACHE_SIZE * CACHE_MAX_LEN);
 
 /**
  * A cursor over one protobuf body. Every read checks the limit it is given
@@ -209,21 +213,21 @@ export class WireReader {
     const buf = this.buf;
     if (n > CACHE_MAX_LEN) return buf.utf8Slice(start, end);
     // Two-way set-associative lookup keyed by a cheap hash of the length and
-    // a few bytes; a hit is confirmed by comparing every byte (one pass).
+    // a few bytes; a hit is confirmed by comparing every byte.
     const h = Math.imul(n ^ (buf[start] << 6) ^ (buf[start + (n >> 1)] << 13) ^ (buf[end - 1] << 20) ^ (buf[start + (n >> 2)] << 25), 0x9e3779b1);
     const slot = (h >>> (32 - CACHE_BITS)) & ~1;
-    let cached = stringCache[slot];
-    if (cached.length === n && sameAscii(cached, buf, start, n)) return cached;
-    cached = stringCache[slot + 1];
-    if (cached.length === n && sameAscii(cached, buf, start, n)) {
-      stringCache[slot + 1] = stringCache[slot];
-      stringCache[slot] = cached;
-      return cached;
-    }
+    if (cacheLengths[slot] === n && sameBytes(slot * CACHE_MAX_LEN, buf, start, n)) return cacheStrings[slot];
+    if (cacheLengths[slot + 1] === n && sameBytes((slot + 1) * CACHE_MAX_LEN, buf, start, n)) return cacheStrings[slot + 1];
     for (let i = start; i < end; i++) if (buf[i] >= 0x80) return buf.utf8Slice(start, end);
     const s = buf.latin1Slice(start, end);
-    stringCache[slot + 1] = stringCache[slot];
-    stringCache[slot] = s;
+    // Insert in way 0, moving its entry to way 1.
+    const way0 = slot * CACHE_MAX_LEN;
+    cacheBytes.copyWithin(way0 + CACHE_MAX_LEN, way0, way0 + cacheLengths[slot]);
+    cacheLengths[slot + 1] = cacheLengths[slot];
+    cacheStrings[slot + 1] = cacheStrings[slot];
+    cacheBytes.set(buf.subarray(start, end), way0);
+    cacheLengths[slot] = n;
+    cacheStrings[slot] = s;
     return s;
   }
 
@@ -291,9 +295,9 @@ export class WireReader {
   }
 }
 
-/** True when the ASCII string `s` equals the n bytes at buf[start]. */
-function sameAscii(s: string, buf: Uint8Array, start: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (s.charCodeAt(i) !== buf[start + i]) return false;
+/** True when the n cached bytes at cacheBytes[at] equal buf[start, start + n). */
+function sameBytes(at: number, buf: Uint8Array, start: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (cacheBytes[at + i] !== buf[start + i]) return false;
   return true;
 }
 
