@@ -126,7 +126,7 @@ async function main() {
     const kapacitord = await step(`kapacitord: start on 127.0.0.1:${port} and answer /ping`, async () => {
       const child = new Child('kapacitord', kap.bin, ['-config', confPath], { cwd: tmp, logFile: path.join(tmp, 'kapacitord.log') });
       children.push(child);
-      await api.waitForPing({ timeoutMs: 30000, giveUp: () => (child.running ? null : describeExit(child.exit)) });
+      await api.waitForPing({ timeoutMs: 60000, giveUp: () => (child.running ? null : describeExit(child.exit)) });
       return child;
     });
 

@@ -78,7 +78,7 @@ class KapacitorApi {
   }
 
   /** Polls httpOut until accept(result) returns a truthy value, which is returned. */
-  async waitForOutput(id, endpoint, accept, { timeoutMs = 10000, what }) {
+  async waitForOutput(id, endpoint, accept, { timeoutMs = 30000, what }) {
     const deadline = Date.now() + timeoutMs;
     let last;
     for (;;) {
