@@ -6,7 +6,7 @@
  */
 import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
-import { setOwn, sortedKeys } from './map-keys';
+import { compareUtf8, setOwn, sortedKeys } from './map-keys';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
@@ -288,108 +288,160 @@ function asciiAt(buf: Uint8Array, p: number, s: string): number {
   return p;
 }
 
+// Map encoding. Keys must go out in Go order (bytewise UTF-8). Iterate with
+// for-in first: no key array is allocated, V8 reads the values through its
+// enum cache, and keys usually are in order already (Kapacitor sorts them and
+// objects keep insertion order). If a key is out of order, rewind and redo the
+// map from a sorted key list. hasOwnProperty keeps inherited enumerable keys
+// out (and is folded away by V8 for for-in keys).
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// The loop is repeated per value type (not shared through a callback) so
+// that each stays monomorphic and its entry writer is inlined.
+
 export function writeStringMap(w: WireWriter, tag: number, map: { [key: string]: string }, what: string): void {
   checkMap(map, what);
-  const keys = sortedKeys(map);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const value = map[key];
-    if (typeof value !== 'string') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a string, got ${describeType(value)}`);
-    if (key.length + value.length <= 120) {
-      // Fast path for short ASCII entries: one capacity check, then bytes
-      // written directly (all lengths fit one byte).
-      w.ensure(key.length + value.length + 6);
-      const buf = w.buf;
-      const start = w.pos;
-      buf[start] = tag;
-      buf[start + 2] = 10;
-      buf[start + 3] = key.length;
-      let p = asciiAt(buf, start + 4, key);
-      if (p >= 0) {
-        buf[p] = 18;
-        buf[p + 1] = value.length;
-        p = asciiAt(buf, p + 2, value);
-        if (p >= 0) {
-          buf[start + 1] = p - start - 2;
-          w.pos = p;
-          continue;
-        }
-      }
+  const start = w.pos;
+  let prev = '';
+  for (const key in map) {
+    if (!hasOwn.call(map, key)) continue;
+    if (w.pos !== start && compareUtf8(prev, key) >= 0) {
+      w.pos = start;
+      for (const k of sortedKeys(map)) writeStringEntry(w, tag, k, map[k], what);
+      return;
     }
-    w.byte(tag);
-    const lenPos = w.reserveLen();
-    w.byte(10);
-    w.string(key, what);
-    w.byte(18);
-    w.string(value, what);
-    w.finishLen(lenPos);
+    prev = key;
+    writeStringEntry(w, tag, key, map[key], what);
   }
 }
 
 function writeDoubleMap(w: WireWriter, tag: number, map: { [key: string]: number }, what: string): void {
   checkMap(map, what);
-  const keys = sortedKeys(map);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const value = map[key];
-    if (typeof value !== 'number') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a number, got ${describeType(value)}`);
-    if (key.length <= 100) {
-      // Fast path for short ASCII keys (see writeStringMap).
-      w.ensure(key.length + 13);
-      const buf = w.buf;
-      const start = w.pos;
-      buf[start] = tag;
-      buf[start + 1] = key.length + 11;
-      buf[start + 2] = 10;
-      buf[start + 3] = key.length;
-      const p = asciiAt(buf, start + 4, key);
-      if (p >= 0) {
-        buf[p] = 17;
-        w.pos = p + 1;
-        w.double(value, what);
-        continue;
-      }
+  const start = w.pos;
+  let prev = '';
+  for (const key in map) {
+    if (!hasOwn.call(map, key)) continue;
+    if (w.pos !== start && compareUtf8(prev, key) >= 0) {
+      w.pos = start;
+      for (const k of sortedKeys(map)) writeDoubleEntry(w, tag, k, map[k], what);
+      return;
     }
-    w.byte(tag);
-    const lenPos = w.reserveLen();
-    w.byte(10);
-    w.string(key, what);
-    w.byte(17);
-    w.double(value, what);
-    w.finishLen(lenPos);
+    prev = key;
+    writeDoubleEntry(w, tag, key, map[key], what);
   }
 }
 
 function writeInt64Map(w: WireWriter, tag: number, map: { [key: string]: bigint }, what: string): void {
   checkMap(map, what);
-  const keys = sortedKeys(map);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const value = map[key];
-    if (typeof value !== 'bigint') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a bigint (int64), got ${describeType(value)}: write e.g. 10n or BigInt(x)`);
-    w.byte(tag);
-    const lenPos = w.reserveLen();
-    w.byte(10);
-    w.string(key, what);
-    w.byte(16);
-    w.int64(value, what);
-    w.finishLen(lenPos);
+  const start = w.pos;
+  let prev = '';
+  for (const key in map) {
+    if (!hasOwn.call(map, key)) continue;
+    if (w.pos !== start && compareUtf8(prev, key) >= 0) {
+      w.pos = start;
+      for (const k of sortedKeys(map)) writeInt64Entry(w, tag, k, map[k], what);
+      return;
+    }
+    prev = key;
+    writeInt64Entry(w, tag, key, map[key], what);
   }
 }
 
 function writeBoolMap(w: WireWriter, tag: number, map: { [key: string]: boolean }, what: string): void {
   checkMap(map, what);
-  const keys = sortedKeys(map);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const value = map[key];
-    if (typeof value !== 'boolean') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a boolean, got ${describeType(value)}`);
-    w.byte(tag);
-    const lenPos = w.reserveLen();
-    w.byte(10);
-    w.string(key, what);
-    w.byte(16);
-    w.byte(value ? 1 : 0);
-    w.finishLen(lenPos);
+  const start = w.pos;
+  let prev = '';
+  for (const key in map) {
+    if (!hasOwn.call(map, key)) continue;
+    if (w.pos !== start && compareUtf8(prev, key) >= 0) {
+      w.pos = start;
+      for (const k of sortedKeys(map)) writeBoolEntry(w, tag, k, map[k], what);
+      return;
+    }
+    prev = key;
+    writeBoolEntry(w, tag, key, map[key], what);
   }
+}
+
+function writeStringEntry(w: WireWriter, tag: number, key: string, value: string, what: string): void {
+  if (typeof value !== 'string') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a string, got ${describeType(value)}`);
+  if (key.length + value.length <= 120) {
+    // Fast path for short ASCII entries: one capacity check, then bytes
+    // written directly (all lengths fit one byte).
+    w.ensure(key.length + value.length + 6);
+    const buf = w.buf;
+    const start = w.pos;
+    buf[start] = tag;
+    buf[start + 2] = 10;
+    buf[start + 3] = key.length;
+    let p = asciiAt(buf, start + 4, key);
+    if (p >= 0) {
+      buf[p] = 18;
+      buf[p + 1] = value.length;
+      p = asciiAt(buf, p + 2, value);
+      if (p >= 0) {
+        buf[start + 1] = p - start - 2;
+        w.pos = p;
+        return;
+      }
+    }
+  }
+  w.byte(tag);
+  const lenPos = w.reserveLen();
+  w.byte(10);
+  w.string(key, what);
+  w.byte(18);
+  w.string(value, what);
+  w.finishLen(lenPos);
+}
+
+function writeDoubleEntry(w: WireWriter, tag: number, key: string, value: number, what: string): void {
+  if (typeof value !== 'number') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a number, got ${describeType(value)}`);
+  if (key.length <= 100) {
+    // Fast path for short ASCII keys (see writeStringEntry).
+    w.ensure(key.length + 13);
+    const buf = w.buf;
+    const start = w.pos;
+    buf[start] = tag;
+    buf[start + 1] = key.length + 11;
+    buf[start + 2] = 10;
+    buf[start + 3] = key.length;
+    const p = asciiAt(buf, start + 4, key);
+    if (p >= 0) {
+      buf[p] = 17;
+      w.pos = p + 1;
+      w.double(value, what);
+      return;
+    }
+  }
+  w.byte(tag);
+  const lenPos = w.reserveLen();
+  w.byte(10);
+  w.string(key, what);
+  w.byte(17);
+  w.double(value, what);
+  w.finishLen(lenPos);
+}
+
+function writeInt64Entry(w: WireWriter, tag: number, key: string, value: bigint, what: string): void {
+  if (typeof value !== 'bigint') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a bigint (int64), got ${describeType(value)}: write e.g. 10n or BigInt(x)`);
+  w.byte(tag);
+  const lenPos = w.reserveLen();
+  w.byte(10);
+  w.string(key, what);
+  w.byte(16);
+  w.int64(value, what);
+  w.finishLen(lenPos);
+}
+
+function writeBoolEntry(w: WireWriter, tag: number, key: string, value: boolean, what: string): void {
+  if (typeof value !== 'boolean') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a boolean, got ${describeType(value)}`);
+  w.byte(tag);
+  const lenPos = w.reserveLen();
+  w.byte(10);
+  w.string(key, what);
+  w.byte(16);
+  w.byte(value ? 1 : 0);
+  w.finishLen(lenPos);
 }
