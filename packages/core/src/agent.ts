@@ -1,4 +1,4 @@
-import { decodeRequestAt } from './codec';
+import { decodePointRequestAt, decodeRequestAt } from './codec';
 import {
   BatchOrderError,
   describeError,
@@ -230,6 +230,14 @@ export class Agent implements Emitter {
     if (this.inputDone) return; // failed or closed while this chunk was being handled
     let req: Request;
     try {
+      if (!this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping) {
+        // The hot path: a point, and nothing waiting before it.
+        const point = decodePointRequestAt(buf, start, end);
+        if (point !== undefined) {
+          this.dispatchPoint(point);
+          return;
+        }
+      }
       req = decodeRequestAt(buf, start, end);
     } catch (err) {
       this.inputFailed(err instanceof ProtocolError
@@ -336,6 +344,17 @@ export class Agent implements Emitter {
   }
 
   // ------------------------------------------------------------ dispatch
+
+  private dispatchPoint(point: Point): void {
+    let result: unknown;
+    try {
+      result = this.handler.point(point);
+    } catch (err) {
+      this.fail(new HandlerError('point', err));
+      return;
+    }
+    if (isThenable(result)) this.await('point', result);
+  }
 
   private dispatch(req: Request): void {
     const m = req.message;

@@ -4,7 +4,7 @@
  */
 import { readBeginBatch, readEndBatch, readPoint, writeBeginBatch, writeEndBatch, writePoint } from './data-messages';
 import { EncodeError } from './errors';
-import type { Request, Response } from './generated/udf';
+import type { Point, Request, Response } from './generated/udf';
 import {
   readEmpty,
   readErrorResponse,
@@ -72,6 +72,21 @@ export function decodeRequestAt(body: Uint8Array, start: number, end: number): R
     }
   }
   return { message };
+}
+
+/**
+ * The Agent's hot path: when body[start, end) is exactly one Request.point
+ * field (what Kapacitor always sends for a point), decodes the Point without
+ * the Request wrappers. Returns undefined for any other layout (use
+ * decodeRequestAt then). Throws ProtocolError on a malformed point.
+ */
+export function decodePointRequestAt(body: Uint8Array, start: number, end: number): Point | undefined {
+  if (body[start] !== 0x8a || body[start + 1] !== 0x01 || end - start < 3) return undefined;
+  const r = sharedReader.reset(body, start, end);
+  r.pos = start + 2;
+  const pointEnd = r.lenEnd(end);
+  if (pointEnd !== end) return undefined;
+  return readPoint(r, end);
 }
 
 /** Decodes a Response body (the Kapacitor side). Same rules as decodeRequest. */

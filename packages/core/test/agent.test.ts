@@ -323,6 +323,18 @@ describe('Agent: failures', () => {
     expect((err as ProtocolError).offset).toBe(good.length + 1);
   });
 
+  test('a malformed point (the hot path): ERR_INVALID_MESSAGE naming the field, offset in the stream', async () => {
+    const { k, done } = setup();
+    const good = Buffer.from(encodeFrame(encodeRequest(req.point(point()))));
+    // Request.point whose Point.time (field 1) arrives length-delimited.
+    const bad = encodeFrame(Buffer.from([0x8a, 0x01, 0x03, 0x0a, 0x01, 0x00]));
+    k.sendRaw(Buffer.concat([good, good, bad]));
+    const err = await expectOneError(k, done, /invalid request at byte \d+ of the input: .*Point.time \(field 1\) has wire type 2/);
+    expect((err as ProtocolError).code).toBe('ERR_INVALID_MESSAGE');
+    expect((err as ProtocolError).offset).toBe(2 * good.length + 1 + 3);
+    expect(k.kinds()).toEqual(['point', 'point', 'error']);
+  });
+
   test('a frame larger than maxMessageSize', async () => {
     const k = new KapacitorSide();
     const agent = new Agent({ input: k.toUdf, output: k.fromUdf, handler: (e) => mirror(e), logger: silentLogger, maxMessageSize: 10 });
