@@ -354,6 +354,24 @@ describe('Agent: failures', () => {
     expect(k.kinds()).toEqual(['point', 'error']);
   });
 
+  test('stop() failing (a plain Handler object, not a factory): one ErrorResponse after what was emitted', async () => {
+    const k = new KapacitorSide();
+    let agent!: Agent;
+    const handler: Handler = {
+      ...mirror({ point: (p) => agent.point(p), beginBatch: () => undefined, endBatch: () => undefined }),
+      stop: async () => {
+        agent.point(point({ name: 'last' }));
+        throw new Error('flush failed');
+      },
+    };
+    agent = new Agent({ input: k.toUdf, output: k.fromUdf, handler, logger: silentLogger });
+    const done = agent.start();
+    k.send(req.point(point({ name: 'first' })));
+    k.end();
+    await expectOneError(k, done, /^stop handler failed: flush failed$/);
+    expect(k.kinds()).toEqual(['point', 'point', 'error']);
+  });
+
   test('close(reason) from outside: ErrorResponse with the reason, start() rejects with it', async () => {
     const { k, agent, done } = setup(() => ({ point: () => new Promise<void>(() => undefined) }));
     k.send(req.point(point()));
