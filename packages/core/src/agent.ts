@@ -143,6 +143,11 @@ export class Agent implements Emitter {
    */
   start(): Promise<void> {
     if (this.promise !== null) return this.promise;
+    if (this.settled) {
+      // close() ended the conversation before it was started.
+      this.promise = this.failure !== null ? Promise.reject(this.failure) : Promise.resolve();
+      return this.promise;
+    }
     this.promise = new Promise<void>((resolve, reject) => {
       this.resolveDone = resolve;
       this.rejectDone = reject;
@@ -152,10 +157,12 @@ export class Agent implements Emitter {
     output.on('error', this.onOutputError);
     output.on('close', this.onOutputClose);
     input.on('error', this.onInputError);
-    input.on('end', this.onInputEnd);
-    input.on('close', this.onInputClose);
-    input.on('data', this.onData);
-    input.resume();
+    if (!this.inputDone) {
+      input.on('end', this.onInputEnd);
+      input.on('close', this.onInputClose);
+      input.on('data', this.onData);
+      input.resume();
+    }
     return this.promise;
   }
 

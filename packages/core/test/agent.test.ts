@@ -394,6 +394,21 @@ describe('Agent: failures', () => {
     expect(k.fromUdf.writableEnded).toBe(true);
   });
 
+  test('close() before start(): start() settles instead of hanging, input is not read', async () => {
+    const k = new KapacitorSide();
+    let stopped = false;
+    const agent = new Agent({ input: k.toUdf, output: k.fromUdf, handler: (e) => mirror(e, { stop: () => void (stopped = true) }), logger: silentLogger });
+    agent.close();
+    k.send(req.point(point()));
+    await agent.start();
+    expect(stopped).toBe(true);
+    expect(k.responses).toEqual([]);
+    const failed = new Agent({ input: new KapacitorSide().toUdf, output: new KapacitorSide().fromUdf, handler: (e) => mirror(e), logger: silentLogger });
+    const reason = new Error('never mind');
+    failed.close(reason);
+    await expect(failed.start()).rejects.toBe(reason);
+  });
+
   test('emits after the end are dropped with one warning, not thrown into a timer', async () => {
     const logger = captureLogger();
     const { k, agent, done } = setup(() => ({}), { logger });
