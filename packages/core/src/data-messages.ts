@@ -192,26 +192,21 @@ export function writePoint(w: WireWriter, p: Point): void {
   }
   const { name, database, retentionPolicy, group, dimensions } = p;
   if (name !== '' && name !== undefined) {
-    w.byte(18);
-    w.string(name, 'Point.name');
+    stringField(w, 18, name, 'Point.name');
   }
   if (database !== '' && database !== undefined) {
-    w.byte(26);
-    w.string(database, 'Point.database');
+    stringField(w, 26, database, 'Point.database');
   }
   if (retentionPolicy !== '' && retentionPolicy !== undefined) {
-    w.byte(34);
-    w.string(retentionPolicy, 'Point.retentionPolicy');
+    stringField(w, 34, retentionPolicy, 'Point.retentionPolicy');
   }
   if (group !== '' && group !== undefined) {
-    w.byte(42);
-    w.string(group, 'Point.group');
+    stringField(w, 42, group, 'Point.group');
   }
   if (dimensions !== undefined) {
     if (!Array.isArray(dimensions)) throw new EncodeError(`Point.dimensions must be an array of strings, got ${describeType(dimensions)}`);
     for (let i = 0; i < dimensions.length; i++) {
-      w.byte(50);
-      w.string(dimensions[i], 'Point.dimensions[]');
+      stringField(w, 50, dimensions[i], 'Point.dimensions[]');
     }
   }
   if (p.tags !== undefined) writeStringMap(w, 58, p.tags, 'Point.tags');
@@ -230,12 +225,10 @@ export function writePoint(w: WireWriter, p: Point): void {
 export function writeBeginBatch(w: WireWriter, b: BeginBatch): void {
   if (b === null || typeof b !== 'object') throw new EncodeError(`a BeginBatch must be an object, got ${describeType(b)}`);
   if (b.name !== '' && b.name !== undefined) {
-    w.byte(10);
-    w.string(b.name, 'BeginBatch.name');
+    stringField(w, 10, b.name, 'BeginBatch.name');
   }
   if (b.group !== '' && b.group !== undefined) {
-    w.byte(18);
-    w.string(b.group, 'BeginBatch.group');
+    stringField(w, 18, b.group, 'BeginBatch.group');
   }
   if (b.tags !== undefined) writeStringMap(w, 26, b.tags, 'BeginBatch.tags');
   if (b.size !== 0n && b.size !== undefined) {
@@ -248,12 +241,10 @@ export function writeBeginBatch(w: WireWriter, b: BeginBatch): void {
 export function writeEndBatch(w: WireWriter, e: EndBatch): void {
   if (e === null || typeof e !== 'object') throw new EncodeError(`an EndBatch must be an object, got ${describeType(e)}`);
   if (e.name !== '' && e.name !== undefined) {
-    w.byte(10);
-    w.string(e.name, 'EndBatch.name');
+    stringField(w, 10, e.name, 'EndBatch.name');
   }
   if (e.group !== '' && e.group !== undefined) {
-    w.byte(18);
-    w.string(e.group, 'EndBatch.group');
+    stringField(w, 18, e.group, 'EndBatch.group');
   }
   if (e.tmax !== 0n && e.tmax !== undefined) {
     w.byte(24);
@@ -261,6 +252,24 @@ export function writeEndBatch(w: WireWriter, e: EndBatch): void {
   }
   if (e.tags !== undefined) writeStringMap(w, 34, e.tags, 'EndBatch.tags');
   writeBoolField(w, 40, e.byName, 'EndBatch.byName');
+}
+
+/** A string field: tag, length, bytes, with a fast path for short ASCII strings. */
+function stringField(w: WireWriter, tag: number, s: string, what: string): void {
+  if (typeof s === 'string' && s.length < 120) {
+    w.ensure(s.length + 2);
+    const buf = w.buf;
+    const start = w.pos;
+    buf[start] = tag;
+    buf[start + 1] = s.length;
+    const p = asciiAt(buf, start + 2, s);
+    if (p >= 0) {
+      w.pos = p;
+      return;
+    }
+  }
+  w.byte(tag);
+  w.string(s, what);
 }
 
 function writeBoolField(w: WireWriter, tag: number, v: boolean | undefined, what: string): void {
