@@ -12,6 +12,9 @@ import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
 import { point, req, tick } from './kapacitor-side';
 
+// Property runs and stream tests do real work: give them room on a loaded machine.
+jest.setTimeout(120_000);
+
 function mirror(e: Emitter): Handler {
   return {
     info: () => ({ wants: 0, provides: 0, options: {} }),
@@ -61,7 +64,22 @@ describe('Agent over real streams', () => {
       const ok = input.write(chunk);
       sent++;
       if (!ok) {
-        const drained = await Promise.race([new Promise((r) => input.once('drain', () => r(true))), tick(200).then(() => false)]);
+        // Either the agent reads on (drain), or it paused its input: with
+        // nobody reading the output, a pause is permanent.
+        const drained = await new Promise<boolean>((resolve) => {
+          const poll = setInterval(() => {
+            if (input.isPaused()) {
+              clearInterval(poll);
+              input.removeListener('drain', onDrain);
+              resolve(false);
+            }
+          }, 5);
+          const onDrain = () => {
+            clearInterval(poll);
+            resolve(true);
+          };
+          input.once('drain', onDrain);
+        });
         if (!drained) {
           blockedAt = sent;
           break;

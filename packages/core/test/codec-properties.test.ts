@@ -9,6 +9,9 @@ import {
 import type { BeginBatch, EndBatch, Point, Request, Response } from '../src/generated/udf';
 import { compareUtf8 } from '../src/map-keys';
 
+// Property runs and stream tests do real work: give them room on a loaded machine.
+jest.setTimeout(120_000);
+
 const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom('', '__proto__', '10', '9', 'a\u0000b'));
 const dict = <T>(value: fc.Arbitrary<T>) => fc.dictionary(text, value, { maxKeys: 6 }) as fc.Arbitrary<{ [key: string]: T }>;

@@ -6,6 +6,9 @@ import { FrameWriter } from '../src/frame-writer';
 import type { Point, Response } from '../src/generated/udf';
 import { point } from './kapacitor-side';
 
+// Property runs and stream tests do real work: give them room on a loaded machine.
+jest.setTimeout(120_000);
+
 function collect(stream: PassThrough): () => Buffer {
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
