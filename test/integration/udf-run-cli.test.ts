@@ -10,7 +10,7 @@ import { ensureBuilt } from './helpers/build';
 import { expectCase, info } from './helpers/messages';
 import { BIN, FIXTURES, ROOT, fixture } from './helpers/paths';
 import { KapacitorPeer } from './helpers/peer';
-import { UdfRunProcess, runUdfRun } from './helpers/udf-run';
+import { killAllUdfRuns, UdfRunProcess, runUdfRun } from './helpers/udf-run';
 
 const MIRROR = fixture('mirror-udfs.js');
 let project: string;
@@ -59,7 +59,8 @@ beforeAll(() => {
   project = createProject();
 }, 120_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await killAllUdfRuns();
   if (project) fs.rmSync(project, { recursive: true, force: true });
 });
 

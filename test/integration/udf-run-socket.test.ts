@@ -10,7 +10,7 @@ import { ensureBuilt } from './helpers/build';
 import { expectCase, info, init, keepalive, point, pointRequest } from './helpers/messages';
 import { fixture } from './helpers/paths';
 import { connect } from './helpers/socket';
-import { UdfRunProcess } from './helpers/udf-run';
+import { killAllUdfRuns, UdfRunProcess } from './helpers/udf-run';
 
 let dir: string;
 let mirrorSock: string;
@@ -26,8 +26,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  mirror?.kill('SIGKILL');
-  await mirror?.exited;
+  await killAllUdfRuns();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -44,9 +43,9 @@ function addField(name: string, value: number) {
 }
 
 /** One task connection: Init, `count` points, half-close; returns what came back before the server closed. */
-async function runTask(sock: string, id: number, count: number) {
+async function runTask(sock: string, id: number, count: number, options = addField('conn', id)) {
   const { peer } = await connect(sock);
-  peer.send(init(addField('conn', id), `task${id}`, `node${id}`));
+  peer.send(init(options, `task${id}`, `node${id}`));
   expect(expectCase(await peer.next(), 'init').success).toBe(true);
   for (let i = 0; i < count; i++) peer.send(pointRequest(point({ time: BigInt(i), tags: { conn: String(id) } })));
   peer.endInput();
@@ -168,7 +167,7 @@ describe('udf-run --socket lifecycle', () => {
     expect(fs.lstatSync(sock).mode & 0o777).toBe(0o600);
 
     // Half-close: the UDF only answers after EOF, and the answer still arrives.
-    expect((await runTask(sock, 1, 20)).map((r) => expectCase(r, 'point').time)).toEqual(
+    expect((await runTask(sock, 1, 20, [])).map((r) => expectCase(r, 'point').time)).toEqual(
       Array.from({ length: 20 }, (_, i) => BigInt(i)),
     );
 

@@ -7,9 +7,10 @@ import { ensureBuilt } from './helpers/build';
 import { expectCase, info, init, keepalive, point, pointRequest, snapshot } from './helpers/messages';
 import { fixture } from './helpers/paths';
 import { KapacitorPeer } from './helpers/peer';
-import { UdfRunProcess } from './helpers/udf-run';
+import { killAllUdfRuns, UdfRunProcess } from './helpers/udf-run';
 
 beforeAll(() => ensureBuilt(), 120_000);
+afterAll(() => killAllUdfRuns());
 
 function start(args: string[]): { proc: UdfRunProcess; peer: KapacitorPeer } {
   const proc = new UdfRunProcess(args);

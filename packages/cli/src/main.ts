@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseCliArgs, type CliArgs } from './args';
-import { discoverUdfs, type Discovery, type FoundUdf } from './discover';
+import type { Discovery, FoundUdf } from './discover';
 import { CliError } from './errors';
 import { HELP, version } from './help';
 import { kapacitorConfSection } from './kapacitor-conf';
@@ -45,6 +45,8 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   // User modules may print while they load. Over stdio, stdout belongs to
   // the protocol from the first byte; for --list/--describe it holds our
   // report. Either way their output goes to stderr: the guard goes up first.
+  // Loaded only now, so --help and --version stay instant.
+  const { discoverUdfs } = await import('./discover');
   const transports = await import('@kapacitor-udf/transports');
   const stdoutGuard = transports.guardStdout();
   const serveOverStdio = args.command === 'run' && args.socket === undefined;

@@ -27,6 +27,9 @@ export function guardStdout(): StdoutGuard {
   const stdout = process.stdout;
   const stderr = process.stderr;
   const realWrite: WriteFn = stdout.write;
+  const writeReal = (data: Uint8Array, done: (err?: Error | null) => void): void => {
+    (realWrite as (chunk: Uint8Array, cb: (err?: Error | null) => void) => boolean).call(stdout, data, done);
+  };
   const saved = { log: console.log, info: console.info, debug: console.debug };
 
   const toStderr = function (this: unknown, ...args: Parameters<WriteFn>): boolean {
@@ -45,11 +48,11 @@ export function guardStdout(): StdoutGuard {
 
   const protocolOut = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      realWrite.call(stdout, chunk, (err?: Error | null) => callback(err ?? null));
+      writeReal(chunk, (err) => callback(err ?? null));
     },
     writev(chunks, callback) {
       const data = chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk as Buffer));
-      realWrite.call(stdout, data, (err?: Error | null) => callback(err ?? null));
+      writeReal(data, (err) => callback(err ?? null));
     },
     // Ending the protocol stream must not end process.stdout itself (later
     // writes, e.g. a user's own output after close, would throw): every

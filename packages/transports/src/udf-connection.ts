@@ -36,7 +36,8 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   const done = agent.start().then(
     () => log.info('connection closed'),
     (err: unknown) => {
-      log.error('connection failed', errorFields(err));
+      // The agent already logged the cause at error level (with these fields).
+      log.warn('connection closed after an error', errorFields(err));
       throw err;
     },
   );

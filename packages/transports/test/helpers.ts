@@ -56,7 +56,15 @@ export class Client {
       for (const body of this.decoder.push(chunk)) this.received.push(decodeResponse(body));
     });
     socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve(this.received)));
+    // Like Kapacitor: read until the UDF ends its side, then close ours.
+    this.closed = new Promise((resolve) => {
+      const done = (): void => {
+        socket.end();
+        resolve(this.received);
+      };
+      socket.once('end', done);
+      socket.once('close', done);
+    });
   }
 
   static connect(path: string): Promise<Client> {

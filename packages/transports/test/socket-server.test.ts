@@ -111,9 +111,11 @@ describe('serveSocket', () => {
     good.send({ $case: 'point', value: point(5n) });
     const [, echoed] = await good.responses(2);
     expect(echoed.message?.$case === 'point' && echoed.message.value.time).toBe(5n);
+    good.socket.end();
+    await good.closed;
     const failure = logger.lines.find((l) => l.level === 'error');
     expect(failure?.fields).toMatchObject({ taskID: 'bad', nodeID: 'b' });
-    expect(String(failure?.fields.error)).toContain('failing on purpose: x');
+    expect(failure?.msg).toContain('failing on purpose: x');
   });
 
   test('close waits for open connections to finish', async () => {

@@ -6,6 +6,15 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+const running = new Set<UdfRunProcess>();
+
+/** Kills every udf-run a test file started and has not seen exit (for afterAll: a failed test must not leave servers behind). */
+export async function killAllUdfRuns(): Promise<void> {
+  const left = [...running];
+  for (const proc of left) proc.kill('SIGKILL');
+  await Promise.all(left.map((p) => p.exited));
+}
+
 /** A spawned udf-run with its stderr collected and its exit awaited. */
 export class UdfRunProcess {
   readonly child: ChildProcessWithoutNullStreams;
@@ -26,7 +35,13 @@ export class UdfRunProcess {
       this.child.stdout.on('data', (text: string) => (this.stdoutText += text));
     }
     this.child.stdin.on('error', () => undefined);
-    this.exited = new Promise((resolve) => this.child.once('close', (code, signal) => resolve({ code, signal })));
+    running.add(this);
+    this.exited = new Promise((resolve) =>
+      this.child.once('close', (code, signal) => {
+        running.delete(this);
+        resolve({ code, signal });
+      }),
+    );
   }
 
   get stderr(): string {
