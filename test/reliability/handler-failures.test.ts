@@ -39,7 +39,7 @@ describe('fixture UDFs over a socket (udf-run faulty / unbalanced)', () => {
 
   beforeAll(async () => {
     [faulty, unbalanced] = await Promise.all([
-      startSocketServer({ name: 'faulty', module: FIXTURE_UDFS, args: ['--handler-timeout', '400ms'] }),
+      startSocketServer({ name: 'faulty', module: FIXTURE_UDFS, args: ['--handler-timeout', '1s'] }),
       startSocketServer({ name: 'unbalanced', module: FIXTURE_UDFS }),
     ]);
   });
@@ -51,6 +51,8 @@ describe('fixture UDFs over a socket (udf-run faulty / unbalanced)', () => {
     const { peer, socket } = await server.connect();
     try {
       peer.send(init());
+      // Keepalives may overtake a pending Init: wait for it, for a fixed order.
+      await peer.until(() => peer.count('init') === 1, 'the InitResponse');
       await run(peer);
       await peer.closed();
     } finally {
@@ -63,7 +65,7 @@ describe('fixture UDFs over a socket (udf-run faulty / unbalanced)', () => {
   test.each([
     ['throws synchronously', 'throw', /^point handler failed: asked to throw at point 1700000000000000003$/],
     ['rejects', 'reject', /^point handler failed: asked to reject at point 1700000000000000003$/],
-    ['never resolves (handler timeout 400 ms)', 'hang', /^point handler did not finish within 400 ms \(raise handlerTimeoutMs/],
+    ['never resolves (handler timeout 1 s)', 'hang', /^point handler did not finish within 1000 ms \(raise handlerTimeoutMs/],
   ])('a point handler that %s: the points before it, then one ErrorResponse, then the close', async (_what, what, error) => {
     const peer = await conversation(faulty, (p) => {
       p.point(makePoint(1));
@@ -84,7 +86,6 @@ describe('fixture UDFs over a socket (udf-run faulty / unbalanced)', () => {
       for (let i = 1n; i <= 3n; i++) {
         p.send(keepalive(i));
         await p.until(() => p.count('keepalive') === Number(i) || p.count('error') > 0, `keepalive ${i}`);
-        await sleep(50);
       }
     });
     expect(peer.responses.map((r) => r.message?.$case)).toEqual(['init', 'keepalive', 'keepalive', 'keepalive', 'error']);
