@@ -72,6 +72,12 @@ describe('udf-run --socket', () => {
     socket.destroy();
     const responses = await runTask(mirrorSock, 0, 1);
     expect(responses).toHaveLength(1);
+    // The clean form: Info, then a half-close; the server closes its side.
+    const clean = await connect(mirrorSock);
+    clean.peer.send(info());
+    expectCase(await clean.peer.next(), 'info');
+    clean.peer.endInput();
+    expect(await clean.peer.rest()).toEqual([]);
   });
 
   test('several task connections at once: each gets exactly its own output, then a clean close', async () => {
@@ -123,6 +129,19 @@ describe('udf-run --socket', () => {
 
     const failedLog = mirror.logs().find((l) => l.level === 'error' && l.taskID === 'failing');
     expect(failedLog).toMatchObject({ nodeID: 'f' });
+  });
+
+  test('an error thrown outside any handler call is logged and the server keeps serving', async () => {
+    const { peer } = await connect(mirrorSock);
+    peer.send(init([], 'timer', 't'));
+    expectCase(await peer.next(), 'init');
+    peer.send(pointRequest(point({ fieldsString: { throwLater: 'socket' } })));
+    expectCase(await peer.next(), 'point');
+    await mirror.waitForStderr('thrown from a timer: socket');
+    peer.endInput();
+    await peer.rest();
+    expect(mirror.child.exitCode).toBeNull();
+    expect(await runTask(mirrorSock, 10, 2)).toHaveLength(2);
   });
 
   test('a second server on the same path is refused while the first is alive', async () => {
@@ -185,6 +204,18 @@ describe('udf-run --socket lifecycle', () => {
     expect((await peer.rest()).map((r) => expectCase(r, 'point').time)).toEqual([11n, 12n]);
 
     expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(fs.existsSync(sock)).toBe(false);
+  });
+
+  test("serveSocket from a user's own main: mode option, serving, SIGTERM resolves done and exits 0", async () => {
+    const sock = path.join(dir, 'main.sock');
+    const server = new UdfRunProcess([sock], { script: fixture('serve-main.js') });
+    await server.waitForStderr(`ready ${sock}`);
+    expect(fs.lstatSync(sock).mode & 0o777).toBe(0o600);
+    expect(await runTask(sock, 1, 5)).toHaveLength(5);
+    server.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.stderr).toContain('done');
     expect(fs.existsSync(sock)).toBe(false);
   });
 

@@ -19,7 +19,7 @@ function start(args: string[]): { proc: UdfRunProcess; peer: KapacitorPeer } {
 
 describe('udf-run over stdin/stdout', () => {
   test('Info, Init, points, keepalive, snapshot, EOF: exits 0 with every response flushed', async () => {
-    const { proc, peer } = start(['mirror', '--module', fixture('mirror-udfs.js')]);
+    const { proc, peer } = start(['mirror', '--module', fixture('mirror-udfs.js'), '--log-level', 'debug']);
 
     peer.send(info());
     const infoResponse = expectCase(await peer.next(), 'info');
@@ -59,7 +59,9 @@ describe('udf-run over stdin/stdout', () => {
 
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     const closed = proc.logs().find((l) => l.msg === 'connection closed');
-    expect(closed).toMatchObject({ taskID: 'cpu_task', nodeID: 'mirror2' });
+    expect(closed).toMatchObject({ taskID: 'cpu_task', nodeID: 'mirror2', transport: 'stdio' });
+    const initLine = proc.logs().find((l) => l.msg === 'init');
+    expect(initLine).toMatchObject({ level: 'debug', taskID: 'cpu_task', options: [{ name: 'field', values: ['extra', 42] }] });
   });
 
   test('console.log and process.stdout.write inside a handler never reach the protocol stream', async () => {
@@ -119,6 +121,44 @@ describe('udf-run over stdin/stdout', () => {
     expect((await proc.exited).code).toBe(1);
     const failure = proc.logs().find((l) => l.level === 'error');
     expect(failure).toMatchObject({ taskID: 'failing_task', nodeID: 'mirror7' });
+  });
+
+  test('an error thrown outside any handler call (a timer): ErrorResponse, exit 1', async () => {
+    const { proc, peer } = start(['mirror', '--module', fixture('mirror-udfs.js')]);
+    peer.send(init([], 'timer_task', 'n'));
+    expectCase(await peer.next(), 'init');
+    peer.send(pointRequest(point({ fieldsString: { throwLater: 'tick' } })));
+    const responses = await peer.rest();
+    expect(expectCase(responses[0], 'point').fieldsString).toEqual({ throwLater: 'tick' });
+    expect(expectCase(responses[responses.length - 1], 'error').error).toContain('thrown from a timer: tick');
+    expect((await proc.exited).code).toBe(1);
+  });
+
+  test('--max-message-size is applied: a bigger request ends the conversation with an ErrorResponse', async () => {
+    const { proc, peer } = start(['mirror', '--module', fixture('mirror-udfs.js'), '--max-message-size', '200']);
+    peer.send(init());
+    expectCase(await peer.next(), 'init');
+    peer.send(pointRequest(point({ tags: { big: 'x'.repeat(500) } })));
+    const responses = await peer.rest();
+    expect(responses.map((r) => r.message?.$case)).toEqual(['error']);
+    expect(expectCase(responses[0], 'error').error).toMatch(/200/);
+    expect((await proc.exited).code).toBe(1);
+  });
+
+  test("serveStdio from a user's own main works the same way", async () => {
+    const proc = new UdfRunProcess([], { script: fixture('serve-main.js') });
+    const peer = new KapacitorPeer(proc.child.stdout, proc.child.stdin);
+    peer.send(info());
+    expectCase(await peer.next(), 'info');
+    peer.send(init());
+    expectCase(await peer.next(), 'init');
+    peer.send(pointRequest(point({ time: 99n, fieldsString: { print: 'main' } })));
+    peer.endInput();
+    const [echoed] = await peer.rest();
+    expect(expectCase(echoed, 'point').time).toBe(99n);
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    expect(proc.stderr).toContain('console.log from a handler main');
+    expect(proc.logs().some((l) => l.msg === 'init' && l.level === 'debug')).toBe(true);
   });
 
   test('a TypeScript module runs through ts-node', async () => {

@@ -131,7 +131,7 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
     socketPath: args.socket === undefined ? undefined : path.resolve(args.socket),
   });
   return [
-    formatDescription(describeUdf(udf.cls)),
+    formatDescription(describeUdf(udf.cls)).trimEnd(),
     '',
     `Source: ${describeSource(udf)}`,
     '',

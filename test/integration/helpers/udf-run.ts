@@ -22,8 +22,11 @@ export class UdfRunProcess {
   private stdoutText = '';
   readonly exited: Promise<Exit>;
 
-  constructor(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean } = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], {
+  constructor(
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean; script?: string } = {},
+  ) {
+    this.child = spawn(process.execPath, [options.script ?? BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
