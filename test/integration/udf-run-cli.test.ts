@@ -43,12 +43,26 @@ exports.${className} = ${className};
       name: 'my-udfs',
       version: '1.0.0',
       kapacitorUdf: { modules: ['lib/udfs.js'] },
-      dependencies: { 'published-udfs': '^1.0.0', 'plain-dep': '^1.0.0', 'not-installed': '^1.0.0' },
+      dependencies: { 'published-udfs': '^1.0.0', 'esm-udfs': '^1.0.0', 'plain-dep': '^1.0.0', 'not-installed': '^1.0.0' },
     }),
   );
   write('lib/udfs.js', udfSource('LocalUdf', 'local'));
   write('node_modules/published-udfs/package.json', JSON.stringify({ name: 'published-udfs', version: '1.0.0', main: 'index.js', kapacitorUdf: true }));
   write('node_modules/published-udfs/index.js', udfSource('PublishedUdf', 'published'));
+  // An ES-module package ("type": "module", .js files, an "exports" map).
+  write(
+    'node_modules/esm-udfs/package.json',
+    JSON.stringify({ name: 'esm-udfs', version: '1.0.0', type: 'module', exports: { '.': { import: './lib/index.js' } }, kapacitorUdf: true }),
+  );
+  write(
+    'node_modules/esm-udfs/lib/index.js',
+    `import decorators from '@kapacitor-udf/decorators';
+import helper from ${JSON.stringify(path.join(FIXTURES, 'decorate.js'))};
+export class EsmPackageUdf { point(p) { return p; } }
+helper.decorate([decorators.OnPoint()], EsmPackageUdf.prototype, 'point', null);
+helper.decorate([decorators.Udf({ name: 'esmPackaged', wants: 'batch', provides: 'stream' })], EsmPackageUdf);
+`,
+  );
   write('node_modules/plain-dep/package.json', JSON.stringify({ name: 'plain-dep', version: '1.0.0', main: 'index.js' }));
   write('node_modules/plain-dep/index.js', "throw new Error('plain-dep must not be loaded');\n");
   return dir;
@@ -113,6 +127,7 @@ describe('udf-run --list', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^local\s+stream -> stream\s+class LocalUdf .*from package "my-udfs"/m);
     expect(r.stdout).toMatch(/^published\s+stream -> stream\s+class PublishedUdf .*from dependency "published-udfs"/m);
+    expect(r.stdout).toMatch(/^esmPackaged\s+batch -> stream\s+class EsmPackageUdf .*from dependency "esm-udfs"/m);
     expect(r.stdout).not.toContain('plain-dep');
   });
 });

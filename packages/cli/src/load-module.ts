@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TsNodeMissingError } from './errors';
@@ -25,12 +26,35 @@ export async function loadModuleFile(file: string): Promise<unknown> {
     registerTsNode(file);
     return require(file);
   }
-  if (ext === '.mjs') return dynamicImport(pathToFileURL(file).href);
+  if (ext === '.mjs' || (ext === '.js' && isInModulePackage(file))) return dynamicImport(pathToFileURL(file).href);
   try {
     return require(file);
   } catch (err) {
     if (ESM_ERRORS.has((err as NodeJS.ErrnoException).code ?? '')) return dynamicImport(pathToFileURL(file).href);
     throw err;
+  }
+}
+
+/**
+ * Whether Node treats this .js file as an ES module: its nearest
+ * package.json says "type": "module". Such files go straight to import()
+ * (newer Node versions could require() them, with an experimental warning
+ * on stderr, which Kapacitor would log).
+ */
+function isInModulePackage(file: string): boolean {
+  let dir = path.dirname(file);
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false; // require() will report the broken package.json
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
   }
 }
 

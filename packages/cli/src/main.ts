@@ -75,6 +75,12 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     logLevel: args.logLevel,
   };
   if (serveOverStdio) {
+    if (process.stdin.isTTY) {
+      io.err(
+        `udf-run: serving ${udf.name} over stdin/stdout, which carry Kapacitor's binary protocol: ` +
+          'Kapacitor starts this command itself (see --describe for the kapacitor.conf section). Ctrl-D ends it.',
+      );
+    }
     transports.serveStdio(udf.cls, { ...common, stdoutGuard });
     return undefined;
   }

@@ -78,7 +78,6 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
 
   server.on('connection', (socket) => {
     const fields: Record<string, unknown> = { ...baseFields, connection: nextId++ };
-    logger.info('connection opened', fields);
     // Without a listener a socket error (Kapacitor vanished: ECONNRESET,
     // EPIPE) would be an uncaught exception taking the server down.
     socket.on('error', (err) => logger.debug('connection socket error', { ...fields, ...errorFields(err) }));

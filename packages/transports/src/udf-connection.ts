@@ -33,6 +33,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     handlerTimeoutMs: options.handlerTimeoutMs,
     logger: log,
   });
+  log.info('connection opened');
   const done = agent.start().then(
     () => log.info('connection closed'),
     (err: unknown) => {
