@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { encodeFrame, encodeRequest, silentLogger } from '@kapacitor-udf/core';
 import { serveSocket } from '@kapacitor-udf/transports';
 import { Mirror } from '../../examples/mirror/src';
-import { requireBuilt } from './helpers/paths';
+import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
 import { connectPeer, sleep, spawnUdfRun, withTimeout } from './helpers/wire-peer';
@@ -61,24 +61,23 @@ test('a process UDF whose stdout reader goes away mid-stream exits non-zero with
   }
 });
 
-test('a process UDF whose both pipes close mid-stream (Kapacitor died) exits promptly, non-zero, with a log line', async () => {
-  const udf = spawnUdfRun({ name: 'mirror' });
+test('a process UDF whose both pipes close while it still owes responses (Kapacitor died) exits non-zero with a log line', async () => {
+  // A clean EOF with nothing owed is Kapacitor's normal stop: the UDF cannot
+  // tell it apart. So the peer dies while a point (100 ms of work) is in
+  // flight: its response can no longer be delivered.
+  const udf = spawnUdfRun({ name: 'faulty', module: FIXTURE_UDFS });
   try {
     const { peer, child } = udf;
     peer.send(init());
-    const stream = streamPoints(
-      (p) => child.stdin!.write(Buffer.from(encodePoint(p))),
-      (cb) => child.stdin!.once('drain', cb),
-    );
-    await peer.until(() => peer.count('point') >= 100, 'the first mirrored points');
-    // Both ends vanish while requests are still in flight (the UDF still has
-    // input to read and responses to write when it notices).
+    for (let i = 0; i < 50; i++) peer.point(makePoint(i));
+    await peer.until(() => peer.count('point') === 50, 'the first mirrored points');
+    peer.point(makePoint(50, { fieldsString: { do: 'sleep' }, fieldsInt: { ms: 100n } }));
+    await sleep(20);
     child.stdout!.destroy();
     child.stdin!.destroy();
-    stream.stop();
     const code = await udf.exited(20_000);
     expect(typeof code === 'number' && code !== 0).toBe(true);
-    expect(udf.stderr()).toMatch(/"msg":"exiting after a fatal error".*"error":"(output|input) stream/);
+    expect(udf.stderr()).toMatch(/"msg":"exiting after a fatal error".*"error":"output stream failed: write EPIPE/);
   } finally {
     udf.kill();
   }
