@@ -4,7 +4,8 @@
 //
 //   npm run e2e:kapacitor              (ours: udf-run + examples/*; needs `npm run build`)
 //   npm run e2e:kapacitor -- --reference   (Kapacitor's own Go example UDFs: checks the harness)
-//   options: --keep (keep the temp dir), --help
+//   options: --kapacitor 1.7.6 (the other release known to build here; default 1.5.9),
+//            --keep (keep the temp dir), --help
 //
 // kapacitord is built once from the Go module proxy into
 // ~/.cache/kapacitor-udf-e2e (or $KAPACITOR_UDF_E2E_CACHE) and reused.
@@ -14,7 +15,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureKapacitord, ensureReferenceUdfs, cacheRoot } = require('./lib/kapacitord-build');
+const { ensureKapacitord, ensureReferenceUdfs, cacheRoot, DEFAULT_VERSION, SUPPORTED_VERSIONS } = require('./lib/kapacitord-build');
 const { Child, describeExit } = require('./lib/child');
 const { KapacitorApi } = require('./lib/kapacitor-api');
 const { kapacitorConf } = require('./lib/kapacitor-conf');
@@ -24,12 +25,20 @@ const { mirrorScenario, movingAvgScenario, outliersScenario } = require('./lib/s
 const REPO = path.resolve(__dirname, '..');
 
 function parseArgs(argv) {
-  const opts = { reference: false, keep: false };
-  for (const arg of argv) {
+  const opts = { reference: false, keep: false, kapacitor: DEFAULT_VERSION };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
     if (arg === '--reference') opts.reference = true;
+    else if (arg === '--kapacitor' || arg.startsWith('--kapacitor=')) {
+      opts.kapacitor = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (!SUPPORTED_VERSIONS.includes(opts.kapacitor)) {
+        console.error(`--kapacitor must be one of ${SUPPORTED_VERSIONS.join(', ')}, got ${opts.kapacitor}`);
+        process.exit(2);
+      }
+    }
     else if (arg === '--keep') opts.keep = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 12).join('\n').replace(/^\/\/ ?/gm, ''));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 13).join('\n').replace(/^\/\/ ?/gm, ''));
       process.exit(0);
     } else {
       console.error(`unknown option ${arg} (see --help)`);
@@ -96,13 +105,13 @@ async function main() {
   });
 
   try {
-    const kap = await step('kapacitord: build or reuse the cached binary', () => ensureKapacitord({ log }));
+    const kap = await step('kapacitord: build or reuse the cached binary', () => ensureKapacitord({ version: opts.kapacitor, log }));
     log(`${kap.version} — ${kap.bin}` + (kap.cached ? ` (cached; first build took ${kap.buildSeconds} s)` : ` (built in ${kap.buildSeconds} s)`));
 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kudf-e2e-'));
     const socketPath = path.join(tmp, 'mirror.sock');
     const udfs = opts.reference
-      ? referenceUdfs(await step("reference UDFs: build or reuse Kapacitor's Go examples", () => ensureReferenceUdfs({ log })), socketPath)
+      ? referenceUdfs(await step("reference UDFs: build or reuse Kapacitor's Go examples", () => ensureReferenceUdfs({ version: opts.kapacitor, log })), socketPath)
       : await step('our UDFs: check they are built', () => ourUdfs(REPO, socketPath, (m) => log(`warning: ${m}`)));
     log(`UDFs: ${udfs.label}`);
     log(`temp dir: ${tmp}`);

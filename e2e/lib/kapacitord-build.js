@@ -1,8 +1,9 @@
 'use strict';
 // Builds kapacitord from the Go module proxy into a cache outside the repo and
-// reuses it on later runs. Only Kapacitor 1.5.9 is built: it is the newest
-// release served here that is pure Go (1.6+ link flux's Rust library through
-// cgo). See e2e/README.md for what was tried and why the steps below exist.
+// reuses it on later runs. Two releases are known to build here: 1.5.9 (pure
+// Go, the default) and 1.7.6 (links flux's Rust library through cgo, built by
+// cargo from crates.io). See e2e/README.md for what was tried and why the
+// steps below exist.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -10,7 +11,8 @@ const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 
 const KAPACITOR_MODULE = 'github.com/influxdata/kapacitor';
-const KAPACITOR_VERSION = 'v1.5.9';
+const DEFAULT_VERSION = '1.5.9';
+const SUPPORTED_VERSIONS = ['1.5.9', '1.7.6'];
 
 // Kapacitor 1.5.9 pulls github.com/ugorji/go at this version (through
 // prometheus discovery -> k8s client-go). Its codec package builds a base64
@@ -36,17 +38,18 @@ function cacheRoot() {
   return process.env.KAPACITOR_UDF_E2E_CACHE || path.join(os.homedir(), '.cache', 'kapacitor-udf-e2e');
 }
 
-function versionDir() {
-  return path.join(cacheRoot(), KAPACITOR_VERSION);
+function versionDir(version) {
+  return path.join(cacheRoot(), `v${version}`);
 }
 
-function goEnv() {
+function goEnv(extra = {}) {
   return {
     ...process.env,
     // -mod=mod: the wrapper's go.sum starts as Kapacitor's own and may need
     // entries added. GOWORK=off: never pick up a go.work from around the cache.
     GOFLAGS: '-mod=mod -buildvcs=false',
     GOWORK: 'off',
+    ...extra,
   };
 }
 
@@ -94,15 +97,30 @@ function goModDownload(spec, cwd) {
  * ignore Kapacitor's replace directives. A wrapper whose go.mod is a copy of
  * Kapacitor's keeps its exact dependency graph and replaces.
  */
-function writeWrapper(wrapperDir, logFile) {
+function writeWrapper(version, wrapperDir, logFile) {
   fs.mkdirSync(wrapperDir, { recursive: true });
-  const kap = goModDownload(`${KAPACITOR_MODULE}@${KAPACITOR_VERSION}`, wrapperDir);
+  const tag = `v${version}`;
+  const kap = goModDownload(`${KAPACITOR_MODULE}@${tag}`, wrapperDir);
   fs.appendFileSync(logFile, `kapacitor module: ${kap.Dir}\n`);
   const kapGoMod = fs.readFileSync(kap.GoMod, 'utf8');
   if (!/^module github\.com\/influxdata\/kapacitor$/m.test(kapGoMod)) {
     throw new BuildError(`unexpected go.mod in ${kap.GoMod}: no "module ${KAPACITOR_MODULE}" line`);
   }
+  let goMod =
+    kapGoMod.replace(/^module github\.com\/influxdata\/kapacitor$/m, 'module kapacitor-udf-e2e/wrapper') +
+    `\nrequire ${KAPACITOR_MODULE} ${tag}\n`;
+  if (version === '1.5.9') goMod += patchUgorji(wrapperDir);
+  fs.writeFileSync(path.join(wrapperDir, 'go.mod'), goMod);
+  const kapGoSum = fs.readFileSync(path.join(kap.Dir, 'go.sum'), 'utf8');
+  fs.writeFileSync(
+    path.join(wrapperDir, 'go.sum'),
+    kapGoSum + `${KAPACITOR_MODULE} ${tag} ${kap.Sum}\n` + `${KAPACITOR_MODULE} ${tag}/go.mod ${kap.GoModSum}\n`,
+  );
+  return kap;
+}
 
+/** Copies the old ugorji codec into the wrapper with its alphabet fixed; returns the go.mod lines. */
+function patchUgorji(wrapperDir) {
   const ugorji = goModDownload(`${UGORJI_MODULE}@${UGORJI_VERSION}`, wrapperDir);
   const patched = path.join(wrapperDir, 'patched', 'ugorji-go');
   fs.rmSync(patched, { recursive: true, force: true });
@@ -115,20 +133,53 @@ function writeWrapper(wrapperDir, logFile) {
   }
   fs.writeFileSync(genGo, src.replace(UGORJI_BAD, UGORJI_FIXED));
   fs.writeFileSync(path.join(patched, 'go.mod'), `module ${UGORJI_MODULE}\n`);
+  return `\n// Go >= 1.22 panics at init on this old codec's duplicate base64 symbol.\nreplace ${UGORJI_MODULE} => ./patched/ugorji-go\n`;
+}
 
-  const goMod =
-    kapGoMod.replace(/^module github\.com\/influxdata\/kapacitor$/m, 'module kapacitor-udf-e2e/wrapper') +
-    `\nrequire ${KAPACITOR_MODULE} ${KAPACITOR_VERSION}\n` +
-    `\n// Go >= 1.22 panics at init on this old codec's duplicate base64 symbol.\n` +
-    `replace ${UGORJI_MODULE} => ./patched/ugorji-go\n`;
-  fs.writeFileSync(path.join(wrapperDir, 'go.mod'), goMod);
-  const kapGoSum = fs.readFileSync(path.join(kap.Dir, 'go.sum'), 'utf8');
+/**
+ * 1.6+ import flux, whose cgo package asks `pkg-config flux`. InfluxData's own
+ * pkg-config (a Go module, pinned in kapacitor's go.mod) answers that by
+ * building libflux with cargo from the flux module's Rust sources. Two things
+ * stand in its way here: flux's rust-toolchain file pins Rust 1.58, which
+ * rustup cannot download (so the installed default toolchain is named
+ * instead), and flux-core denies all warnings, which newer rustc lints turn
+ * into errors (so a RUSTC_WRAPPER caps lints at "warn").
+ * Returns the extra environment for `go build`.
+ */
+async function fluxToolchain(dir, wrapperDir, kapGoMod, logFile) {
+  const m = /^\s*github\.com\/influxdata\/pkg-config (v\S+)/m.exec(kapGoMod);
+  if (!m) throw new BuildError('kapacitor\'s go.mod names no github.com/influxdata/pkg-config version');
+  const tools = path.join(dir, 'tools');
+  const pcDir = path.join(dir, 'pkg-config-path');
+  fs.mkdirSync(pcDir, { recursive: true });
+  if (!fs.existsSync(path.join(tools, 'pkg-config'))) {
+    await run('go', ['install', 'github.com/influxdata/pkg-config'], { cwd: wrapperDir, logFile, env: goEnv({ GOBIN: tools }) });
+  }
+  fs.rmSync(path.join(pcDir, 'pkg-config'), { force: true });
+  fs.symlinkSync(path.join(tools, 'pkg-config'), path.join(pcDir, 'pkg-config'));
+  const wrapper = path.join(tools, 'rustc-cap-lints');
   fs.writeFileSync(
-    path.join(wrapperDir, 'go.sum'),
-    kapGoSum +
-      `${KAPACITOR_MODULE} ${KAPACITOR_VERSION} ${kap.Sum}\n` +
-      `${KAPACITOR_MODULE} ${KAPACITOR_VERSION}/go.mod ${kap.GoModSum}\n`,
+    wrapper,
+    [
+      '#!/bin/sh',
+      '# RUSTC_WRAPPER: cap lints at warn unless cargo already capped them (flux-core denies warnings).',
+      'rustc="$1"; shift',
+      'for a in "$@"; do case "$a" in --cap-lints*) exec "$rustc" "$@";; esac; done',
+      'exec "$rustc" "$@" --cap-lints warn',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
   );
+  const env = { PATH: `${pcDir}${path.delimiter}${process.env.PATH}`, RUSTC_WRAPPER: wrapper, CGO_ENABLED: '1' };
+  try {
+    // Asked outside flux's folder, so this is the toolchain installed here.
+    const active = execFileSync('rustup', ['show', 'active-toolchain'], { cwd: dir, encoding: 'utf8' }).trim().split(/\s+/)[0];
+    if (active) env.RUSTUP_TOOLCHAIN = active;
+  } catch {
+    // No rustup: cargo is used as it is, and ignores rust-toolchain files.
+  }
+  fs.appendFileSync(logFile, `flux build env: ${JSON.stringify(env)} (pkg-config ${m[1]})\n`);
+  return env;
 }
 
 function chmodWritable(dir) {
@@ -149,17 +200,19 @@ function binaryVersion(bin) {
 }
 
 /**
- * Returns { bin, version, cached, buildSeconds } for kapacitord, building it
- * first when the cache has none (or a broken one).
+ * Returns { bin, version, cached, buildSeconds } for kapacitord `version`
+ * ("1.5.9"), building it first when the cache has none (or a broken one).
  */
-async function ensureKapacitord({ log }) {
-  const dir = versionDir();
+async function ensureKapacitord({ version = DEFAULT_VERSION, log }) {
+  if (!SUPPORTED_VERSIONS.includes(version)) {
+    throw new BuildError(`Kapacitor ${version} is not one this script knows how to build; use one of ${SUPPORTED_VERSIONS.join(', ')}`);
+  }
+  const dir = versionDir(version);
   const bin = path.join(dir, 'bin', 'kapacitord');
   const stampFile = path.join(dir, 'build.json');
-  const want = KAPACITOR_VERSION.slice(1);
   if (fs.existsSync(bin) && fs.existsSync(stampFile)) {
     const v = binaryVersion(bin);
-    if (v && v.includes(want)) {
+    if (v && v.includes(version)) {
       const stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
       return { bin, version: v, cached: true, buildSeconds: stamp.buildSeconds, dir };
     }
@@ -168,11 +221,12 @@ async function ensureKapacitord({ log }) {
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   const logFile = path.join(dir, 'logs', `build-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-  log(`building kapacitord ${KAPACITOR_VERSION} from the Go module proxy (first time: several minutes on 2 cores)`);
+  log(`building kapacitord ${version} from the Go module proxy (first time: several minutes on 2 cores)`);
   log(`build log: ${logFile}`);
   const started = Date.now();
   const wrapperDir = path.join(dir, 'wrapper');
-  writeWrapper(wrapperDir, logFile);
+  const kap = writeWrapper(version, wrapperDir, logFile);
+  const extraEnv = version === '1.5.9' ? {} : await fluxToolchain(dir, wrapperDir, fs.readFileSync(kap.GoMod, 'utf8'), logFile);
   const tmp = `${bin}.tmp-${process.pid}`;
   await run(
     'go',
@@ -180,30 +234,30 @@ async function ensureKapacitord({ log }) {
       'build',
       '-trimpath',
       '-ldflags',
-      `-X main.version=${want} -X main.branch=${KAPACITOR_VERSION} -X main.commit=go-module-proxy`,
+      `-X main.version=${version} -X main.branch=v${version} -X main.commit=go-module-proxy`,
       '-o',
       tmp,
       `${KAPACITOR_MODULE}/cmd/kapacitord`,
     ],
-    { cwd: wrapperDir, logFile, env: goEnv() },
+    { cwd: wrapperDir, logFile, env: goEnv(extraEnv) },
   );
   fs.renameSync(tmp, bin);
   const v = binaryVersion(bin);
-  if (!v || !v.includes(want)) {
+  if (!v || !v.includes(version)) {
     throw new BuildError(`built ${bin} but "kapacitord version" printed ${JSON.stringify(v)}`, logFile);
   }
   const buildSeconds = Math.round((Date.now() - started) / 1000);
   const goVersion = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
   fs.writeFileSync(
     stampFile,
-    JSON.stringify({ kapacitor: KAPACITOR_VERSION, go: goVersion, builtAt: new Date().toISOString(), buildSeconds }, null, 2) + '\n',
+    JSON.stringify({ kapacitor: `v${version}`, go: goVersion, builtAt: new Date().toISOString(), buildSeconds }, null, 2) + '\n',
   );
   return { bin, version: v, cached: false, buildSeconds, dir };
 }
 
 /** Builds Kapacitor's own example UDFs (Go) next to kapacitord; returns name -> binary path. */
-async function ensureReferenceUdfs({ log }) {
-  const dir = versionDir();
+async function ensureReferenceUdfs({ version = DEFAULT_VERSION, log }) {
+  const dir = versionDir(version);
   const wrapperDir = path.join(dir, 'wrapper');
   const out = {};
   for (const [name, pkg] of Object.entries(REFERENCE_UDFS)) {
@@ -212,7 +266,8 @@ async function ensureReferenceUdfs({ log }) {
       fs.mkdirSync(path.dirname(bin), { recursive: true });
       const logFile = path.join(dir, 'logs', `build-reference-${name}.log`);
       log(`building Kapacitor's reference UDF ${name}`);
-      await run('go', ['build', '-trimpath', '-o', `${bin}.tmp`, pkg], { cwd: wrapperDir, logFile, env: goEnv() });
+      // The example UDFs are pure Go, whatever the release.
+      await run('go', ['build', '-trimpath', '-o', `${bin}.tmp`, pkg], { cwd: wrapperDir, logFile, env: goEnv({ CGO_ENABLED: '0' }) });
       fs.renameSync(`${bin}.tmp`, bin);
     }
     out[name] = bin;
@@ -220,4 +275,4 @@ async function ensureReferenceUdfs({ log }) {
   return out;
 }
 
-module.exports = { ensureKapacitord, ensureReferenceUdfs, cacheRoot, KAPACITOR_VERSION, BuildError };
+module.exports = { ensureKapacitord, ensureReferenceUdfs, cacheRoot, DEFAULT_VERSION, SUPPORTED_VERSIONS, BuildError };
