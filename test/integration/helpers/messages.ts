@@ -28,13 +28,13 @@ export const pointRequest = (p: Point): Request['message'] => ({ $case: 'point',
 export const keepalive = (time: bigint): Request['message'] => ({ $case: 'keepalive', value: { time } });
 export const snapshot = (): Request['message'] => ({ $case: 'snapshot', value: {} });
 
+type ResponseMessage = NonNullable<Response['message']>;
+type ResponseValues = { [M in ResponseMessage as M['$case']]: M['value'] };
+
 /** The response's case, failing the test with the whole response when it is another one. */
-export function expectCase<C extends NonNullable<Response['message']>['$case']>(
-  response: Response,
-  $case: C,
-): Extract<NonNullable<Response['message']>, { $case: C }>['value'] {
+export function expectCase<C extends keyof ResponseValues>(response: Response, $case: C): ResponseValues[C] {
   if (response.message?.$case !== $case) {
     throw new Error(`expected a ${$case} response, got ${JSON.stringify(response, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}`);
   }
-  return response.message.value as Extract<NonNullable<Response['message']>, { $case: C }>['value'];
+  return response.message.value as ResponseValues[C];
 }
