@@ -235,30 +235,24 @@ export class Agent implements Emitter {
 
   private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
     if (this.inputDone) return; // failed or closed while this chunk was being handled
-    let req: Request;
+    // Nothing waiting before this request: handle it now (the hot path).
+    const direct = !this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping;
+    let point: Point | undefined;
+    let req: Request | undefined;
     try {
-      if (!this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping) {
-        // The hot path: a point, and nothing waiting before it.
-        const point = decodePointRequestAt(buf, start, end);
-        if (point !== undefined) {
-          this.dispatchPoint(point);
-          return;
-        }
-      }
-      req = decodeRequestAt(buf, start, end);
+      // A point frame decodes straight to the Point, without Request wrappers.
+      if (direct) point = decodePointRequestAt(buf, start, end);
+      if (point === undefined) req = decodeRequestAt(buf, start, end);
     } catch (err) {
       this.inputFailed(err instanceof ProtocolError
         ? new ProtocolError('ERR_INVALID_MESSAGE', `invalid request at byte ${offset + err.offset} of the input: ${err.message}`, offset + err.offset)
         : err);
       return;
     }
-    if (!this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping) {
-      this.dispatch(req); // the hot path: nothing is waiting
-    } else if (req.message?.$case === 'keepalive') {
-      this.answerKeepalive(req.message.value.time);
-    } else {
-      this.enqueue(req);
-    }
+    if (point !== undefined) this.dispatchPoint(point);
+    else if (direct) this.dispatch(req!);
+    else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
+    else this.enqueue(req!);
   }
 
   /** A framing / decoding error: handled after the requests received before it. */
@@ -375,9 +369,8 @@ export class Agent implements Emitter {
     try {
       switch (m.$case) {
         case 'point':
-          kind = 'point';
-          result = this.handler.point(m.value);
-          break;
+          this.dispatchPoint(m.value);
+          return;
         case 'begin':
           kind = 'begin';
           result = this.handler.beginBatch(m.value);

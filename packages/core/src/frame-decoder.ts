@@ -52,11 +52,6 @@ export class FrameDecoder {
     return this.received;
   }
 
-  /** True when no frame is partially received. */
-  get idle(): boolean {
-    return this.varintBytes === 0 && this.bodyLength < 0;
-  }
-
   /**
    * Consumes a chunk and returns the bodies of the frames it completes, in
    * order. If `bodyOffsets` is given, the stream offset of each returned
