@@ -8,6 +8,7 @@
 import type { Option as ProtoOption, OptionValue } from '@kapacitor-udf/core';
 import type { OptionDefinition, UdfDefinition, ValueTypeName } from './definition';
 import { Duration } from './duration';
+import { abbreviate } from './abbreviate';
 import { doubleLiteral, placeholder, stringLiteral } from './tickscript-literal';
 
 const CASE_TO_TYPE: Readonly<Record<string, ValueTypeName>> = {
@@ -31,7 +32,7 @@ export function describeGiven(value: OptionValue): string {
     case 'doubleValue':
       return `double ${doubleLiteral(v.value)}`;
     case 'stringValue':
-      return `string ${stringLiteral(v.value)}`;
+      return `string ${abbreviate(stringLiteral(v.value))}`;
     case 'durationValue':
       return `duration ${Duration.nanoseconds(v.value).toTickscript()}`;
   }
@@ -150,7 +151,7 @@ export function applyOptions(
     if (option === undefined) {
       const known = definition.options.map((o) => o.name);
       problems.push(
-        `unknown option '${entry.name}': ${known.length === 0 ? `${definition.name} has no options` : `the options of ${definition.name} are ${known.join(', ')}`}`,
+        `unknown option '${abbreviate(entry.name)}': ${known.length === 0 ? `${definition.name} has no options` : `the options of ${definition.name} are ${known.join(', ')}`}`,
       );
       continue;
     }

@@ -5,6 +5,7 @@
  */
 import { validate, type ValidationError } from 'class-validator';
 import type { UdfDefinition } from './definition';
+import { abbreviate, QUOTE_MAX } from './abbreviate';
 import { tickLiteral } from './tickscript-literal';
 
 function withoutLeadingProperty(message: string, property: string): string {
@@ -15,7 +16,9 @@ function withoutLeadingProperty(message: string, property: string): string {
 function collect(error: ValidationError, label: string, path: string, lines: string[]): void {
   const where = path === '' ? label : `${label}, at ${path}`;
   for (const message of Object.values(error.constraints ?? {})) {
-    lines.push(`${where}: ${withoutLeadingProperty(message, error.property)} (given ${tickLiteral(error.value)})`);
+    // A custom validator message may quote the value itself: cut it like the value.
+    const text = abbreviate(withoutLeadingProperty(message, error.property), 4 * QUOTE_MAX);
+    lines.push(`${where}: ${text} (given ${abbreviate(tickLiteral(error.value))})`);
   }
   for (const child of error.children ?? []) {
     collect(child, label, path === '' ? child.property : `${path}.${child.property}`, lines);

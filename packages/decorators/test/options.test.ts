@@ -39,6 +39,16 @@ async function initShapes(...options: ReturnType<typeof opt>[]) {
 }
 
 describe('option values at Init', () => {
+  it('quotes huge names and values cut to a readable length, saying how long they were', async () => {
+    const huge = 'x'.repeat(1_000_000);
+    const result = await initShapes(opt('as', 'mean'), opt(huge, 1n), opt('ratio', huge));
+    expect(result.success).toBe(false);
+    expect(result.error.split('\n')).toEqual([
+      `unknown option '${'x'.repeat(64)}… (1000000 characters)': the options of shapes are size, count, ratio, label, strict, period, field, enabled, tag, pair, as`,
+      `option 'ratio': expected double, given string '${'x'.repeat(63)}… (1000002 characters)`,
+    ]);
+  });
+
   it('keeps property initializers as defaults when nothing is given (except required)', async () => {
     expect(await initShapes(opt('as', 'mean'))).toEqual({ success: true, error: '' });
     expect(seen).toMatchObject({
