@@ -12,7 +12,7 @@ const config: Config = {
     '^@kapacitor-udf/(core|decorators|transports|cli|testing)$': '<rootDir>/packages/$1/src',
   },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
   testTimeout: 30000,
 };
