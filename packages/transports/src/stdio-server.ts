@@ -60,7 +60,22 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
     process.stdout.off('error', onStdoutError);
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     guard.restore();
+  };
+
+  // A signal's default action kills the process with output still sitting in
+  // the agent's write buffer. Stop like an EOF instead: the handler's stop()
+  // runs and everything produced so far is flushed before we exit (0, as the
+  // socket server does). A second signal, or a flush that hangs, exits at once.
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    logger.info(`received ${signal}: stopping, flushing pending output, then exiting`, fields);
+    connection.agent.close();
+    setTimeout(() => process.exit(1), FATAL_EXIT_GRACE_MS).unref();
   };
 
   // When we own the process, an error thrown outside any handler call (a
@@ -74,6 +89,8 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
   if (exit) {
     process.on('uncaughtException', onUncaught);
     process.on('unhandledRejection', onUncaught);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   }
 
   const done = connection.done.then(
