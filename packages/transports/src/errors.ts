@@ -54,3 +54,14 @@ export class InvalidTransportOptionError extends TransportError {
     super('ERR_INVALID_TRANSPORT_OPTION', message);
   }
 }
+
+/** A worker thread (serveSocket `workers`) could not load the UDF class. */
+export class WorkerStartError extends TransportError {
+  constructor(className: string, module: string, reason: string) {
+    super(
+      'ERR_WORKER_START_FAILED',
+      `a worker thread could not load the UDF class ${className} from ${module}: ${reason} ` +
+        '(workers load the class themselves: module and exportName must name the file and export that hold it)',
+    );
+  }
+}

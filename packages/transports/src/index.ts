@@ -15,5 +15,6 @@ export {
   SocketPathNotSocketError,
   SocketPathNotWritableError,
   InvalidTransportOptionError,
+  WorkerStartError,
 } from './errors';
 export { guardStdout, type StdoutGuard } from './stdout-guard';

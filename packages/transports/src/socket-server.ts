@@ -1,13 +1,15 @@
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { Agent, Logger } from '@kapacitor-udf/core';
+import type { Logger } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
 import { errorFields } from './field-logger';
 import { checkNonNegativeInteger, checkServeOptions, resolveLogger, type ServeOptions } from './options';
 import { prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
+import { resolveUdfSource } from './udf-module';
+import { WorkerPool } from './worker-pool';
 
 export interface SocketOptions extends ServeOptions {
   /** Where to listen. A stale socket file there is replaced; a live server or a non-socket file is refused. */
@@ -23,6 +25,28 @@ export interface SocketOptions extends ServeOptions {
    * of crashing the server and every other connection with it.
    */
   handleProcessEvents?: boolean;
+  /**
+   * Serve connections on this many worker threads instead of the main
+   * thread (default: unset or 0, everything in-thread), for UDFs whose
+   * handlers are CPU-heavy. Each connection stays on one worker; the main
+   * thread only moves bytes. Workers load the class themselves, from
+   * `module` / `exportName`.
+   */
+  workers?: number;
+  /**
+   * With `workers`: the file that exports the UDF class (a path, relative to
+   * the working directory, or a file: URL; e.g. `__filename`). Unset: the
+   * CommonJS module that exports the class is looked up in require's cache.
+   */
+  module?: string;
+  /** With `workers`: the export holding the class (default: the class name, then `module.exports`, then `default`). */
+  exportName?: string;
+  /**
+   * With `workers`: a CommonJS module exporting `loadModuleFile(file): Promise<exports>`,
+   * used by the workers to load `module` (udf-run passes its own, which runs TypeScript through ts-node).
+   * Default: require(), or import() for ES modules.
+   */
+  moduleLoader?: string;
 }
 
 export interface SocketServer {
@@ -43,7 +67,8 @@ const ABORT_GRACE_MS = 1000;
 
 interface OpenConnection {
   readonly socket: net.Socket;
-  readonly agent: Agent;
+  /** Ends the conversation from outside; its agent sends `reason.message` as the ErrorResponse. */
+  abort(reason: Error): void;
   readonly closed: Promise<void>;
 }
 
@@ -67,8 +92,33 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   const logger = resolveLogger(options);
   const socketPath = path.resolve(options.path);
   const baseFields = { udf: cls.name, transport: 'socket', path: socketPath };
+  checkNonNegativeInteger('workers', options.workers, 0);
+  const handleProcessEvents = options.handleProcessEvents ?? true;
 
-  await prepareSocketPath(socketPath);
+  let pool: WorkerPool | undefined;
+  if (options.workers !== undefined && options.workers > 0) {
+    const source = resolveUdfSource(cls, options.module, options.exportName);
+    // Loaded before the socket exists: a class the workers cannot load is an error now, not per connection.
+    pool = await WorkerPool.start({
+      size: options.workers,
+      source,
+      className: cls.name,
+      moduleLoader: options.moduleLoader,
+      maxMessageSize: options.maxMessageSize,
+      handlerTimeoutMs: options.handlerTimeoutMs,
+      catchUncaught: handleProcessEvents,
+      logger,
+      fields: baseFields,
+    });
+    logger.info('worker threads started', { ...baseFields, workers: options.workers, module: source.module });
+  }
+
+  try {
+    await prepareSocketPath(socketPath);
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
 
   // allowHalfOpen: when Kapacitor ends its write side (a clean task stop),
   // the agent sees EOF, calls stop, flushes, and only then ends ours.
@@ -81,17 +131,23 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     // Without a listener a socket error (Kapacitor vanished: ECONNRESET,
     // EPIPE) would be an uncaught exception taking the server down.
     socket.on('error', (err) => logger.debug('connection socket error', { ...fields, ...errorFields(err) }));
-    let agent: Agent;
+    let abort: (reason: Error) => void;
     let done: Promise<void>;
     try {
-      ({ agent, done } = startConnection({ cls, input: socket, output: socket, options, logger, fields }));
+      if (pool !== undefined) {
+        ({ abort, done } = pool.attach(socket, fields.connection as number, fields));
+      } else {
+        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields });
+        abort = (reason) => agent.close(reason);
+        done = finished;
+      }
     } catch (err) {
       logger.error('could not start a connection', { ...fields, ...errorFields(err) });
       socket.destroy();
       return;
     }
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    const entry: OpenConnection = { socket, agent, closed };
+    const entry: OpenConnection = { socket, abort, closed };
     connections.add(entry);
     void closed.then(() => connections.delete(entry));
     // The conversation is over (cleanly or not): once our side has flushed,
@@ -99,13 +155,19 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     void done.catch(() => undefined).then(() => releaseWhenFlushed(socket));
   });
 
-  await listen(server, socketPath, mode);
+  try {
+    await listen(server, socketPath, mode);
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
   // The umask already created the file with `mode`; chmod makes it exact
   // where a umask could not be set (worker threads).
   try {
     await fs.chmod(socketPath, mode);
   } catch (err) {
     server.close();
+    await pool?.close();
     throw new SocketPathNotWritableError(socketPath, `cannot set its mode (${(err as Error).message})`);
   }
   const ownInode = (await fs.lstat(socketPath)).ino;
@@ -126,6 +188,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       if (!finished) await cutConnections(connections, logger, baseFields);
     }
     await serverClosed;
+    // Only now: every connection has ended, so no worker has work left.
+    await pool?.close();
     logger.info('stopped', baseFields);
     resolveDone();
   };
@@ -147,7 +211,6 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   const onUncaught = (err: unknown): void => {
     logger.error('uncaught error in UDF code (the server keeps running)', { ...baseFields, ...errorFields(err) });
   };
-  const handleProcessEvents = options.handleProcessEvents ?? true;
   if (handleProcessEvents) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -228,7 +291,7 @@ async function waitAll(connections: Set<OpenConnection>, timeoutMs: number): Pro
 async function cutConnections(connections: Set<OpenConnection>, logger: Logger, fields: object): Promise<void> {
   logger.warn('shutdown timeout: closing the remaining connections', { ...fields, connections: connections.size });
   const open = [...connections];
-  for (const c of open) c.agent.close(new Error('the UDF server is shutting down'));
+  for (const c of open) c.abort(new Error('the UDF server is shutting down'));
   // Give the agents a moment to flush their ErrorResponse, then cut.
   const graceful = await waitAll(connections, ABORT_GRACE_MS);
   if (!graceful) for (const c of connections) c.socket.destroy();

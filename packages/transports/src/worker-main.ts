@@ -1,0 +1,170 @@
+/**
+ * Entry point of a UDF worker thread (see worker-pool.ts). It loads the UDF
+ * class itself (classes cannot be sent between threads) and runs, for each
+ * connection the main thread hands it, the same agent + UDF instance as an
+ * in-thread connection, over two small streams that carry the socket's
+ * bytes through the thread's message port.
+ */
+import { Readable, Writable } from 'node:stream';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import type { Logger } from '@kapacitor-udf/core';
+import { errorFields } from './field-logger';
+import { loadUdfClass } from './udf-module';
+import type { UdfClass } from './udf-class';
+import { startConnection, type UdfConnection } from './udf-connection';
+import { OUTPUT_WINDOW, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
+
+if (parentPort === null) throw new Error('worker-main runs as a worker thread of serveSocket({ workers })');
+const port = parentPort;
+const init = workerData as WorkerInit;
+
+function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
+  port.postMessage(message, transfer);
+}
+
+/** Logs go to the main thread's logger, so every line lands where in-thread logs would. */
+function forward(level: 'debug' | 'info' | 'warn' | 'error') {
+  return (msg: string, fields?: object): void => {
+    try {
+      post({ t: 'log', level, msg, fields });
+    } catch {
+      // A field that cannot cross threads (a function, a socket...): keep the line, drop the fields.
+      post({ t: 'log', level, msg, fields: { fieldsDropped: 'not transferable to the main thread' } });
+    }
+  };
+}
+const logger: Logger = { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
+
+/** One connection served in this thread. */
+class WorkerSideConnection {
+  readonly input = new Readable({ read() {} });
+  readonly output: Writable;
+  /** Output bytes posted to the main thread and not yet acked. */
+  private unacked = 0;
+  /** The output write waiting for acks (the agent sees a stream that has not drained). */
+  private waiting: (() => void) | null = null;
+  readonly connection: UdfConnection;
+
+  constructor(
+    readonly id: number,
+    cls: UdfClass,
+    fields: Record<string, unknown>,
+  ) {
+    this.output = new Writable({
+      // The window below is the real limit; this only saves a tick per agent write.
+      highWaterMark: 256 * 1024,
+      writev: (chunks, callback) => this.send(chunks.map((c) => c.chunk as Buffer), callback),
+      final: (callback) => {
+        post({ t: 'end', id });
+        callback();
+      },
+    });
+    this.connection = startConnection({
+      cls,
+      input: this.input,
+      output: this.output,
+      options: { maxMessageSize: init.maxMessageSize, handlerTimeoutMs: init.handlerTimeoutMs },
+      logger,
+      fields,
+    });
+    // Added after the agent's own listener: every chunk it is handed is
+    // credit given back to the main thread for this socket's input.
+    this.input.on('data', (chunk: Buffer) => post({ t: 'consumed', id, bytes: chunk.length }));
+  }
+
+  /**
+   * Copies the agent's output (its buffers are reused, so they cannot be
+   * transferred) into one new buffer whose memory moves to the main thread.
+   */
+  private send(chunks: Buffer[], callback: () => void): void {
+    let size = 0;
+    for (const c of chunks) size += c.length;
+    const copy = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      copy.set(c, at);
+      at += c.length;
+    }
+    this.unacked += size;
+    post({ t: 'data', id: this.id, chunk: copy }, [copy.buffer]);
+    if (this.unacked <= OUTPUT_WINDOW) callback();
+    else this.waiting = callback;
+  }
+
+  acked(bytes: number): void {
+    this.unacked -= bytes;
+    if (this.waiting !== null && this.unacked <= OUTPUT_WINDOW) {
+      const callback = this.waiting;
+      this.waiting = null;
+      callback();
+    }
+  }
+
+  /** The socket is gone: the agent sees its output closed and ends at once. */
+  gone(): void {
+    this.waiting = null;
+    this.output.destroy();
+    this.input.destroy();
+  }
+}
+
+async function run(): Promise<void> {
+  let cls: UdfClass;
+  try {
+    cls = await loadUdfClass({ module: init.module, exportName: init.exportName }, init.className, init.moduleLoader);
+  } catch (err) {
+    post({ t: 'load-failed', error: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  if (init.catchUncaught) {
+    // Same as in-thread serving with handleProcessEvents: an error thrown
+    // outside any handler call must not end every connection of this thread.
+    const onUncaught = (err: unknown): void =>
+      logger.error('uncaught error in UDF code (the server keeps running)', { threadId, ...errorFields(err) });
+    process.on('uncaughtException', onUncaught);
+    process.on('unhandledRejection', onUncaught);
+  }
+
+  const connections = new Map<number, WorkerSideConnection>();
+  port.on('message', (message: ToWorker) => {
+    if (message.t === 'open') {
+      let conn: WorkerSideConnection;
+      try {
+        conn = new WorkerSideConnection(message.id, cls, message.fields);
+      } catch (err) {
+        logger.error('could not start a connection', { ...message.fields, ...errorFields(err) });
+        post({ t: 'done', id: message.id });
+        return;
+      }
+      connections.set(message.id, conn);
+      const finished = (): void => {
+        connections.delete(message.id);
+        post({ t: 'done', id: message.id });
+      };
+      conn.connection.done.then(finished, finished);
+      return;
+    }
+    const conn = connections.get(message.id);
+    if (conn === undefined) return; // already over: late bytes, acks or notices are moot
+    switch (message.t) {
+      case 'data':
+        conn.input.push(Buffer.from(message.chunk.buffer, message.chunk.byteOffset, message.chunk.byteLength));
+        break;
+      case 'end':
+        conn.input.push(null);
+        break;
+      case 'ack':
+        conn.acked(message.bytes);
+        break;
+      case 'gone':
+        conn.gone();
+        break;
+      case 'abort':
+        conn.connection.agent.close(new Error(message.reason));
+        break;
+    }
+  });
+  post({ t: 'ready', threadId });
+}
+
+void run();

@@ -1,0 +1,285 @@
+import * as fs from 'node:fs';
+import type * as net from 'node:net';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { encodeFrame, encodeResponse, type Logger } from '@kapacitor-udf/core';
+import { WorkerStartError } from './errors';
+import { errorFields } from './field-logger';
+import type { UdfSource } from './udf-module';
+import { INPUT_WINDOW, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
+
+export interface WorkerPoolOptions {
+  size: number;
+  source: UdfSource;
+  className: string;
+  moduleLoader?: string;
+  maxMessageSize?: number;
+  handlerTimeoutMs?: number;
+  catchUncaught: boolean;
+  logger: Logger;
+  fields: Record<string, unknown>;
+}
+
+/** A connection served by a worker, as the socket server sees it. */
+export interface WorkerConnection {
+  /** Settles when the conversation is over (the worker finished it, or died). */
+  readonly done: Promise<void>;
+  /** Ends the conversation from outside: the agent sends `reason.message` as the ErrorResponse. */
+  abort(reason: Error): void;
+}
+
+/** After a worker died before it was ready, wait this long before starting the next (no busy restart loop). */
+const RESTART_DELAY_MS = 1000;
+
+/** The main thread's view of one connection: its socket and the credit of both directions. */
+interface Routed {
+  readonly id: number;
+  readonly socket: net.Socket;
+  readonly slot: Slot;
+  /** Input bytes sent to the worker and not yet consumed by its agent. */
+  inFlight: number;
+  inputPaused: boolean;
+  /** Output bytes written while the socket asked to wait: acked on its 'drain'. */
+  ackOnDrain: number;
+  /** The worker ended our side (after an ErrorResponse or a clean stop): nothing more may be written. */
+  outputEnded: boolean;
+  finish(): void;
+}
+
+/** One worker thread and the connections it serves. Replaced (same index) when the thread dies. */
+interface Slot {
+  readonly index: number;
+  worker: Worker;
+  ready: boolean;
+  threadId?: number;
+  readonly connections: Map<number, Routed>;
+}
+
+/**
+ * Runs the connections of a socket server on `size` worker threads. The main
+ * thread keeps every socket (a net.Socket cannot move to another thread),
+ * and only moves bytes: socket input goes to the worker owning the
+ * connection, the worker's output comes back and is written to the socket,
+ * with credit-based flow control both ways (worker-protocol.ts).
+ */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private closing = false;
+  private readonly entry = workerEntry();
+
+  private constructor(private readonly options: WorkerPoolOptions) {}
+
+  /** Starts every worker and resolves once all loaded the UDF class; rejects (workers stopped) when one cannot. */
+  static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
+    const pool = new WorkerPool(options);
+    const ready: Array<Promise<void>> = [];
+    for (let i = 0; i < options.size; i++) ready.push(pool.spawn(i));
+    try {
+      await Promise.all(ready);
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  /** Thread IDs of the live workers (for logs and tests). */
+  get threadIds(): number[] {
+    return this.slots.filter((s) => s.ready).map((s) => s.threadId as number);
+  }
+
+  /** Starts the worker for slot `index`; resolves when it loaded the UDF class, rejects when it could not. */
+  private spawn(index: number): Promise<void> {
+    const { options } = this;
+    const init: WorkerInit = {
+      module: options.source.module,
+      exportName: options.source.exportName,
+      className: options.className,
+      moduleLoader: options.moduleLoader,
+      maxMessageSize: options.maxMessageSize,
+      handlerTimeoutMs: options.handlerTimeoutMs,
+      catchUncaught: options.catchUncaught,
+    };
+    const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });
+    const existing = this.slots[index];
+    const slot: Slot = existing ?? { index, worker, ready: false, connections: new Map() };
+    slot.worker = worker;
+    slot.ready = false;
+    this.slots[index] = slot;
+    const log = { ...options.fields, worker: index };
+
+    return new Promise<void>((resolve, reject) => {
+      let lastError: unknown;
+      worker.on('message', (message: FromWorker) => {
+        if (message.t === 'ready') {
+          slot.ready = true;
+          slot.threadId = message.threadId;
+          options.logger.debug('worker thread ready', { ...log, threadId: message.threadId });
+          resolve();
+        } else if (message.t === 'load-failed') {
+          lastError = new WorkerStartError(options.className, options.source.module, message.error);
+          reject(lastError);
+          void worker.terminate();
+        } else {
+          this.onMessage(slot, message);
+        }
+      });
+      // Without a listener, an error that kills the worker would be thrown in the main thread.
+      worker.on('error', (err) => {
+        lastError = err;
+        options.logger.error('worker thread failed', { ...log, ...errorFields(err) });
+      });
+      worker.on('exit', (code) => {
+        if (slot.worker !== worker) return;
+        const wasReady = slot.ready;
+        slot.ready = false;
+        reject(lastError ?? new WorkerStartError(options.className, options.source.module, `the thread exited with code ${code}`));
+        if (this.closing) return;
+        const why = lastError instanceof Error ? lastError.message : `exit code ${code}`;
+        options.logger.error('worker thread stopped unexpectedly: failing its connections and starting a new one', {
+          ...log,
+          connections: slot.connections.size,
+          reason: why,
+        });
+        for (const routed of [...slot.connections.values()]) this.failConnection(routed, `the UDF worker thread stopped unexpectedly (${why})`);
+        const restart = (): void => {
+          if (this.closing) return;
+          this.spawn(index).catch((err: unknown) => options.logger.error('could not restart a worker thread', { ...log, ...errorFields(err) }));
+        };
+        if (wasReady) restart();
+        else setTimeout(restart, RESTART_DELAY_MS).unref();
+      });
+    });
+  }
+
+  /** Hands `socket` to the least busy worker. */
+  attach(socket: net.Socket, id: number, fields: Record<string, unknown>): WorkerConnection {
+    const slot = this.leastBusy();
+    fields.worker = slot.index;
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const routed: Routed = {
+      id,
+      socket,
+      slot,
+      inFlight: 0,
+      inputPaused: false,
+      ackOnDrain: 0,
+      outputEnded: false,
+      finish: () => {
+        if (slot.connections.get(id) !== routed) return;
+        slot.connections.delete(id);
+        finish();
+      },
+    };
+    slot.connections.set(id, routed);
+    const send = (message: ToWorker, transfer?: ArrayBuffer[]): void => {
+      if (slot.connections.get(id) === routed) slot.worker.postMessage(message, transfer);
+    };
+    send({ t: 'open', id, fields });
+
+    socket.on('data', (chunk: Buffer) => {
+      // A socket read gets its own buffer: hand its memory over instead of
+      // copying it (anything sharing a larger buffer is copied first).
+      const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : Buffer.from(chunk);
+      routed.inFlight += own.length;
+      send({ t: 'data', id, chunk: own }, [own.buffer as ArrayBuffer]);
+      if (routed.inFlight >= INPUT_WINDOW && !routed.inputPaused) {
+        routed.inputPaused = true;
+        socket.pause();
+      }
+    });
+    socket.on('end', () => send({ t: 'end', id }));
+    socket.on('close', () => send({ t: 'gone', id }));
+    socket.on('drain', () => {
+      if (routed.ackOnDrain === 0) return;
+      const bytes = routed.ackOnDrain;
+      routed.ackOnDrain = 0;
+      send({ t: 'ack', id, bytes });
+    });
+    return { done, abort: (reason) => send({ t: 'abort', id, reason: reason.message }) };
+  }
+
+  private leastBusy(): Slot {
+    let best = this.slots[0];
+    for (const slot of this.slots) {
+      // A worker being restarted still takes connections (its messages queue
+      // until it runs), but a live one is preferred.
+      const load = (s: Slot): number => s.connections.size + (s.ready ? 0 : 1e6);
+      if (load(slot) < load(best)) best = slot;
+    }
+    return best;
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.t === 'log') {
+      this.options.logger[message.level](message.msg, message.fields);
+      return;
+    }
+    if (message.t === 'ready' || message.t === 'load-failed') return;
+    const routed = slot.connections.get(message.id);
+    if (routed === undefined) return;
+    const { socket } = routed;
+    switch (message.t) {
+      case 'consumed':
+        routed.inFlight -= message.bytes;
+        if (routed.inputPaused && routed.inFlight <= INPUT_WINDOW / 2) {
+          routed.inputPaused = false;
+          socket.resume();
+        }
+        break;
+      case 'data': {
+        const bytes = message.chunk.byteLength;
+        if (socket.destroyed || socket.writableEnded) {
+          // Nobody to write to: the worker hears 'gone'; don't leave it waiting meanwhile.
+          slot.worker.postMessage({ t: 'ack', id: routed.id, bytes } satisfies ToWorker);
+        } else if (socket.write(Buffer.from(message.chunk.buffer, message.chunk.byteOffset, bytes))) {
+          slot.worker.postMessage({ t: 'ack', id: routed.id, bytes } satisfies ToWorker);
+        } else {
+          routed.ackOnDrain += bytes;
+        }
+        break;
+      }
+      case 'end':
+        routed.outputEnded = true;
+        if (!socket.destroyed) socket.end();
+        break;
+      case 'done':
+        routed.finish();
+        break;
+    }
+  }
+
+  /**
+   * The worker died with this connection open: its agent is gone, so the
+   * ErrorResponse Kapacitor needs is written from here. The worker hands
+   * over whole frames only (the agent writes complete frames), so appending
+   * one is safe.
+   */
+  private failConnection(routed: Routed, message: string): void {
+    const { socket } = routed;
+    if (!socket.destroyed && !routed.outputEnded && !socket.writableEnded) {
+      socket.write(encodeFrame(encodeResponse({ message: { $case: 'error', value: { error: message } } })));
+      socket.end();
+    }
+    if (routed.inputPaused) socket.resume();
+    routed.finish();
+  }
+
+  /** Stops every worker (call after the connections ended). */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/**
+ * The worker's script: the compiled worker-main.js next to this file, or,
+ * when running from TypeScript sources (tests through ts-jest), worker-main.ts
+ * through ts-node.
+ */
+function workerEntry(): { file: string; execArgv?: string[] } {
+  const compiled = path.join(__dirname, 'worker-main.js');
+  if (fs.existsSync(compiled)) return { file: compiled };
+  return { file: path.join(__dirname, 'worker-main.ts'), execArgv: ['--require', 'ts-node/register/transpile-only'] };
+}

@@ -1,0 +1,58 @@
+/**
+ * Messages between the socket server's main thread and its UDF worker
+ * threads (`workers` option). The main thread owns the sockets and only moves
+ * bytes; a worker runs the agent and the UDF instance of each connection it
+ * was given. Every message names its connection by `id` (unique per server).
+ *
+ * Flow control is credit based in both directions, so memory stays bounded
+ * end to end exactly as it does in-thread:
+ * - input: the main thread stops reading a socket while more than
+ *   INPUT_WINDOW bytes sent to the worker are not yet `consumed` by the agent
+ *   (an agent whose output is blocked stops consuming);
+ * - output: a worker keeps at most OUTPUT_WINDOW bytes not yet `ack`ed by the
+ *   main thread, which acks once the socket took them without asking to wait
+ *   (or on its 'drain'); the agent sees an output that does not drain.
+ */
+
+/** Bytes of one connection's input in flight to a worker before the socket is paused. */
+export const INPUT_WINDOW = 1024 * 1024;
+/** Bytes of one connection's output in flight from a worker before its output stream stops draining. */
+export const OUTPUT_WINDOW = 1024 * 1024;
+
+/** What a worker thread needs to load the UDF class and serve connections (its workerData). */
+export interface WorkerInit {
+  /** Absolute path of the module that exports the UDF class. */
+  module: string;
+  /** The export holding the class: a name, `default`, or `module.exports` (unset: found by the class name). */
+  exportName?: string;
+  /** The class name in the main thread, checked against what the worker loaded. */
+  className: string;
+  /** Optional CommonJS module exporting `loadModuleFile(file)`, used instead of require()/import(). */
+  moduleLoader?: string;
+  maxMessageSize?: number;
+  handlerTimeoutMs?: number;
+  /** Log errors thrown outside any handler call instead of letting them stop the worker. */
+  catchUncaught: boolean;
+}
+
+export type ToWorker =
+  | { t: 'open'; id: number; fields: Record<string, unknown> }
+  | { t: 'data'; id: number; chunk: Uint8Array }
+  /** The peer half-closed: the agent sees EOF. */
+  | { t: 'end'; id: number }
+  /** The socket is gone: abandon the conversation. */
+  | { t: 'gone'; id: number }
+  | { t: 'ack'; id: number; bytes: number }
+  /** End the conversation from outside with this ErrorResponse message (shutdown timeout). */
+  | { t: 'abort'; id: number; reason: string };
+
+export type FromWorker =
+  | { t: 'ready'; threadId: number }
+  | { t: 'load-failed'; error: string }
+  | { t: 'consumed'; id: number; bytes: number }
+  | { t: 'data'; id: number; chunk: Uint8Array }
+  /** The agent ended its output: end the socket's write side after the data before it. */
+  | { t: 'end'; id: number }
+  /** The conversation is over (cleanly or not; the worker logged how). */
+  | { t: 'done'; id: number }
+  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: object };
