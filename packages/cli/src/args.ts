@@ -11,6 +11,8 @@ export interface CliArgs {
   socket?: string;
   socketMode?: number;
   shutdownTimeoutMs?: number;
+  /** Worker threads serving the socket's connections (unset: all in the main thread). */
+  workers?: number;
   modules: string[];
   dir?: string;
   maxMessageSize?: number;
@@ -29,6 +31,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         socket: { type: 'string' },
         'socket-mode': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
+        workers: { type: 'string' },
         module: { type: 'string', short: 'm', multiple: true },
         dir: { type: 'string', short: 'C' },
         'max-message-size': { type: 'string' },
@@ -55,6 +58,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     socket: values.socket,
     socketMode: values['socket-mode'] === undefined ? undefined : parseMode(values['socket-mode']),
     shutdownTimeoutMs: optional(values['shutdown-timeout'], (v) => parseDurationMs('--shutdown-timeout', v)),
+    workers: optional(values.workers, parseWorkers),
     maxMessageSize: optional(values['max-message-size'], (v) => parseSize('--max-message-size', v)),
     handlerTimeoutMs: optional(values['handler-timeout'], (v) => parseDurationMs('--handler-timeout', v)),
     logLevel,
@@ -76,12 +80,24 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (common.socket === undefined && (common.socketMode !== undefined || common.shutdownTimeoutMs !== undefined)) {
     throw new UsageError('--socket-mode and --shutdown-timeout only apply with --socket PATH');
   }
+  if (common.socket === undefined && common.workers !== undefined) {
+    throw new UsageError('--workers only applies with --socket PATH (a process UDF serves one task: start more tasks instead)');
+  }
   if (common.socket === '') throw new UsageError('--socket needs a path, e.g. --socket /tmp/mirror.sock');
   return { command: values.describe ? 'describe' : 'run', name, ...common };
 }
 
 function optional<T>(value: string | undefined, convert: (v: string) => T): T | undefined {
   return value === undefined ? undefined : convert(value);
+}
+
+/** Worker threads: a whole number from 1 to 256. */
+export function parseWorkers(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 256) {
+    throw new UsageError(`--workers must be a number of threads from 1 to 256 (e.g. the number of cores), got "${text}"`);
+  }
+  return n;
 }
 
 /** Octal permission bits: "660", "0660" or "0o660". */

@@ -25,6 +25,8 @@ Options:
   --socket-mode <octal>      permission bits of the socket file (default 660)
   --shutdown-timeout <time>  on SIGINT/SIGTERM, how long open connections may finish
                              before they are cut (default 10s)
+  --workers <n>              serve the socket's connections on n worker threads
+                             (CPU-heavy UDFs; default: all in the main thread)
   -m, --module <file>        load UDFs from this file (repeatable)
   -C, --dir <dir>            find the current package from this directory (default: cwd)
   --max-message-size <size>  largest accepted request (default 64MiB; e.g. 1048576, 16MiB)

@@ -89,6 +89,11 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     path: args.socket as string,
     mode: args.socketMode,
     shutdownTimeoutMs: args.shutdownTimeoutMs,
+    // Worker threads load the class themselves: from where discovery found
+    // it, through the same loader (TypeScript via ts-node, ES modules).
+    ...(args.workers === undefined
+      ? {}
+      : { workers: args.workers, module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
   });
   return undefined;
 }
@@ -130,6 +135,7 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   if (args.socket !== undefined) {
     if (args.socketMode !== undefined) runArgs.push('--socket-mode', args.socketMode.toString(8));
     if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
+    if (args.workers !== undefined) runArgs.push('--workers', String(args.workers));
   }
   const section = kapacitorConfSection({
     name: udf.name,

@@ -1,4 +1,4 @@
-import { parseCliArgs, parseDurationMs, parseMode, parseSize } from '../src/args';
+import { parseCliArgs, parseDurationMs, parseMode, parseSize, parseWorkers } from '../src/args';
 import { UsageError } from '../src/errors';
 
 describe('parseCliArgs', () => {
@@ -77,5 +77,13 @@ describe('value parsers', () => {
     expect(parseSize('--x', '1MB')).toBe(1_000_000);
     expect(parseSize('--x', '64MiB')).toBe(64 * 1024 * 1024);
     expect(() => parseSize('--x', '12 parsecs')).toThrow('--x must be a size');
+  });
+
+  test('--workers: a thread count from 1 to 256, only with --socket', () => {
+    expect(parseCliArgs(['mirror', '--socket', '/tmp/m.sock', '--workers', '4']).workers).toBe(4);
+    expect(parseCliArgs(['mirror', '--socket', '/tmp/m.sock']).workers).toBeUndefined();
+    expect(parseWorkers('256')).toBe(256);
+    for (const bad of ['0', '-1', '1.5', 'two', '257', '']) expect(() => parseWorkers(bad)).toThrow('--workers must be a number of threads');
+    expect(() => parseCliArgs(['mirror', '--workers', '2'])).toThrow('--workers only applies with --socket');
   });
 });
