@@ -212,20 +212,31 @@ export class WireReader {
     if (n === 0) return '';
     const buf = this.buf;
     if (n > CACHE_MAX_LEN) return buf.utf8Slice(start, end);
-    // Two-way set-associative lookup keyed by a cheap hash of the length and
-    // a few bytes; a hit is confirmed by comparing every byte.
-    const h = Math.imul(n ^ (buf[start] << 6) ^ (buf[start + (n >> 1)] << 13) ^ (buf[end - 1] << 20) ^ (buf[start + (n >> 2)] << 25), 0x9e3779b1);
+    // Two-way set-associative lookup keyed by a hash of every byte (names
+    // such as server01..server99 differ in one byte anywhere, so sampling a
+    // few bytes makes them collide and thrash); a hit is confirmed by
+    // comparing every byte. The hash loop also finds non-ASCII bytes.
+    let h = n;
+    let high = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      high |= b;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    if (high >= 0x80) return buf.utf8Slice(start, end);
+    h = Math.imul(h ^ (h >>> 15), 0x9e3779b1);
     const slot = (h >>> (32 - CACHE_BITS)) & ~1;
     if (cacheLengths[slot] === n && sameBytes(slot * CACHE_MAX_LEN, buf, start, n)) return cacheStrings[slot];
     if (cacheLengths[slot + 1] === n && sameBytes((slot + 1) * CACHE_MAX_LEN, buf, start, n)) return cacheStrings[slot + 1];
-    for (let i = start; i < end; i++) if (buf[i] >= 0x80) return buf.utf8Slice(start, end);
     const s = buf.latin1Slice(start, end);
-    // Insert in way 0, moving its entry to way 1.
+    // Insert in way 0, moving its entry to way 1 (byte loops: no subarray objects).
     const way0 = slot * CACHE_MAX_LEN;
-    cacheBytes.copyWithin(way0 + CACHE_MAX_LEN, way0, way0 + cacheLengths[slot]);
-    cacheLengths[slot + 1] = cacheLengths[slot];
+    const way1 = way0 + CACHE_MAX_LEN;
+    const oldLen = cacheLengths[slot];
+    for (let i = 0; i < oldLen; i++) cacheBytes[way1 + i] = cacheBytes[way0 + i];
+    cacheLengths[slot + 1] = oldLen;
     cacheStrings[slot + 1] = cacheStrings[slot];
-    cacheBytes.set(buf.subarray(start, end), way0);
+    for (let i = 0; i < n; i++) cacheBytes[way0 + i] = buf[start + i];
     cacheLengths[slot] = n;
     cacheStrings[slot] = s;
     return s;
