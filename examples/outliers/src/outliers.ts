@@ -38,18 +38,28 @@ export class Outliers {
 
   /** Points without the field take no part: they are neither measured nor returned. */
   private outliersOf(points: readonly Point[]): Point[] {
-    const measured: Array<{ point: Point; value: number }> = [];
-    for (const point of points) {
-      const value = fieldValue(point, this.field);
+    // Values in a typed array: sorted natively (no comparator calls), no
+    // per-point objects. values[i] belongs to points[i] (NaN = not measured).
+    const n = points.length;
+    const values = new Float64Array(n);
+    const sorted = new Float64Array(n);
+    let measured = 0;
+    for (let i = 0; i < n; i++) {
+      const value = fieldValue(points[i], this.field);
       // NaN has no place in an order: such values are left out like missing ones.
-      if (value !== undefined && !Number.isNaN(value)) measured.push({ point, value });
+      if (value === undefined || Number.isNaN(value)) {
+        values[i] = NaN;
+      } else {
+        values[i] = value;
+        sorted[measured++] = value;
+      }
     }
-    const fences = tukeyFences(
-      measured.map((m) => m.value).sort((a, b) => a - b),
-      this.scale,
-    );
+    const fences = tukeyFences(sorted.subarray(0, measured).sort(), this.scale);
     if (fences === undefined) return [];
-    return measured.filter((m) => m.value < fences.lower || m.value > fences.upper).map((m) => m.point);
+    const outliers: Point[] = [];
+    // NaN compares false both ways: unmeasured points are never outliers.
+    for (let i = 0; i < n; i++) if (values[i] < fences.lower || values[i] > fences.upper) outliers.push(points[i]);
+    return outliers;
   }
 }
 

@@ -14,20 +14,22 @@ export interface Fences {
  * Returns undefined when a half is empty (fewer than 3 values): no value can
  * then be called an outlier.
  */
-export function tukeyFences(sorted: readonly number[], scale: number): Fences | undefined {
+export function tukeyFences(sorted: ArrayLike<number>, scale: number): Fences | undefined {
   const n = sorted.length;
   const m = Math.floor(n / 2);
-  const lowerHalf = sorted.slice(0, n % 2 === 0 ? m + 1 : m);
-  const upperHalf = sorted.slice(m + 1);
-  if (lowerHalf.length === 0 || upperHalf.length === 0) return undefined;
-  const q1 = median(lowerHalf);
-  const q3 = median(upperHalf);
+  // The halves as index ranges [from, to) of `sorted` (no copies).
+  const lowerEnd = n % 2 === 0 ? m + 1 : m;
+  const upperStart = m + 1;
+  if (lowerEnd === 0 || upperStart >= n) return undefined;
+  const q1 = median(sorted, 0, lowerEnd);
+  const q3 = median(sorted, upperStart, n);
   const iqr = q3 - q1;
   return { lower: q1 - scale * iqr, upper: q3 + scale * iqr };
 }
 
-/** The middle value, or the mean of the two middle values of an even-length list. */
-function median(sorted: readonly number[]): number {
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/** The middle value of sorted[from, to), or the mean of the two middle values of an even-length range. */
+function median(sorted: ArrayLike<number>, from: number, to: number): number {
+  const len = to - from;
+  const mid = from + Math.floor(len / 2);
+  return len % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
