@@ -14,7 +14,9 @@
 //   BENCH_MEM_POINTS  points pushed in the memory check (default 5,000,000)
 //   BENCH_MEM_RATE    slow reader's bytes/s in the memory check (default 25e6)
 //   BENCH_LATENCY     single-point round trips in the latency check (default 2000)
-//   BENCH_ONLY        comma-separated row ids to run (e.g. "ours-mirror-socket,go-mirror")
+//   BENCH_ONLY        comma-separated row ids to run (e.g. "ours-mirror-socket,go-mirror";
+//                     "multicore" for the CPU-heavy in-thread vs --workers rows)
+//   BENCH_MC_POINTS   points per connection in the multi-core rows (default 50,000)
 //   BENCH_NO_BUILD=1  don't run `npm run build` when our build output is missing
 //   BENCH_CACHE       where built peers live (default ~/.cache/kapacitor-udf-bench)
 'use strict';
@@ -41,6 +43,9 @@ const LATENCY_COUNT = intEnv('BENCH_LATENCY', 2000);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 
 const CLI = path.join(ROOT, 'packages', 'cli', 'dist', 'bin', 'udf-run.js');
+const CPU_HEAVY = path.join(BENCH, 'fixtures', 'cpu-heavy-udf.js');
+const MC_POINTS = intEnv('BENCH_MC_POINTS', 50_000);
+const MC_CONNECTIONS = 2;
 const TSPROTO_CODEC = path.join(ROOT, 'packages', 'core', 'dist', 'generated', 'udf.js');
 
 // Targets from the performance issue.
@@ -432,7 +437,9 @@ async function main() {
     }
   }
 
-  const md = report({ all, results, memory, latency, started, startLoad, py });
+  const multicore = await measureMulticore(go.driver, ours);
+
+  const md = report({ all, results, memory, latency, started, startLoad, py }) + reportMulticore(multicore);
   process.stdout.write(`\n${md}`);
   const dir = path.join(BENCH, 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -507,6 +514,104 @@ function report({ all, results, memory, latency, started, startLoad, py }) {
   lines.push('Memory check: the driver reads nothing for 2 s, then at most '
     + `${(MEM_RATE / 1e6).toFixed(0)} MB/s, while it writes as fast as the UDF accepts; peak RSS is the UDF process's VmHWM.`);
   lines.push('Latency check: after 500 warm-up round trips, each point is written alone and timed until its reply is read, 1 ms apart.');
+  lines.push('');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- multi-core
+
+// A CPU-heavy UDF (~20 µs of math a point) over MC_CONNECTIONS concurrent
+// socket connections: udf-run in one thread vs udf-run --workers 2. Each
+// measurement starts one driver per connection at the same moment against
+// the same (warm) server; the rate is the points of all of them over the
+// wall time until the last one finished, less the drivers' frame encoding
+// (done before their clocks start). A driver's own clock is not used: in one
+// thread, a second connection's handshake waits behind the first one's data,
+// so its clock starts late and its time alone would flatter the in-thread row.
+async function measureMulticore(driver, ours) {
+  const wanted = (id) => !ONLY || ONLY.has(id) || ONLY.has('multicore');
+  const base = [process.execPath, CLI, 'cpuHeavy', '--module', CPU_HEAVY, '--socket', '{socket}'];
+  const rowsMc = [
+    { id: 'ours-cpu-heavy-socket', label: 'ours: cpuHeavy, in-thread', cmd: base },
+    { id: 'ours-cpu-heavy-workers', label: 'ours: cpuHeavy, `--workers 2`', cmd: [...base, '--workers', '2'] },
+  ].filter((row) => wanted(row.id));
+  const out = [];
+  for (const row of rowsMc) {
+    if (ours.absent.has(CLI)) {
+      out.push({ row, error: 'missing: run npm run build' });
+      continue;
+    }
+    log(`${row.id}: ${MC_CONNECTIONS} concurrent connections x ${MC_POINTS.toLocaleString('en-US')} points (${RUNS} runs)...`);
+    let server = null;
+    try {
+      server = await startServer({ ...row, transport: 'socket', cwd: ROOT });
+      const args = ['-points', String(MC_POINTS), '-runs', '1', '-timeout', '300s', '-mode', 'socket', '-socket', server.socket, '-pid', String(server.pid)];
+      await Promise.all(Array.from({ length: MC_CONNECTIONS }, () => driverOnce(driver, args))); // warm-up
+      const rates = [];
+      let rssMB = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = process.hrtime.bigint();
+        const res = await Promise.all(Array.from({ length: MC_CONNECTIONS }, () => driverOnce(driver, args)));
+        const wall = Number(process.hrtime.bigint() - t0) / 1e9 - Math.max(...res.map((r) => r.encodeSeconds || 0));
+        const runs = res.map((r) => r.runs[0]);
+        rates.push(runs.reduce((sum, r) => sum + r.points, 0) / wall);
+        rssMB = Math.max(rssMB, ...runs.map((r) => r.peakRssKB / 1024));
+      }
+      out.push({ row, rate: median(rates), rates, rssMB });
+      log(`${row.id}: ${fmtRate(median(rates))} points/s (runs: ${rates.map(fmtRate).join(', ')})`);
+    } catch (err) {
+      out.push({ row, error: `failed: ${err.message}` });
+      log(`${row.id}: FAILED: ${err.message}`);
+    } finally {
+      if (server) await server.stop();
+    }
+  }
+  return out;
+}
+
+// One driver process against a running server; resolves with its JSON result.
+function driverOnce(driver, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(driver, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let result = null;
+      try {
+        result = JSON.parse(out.trim().split('\n').pop() || 'null');
+      } catch {
+        result = null;
+      }
+      if (code !== 0 || !result || result.error || !result.runs) {
+        reject(new Error(`${(result && result.error) || `driver exited with ${code}`}${err ? `\n${tail(err, 4)}` : ''}`));
+      } else resolve(result);
+    });
+  });
+}
+
+function reportMulticore(multicore) {
+  if (multicore.length === 0) return '';
+  const lines = [];
+  lines.push('## Multi-core: a CPU-heavy UDF on worker threads');
+  lines.push('');
+  lines.push(`\`cpuHeavy\` (bench/fixtures/cpu-heavy-udf.js, ~20 µs of math a point) over ${MC_CONNECTIONS} concurrent socket connections, `
+    + `${MC_POINTS.toLocaleString('en-US')} points each, all drivers started together; points/s = points of all connections / wall time until the last finished `
+    + `(less frame encoding), median of ${RUNS} runs.`);
+  lines.push('');
+  lines.push('| UDF | points/s | runs | peak RSS MB |');
+  lines.push('|---|---:|---|---:|');
+  for (const m of multicore) {
+    if (m.error) lines.push(`| ${m.row.label} | ${m.error.split('\n')[0].replace(/\|/g, '\\|')} | | |`);
+    else lines.push(`| ${m.row.label} | ${fmtRate(m.rate)} | ${m.rates.map(fmtRate).join(', ')} | ${m.rssMB.toFixed(1)} |`);
+  }
+  const [one, two] = multicore;
+  if (one && two && Number.isFinite(one.rate) && Number.isFinite(two.rate)) {
+    lines.push('');
+    lines.push(`\`--workers 2\` / in-thread: ${fmtRatio(two.rate / one.rate, 2)} (the machine's ${os.cpus().length} cores are shared with whatever else runs).`);
+  }
   lines.push('');
   return lines.join('\n');
 }
