@@ -20,6 +20,8 @@ import { IsNotEmpty, Min } from 'class-validator';
   wants: 'stream',
   provides: 'stream',
   description: 'The average of a field over the last `size` points of each group.',
+  // 2: windows is a Map (1 kept them in a plain object); older snapshots are refused by version.
+  stateVersion: 2,
 })
 export class MovingAvg {
   @Option({ type: 'string', required: true, description: 'the field to average (double or integer)' })
@@ -33,9 +35,9 @@ export class MovingAvg {
   @IsNotEmpty()
   as = 'avg';
 
-  /** The last `size` values of each group, oldest first, keyed by the point's group. */
+  /** The last `size` values of each group, oldest first, keyed by the point's group (a Map: one lookup per point, any group name). */
   @State()
-  windows: Record<string, number[]> = {};
+  windows = new Map<string, number[]>();
 
   @OnPoint()
   point(p: Point, ctx: UdfContext): Point | undefined {
@@ -44,24 +46,29 @@ export class MovingAvg {
       ctx.log.warn('point has no numeric field to average: skipped', { field: this.field, name: p.name, time: String(p.time) });
       return undefined;
     }
-    const window = this.windowOf(p.group);
+    let window = this.windows.get(p.group);
+    if (window === undefined) {
+      window = [];
+      this.windows.set(p.group, window);
+    }
     window.push(value);
-    if (window.length > this.size) window.splice(0, window.length - this.size);
+    // shift(), not splice(): no array of removed values per point.
+    while (window.length > this.size) window.shift();
+    // Built as one literal (not a spread plus overrides): one object shape, no copying of replaced maps.
     return {
-      ...p,
+      time: p.time,
+      name: p.name,
+      database: p.database,
+      retentionPolicy: p.retentionPolicy,
+      group: p.group,
+      dimensions: p.dimensions,
+      tags: p.tags,
       fieldsDouble: { [this.as]: mean(window) },
       fieldsInt: {},
       fieldsString: {},
+      byName: p.byName,
       fieldsBool: {},
     };
-  }
-
-  private windowOf(group: string): number[] {
-    if (Object.prototype.hasOwnProperty.call(this.windows, group)) return this.windows[group];
-    const window: number[] = [];
-    // defineProperty, not assignment: a group named '__proto__' must stay an ordinary key.
-    Object.defineProperty(this.windows, group, { value: window, writable: true, enumerable: true, configurable: true });
-    return window;
   }
 }
 
@@ -80,6 +87,6 @@ function fieldValue(p: Point, field: string): number | undefined {
  */
 function mean(window: readonly number[]): number {
   let sum = 0;
-  for (const v of window) sum += v;
+  for (let i = 0; i < window.length; i++) sum += window[i];
   return sum / window.length;
 }
