@@ -10,6 +10,7 @@ import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
 import { resolveUdfSource } from './udf-module';
 import { WorkerPool } from './worker-pool';
+import { isUdfWorkerThread } from './worker-protocol';
 
 export interface SocketOptions extends ServeOptions {
   /** Where to listen. A stale socket file there is replaced; a live server or a non-socket file is refused. */
@@ -78,6 +79,15 @@ interface OpenConnection {
  * nothing, so one failing never touches another or the server.
  */
 export async function serveSocket(cls: UdfClass, options: SocketOptions): Promise<SocketServer> {
+  if (isUdfWorkerThread()) {
+    // The module that defines the class called serveSocket at its top level,
+    // and a worker thread is loading it: serving again here would start
+    // threads of its own, and so on.
+    throw new InvalidTransportOptionError(
+      'serveSocket was called inside one of its own worker threads, which load the module that exports the UDF class: ' +
+        'call it only when that file runs as the program (if (require.main === module) ...) or from a separate main file',
+    );
+  }
   assertUdfClass(cls);
   checkServeOptions(options);
   if (typeof options.path !== 'string' || options.path === '') {
@@ -146,7 +156,10 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       socket.destroy();
       return;
     }
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // Open until both the socket closed and the conversation is over (a
+    // worker's last log lines may arrive after the socket closed).
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const closed = Promise.all([socketClosed, done.catch(() => undefined)]).then(() => undefined);
     const entry: OpenConnection = { socket, abort, closed };
     connections.add(entry);
     void closed.then(() => connections.delete(entry));
@@ -295,7 +308,9 @@ async function cutConnections(connections: Set<OpenConnection>, logger: Logger, 
   // Give the agents a moment to flush their ErrorResponse, then cut.
   const graceful = await waitAll(connections, ABORT_GRACE_MS);
   if (!graceful) for (const c of connections) c.socket.destroy();
-  await Promise.all(open.map((c) => c.closed));
+  // Bounded: a worker thread stuck in a handler never reports its
+  // conversation over; stopping the threads (next) settles those.
+  await waitAll(connections, ABORT_GRACE_MS);
 }
 
 /** Removes the socket file if it is still the one we created (not a newer server's). */

@@ -116,6 +116,10 @@ async function run(): Promise<void> {
     post({ t: 'load-failed', error: err instanceof Error ? err.message : String(err) });
     return;
   }
+  // A promise the module's top level left rejected (e.g. a serveSocket call
+  // refused in here) is reported after the current task: let that happen
+  // before saying ready, so such a module fails to load rather than later.
+  await new Promise((resolve) => setImmediate(resolve));
   if (init.catchUncaught) {
     // Same as in-thread serving with handleProcessEvents: an error thrown
     // outside any handler call must not end every connection of this thread.

@@ -28,7 +28,11 @@ export interface WorkerConnection {
   abort(reason: Error): void;
 }
 
-/** After a worker died before it was ready, wait this long before starting the next (no busy restart loop). */
+/**
+ * A worker that died before it was ready, or within this long after, is
+ * replaced only after this long again: no busy restart loop when every new
+ * thread dies at once.
+ */
 const RESTART_DELAY_MS = 1000;
 
 /** The main thread's view of one connection: its socket and the credit of both directions. */
@@ -51,6 +55,7 @@ interface Slot {
   readonly index: number;
   worker: Worker;
   ready: boolean;
+  readyAt: number;
   threadId?: number;
   readonly connections: Map<number, Routed>;
 }
@@ -65,6 +70,8 @@ interface Slot {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private closing = false;
+  /** All first workers are ready: from now on a dead worker is replaced instead of failing start(). */
+  private started = false;
   private readonly entry = workerEntry();
 
   private constructor(private readonly options: WorkerPoolOptions) {}
@@ -76,6 +83,7 @@ export class WorkerPool {
     for (let i = 0; i < options.size; i++) ready.push(pool.spawn(i));
     try {
       await Promise.all(ready);
+      pool.started = true;
     } catch (err) {
       await pool.close();
       throw err;
@@ -92,6 +100,7 @@ export class WorkerPool {
   private spawn(index: number): Promise<void> {
     const { options } = this;
     const init: WorkerInit = {
+      kapacitorUdfWorker: true,
       module: options.source.module,
       exportName: options.source.exportName,
       className: options.className,
@@ -102,7 +111,7 @@ export class WorkerPool {
     };
     const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });
     const existing = this.slots[index];
-    const slot: Slot = existing ?? { index, worker, ready: false, connections: new Map() };
+    const slot: Slot = existing ?? { index, worker, ready: false, readyAt: 0, connections: new Map() };
     slot.worker = worker;
     slot.ready = false;
     this.slots[index] = slot;
@@ -113,6 +122,7 @@ export class WorkerPool {
       worker.on('message', (message: FromWorker) => {
         if (message.t === 'ready') {
           slot.ready = true;
+          slot.readyAt = Date.now();
           slot.threadId = message.threadId;
           options.logger.debug('worker thread ready', { ...log, threadId: message.threadId });
           resolve();
@@ -133,9 +143,14 @@ export class WorkerPool {
         if (slot.worker !== worker) return;
         const wasReady = slot.ready;
         slot.ready = false;
-        reject(lastError ?? new WorkerStartError(options.className, options.source.module, `the thread exited with code ${code}`));
-        if (this.closing) return;
-        const why = lastError instanceof Error ? lastError.message : `exit code ${code}`;
+        const why = lastError === undefined ? `the thread exited with code ${code}` : messageOf(lastError);
+        reject(lastError instanceof WorkerStartError ? lastError : new WorkerStartError(options.className, options.source.module, why));
+        if (this.closing) {
+          // Stopped by close(): its connections were cut already; nothing more will come for them.
+          for (const routed of [...slot.connections.values()]) routed.finish();
+          return;
+        }
+        if (!this.started) return; // start() fails with the reason
         options.logger.error('worker thread stopped unexpectedly: failing its connections and starting a new one', {
           ...log,
           connections: slot.connections.size,
@@ -146,7 +161,7 @@ export class WorkerPool {
           if (this.closing) return;
           this.spawn(index).catch((err: unknown) => options.logger.error('could not restart a worker thread', { ...log, ...errorFields(err) }));
         };
-        if (wasReady) restart();
+        if (wasReady && Date.now() - slot.readyAt >= RESTART_DELAY_MS) restart();
         else setTimeout(restart, RESTART_DELAY_MS).unref();
       });
     });
@@ -271,6 +286,12 @@ export class WorkerPool {
     this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+/** An error's message (errors from a worker may not be instances of this thread's Error). */
+function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
 }
 
 /**

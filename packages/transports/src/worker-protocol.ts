@@ -21,6 +21,8 @@ export const OUTPUT_WINDOW = 1024 * 1024;
 
 /** What a worker thread needs to load the UDF class and serve connections (its workerData). */
 export interface WorkerInit {
+  /** Marks a thread of ours, so serveSocket can refuse to run inside one (see isUdfWorkerThread). */
+  kapacitorUdfWorker: true;
   /** Absolute path of the module that exports the UDF class. */
   module: string;
   /** The export holding the class: a name, `default`, or `module.exports` (unset: found by the class name). */
@@ -33,6 +35,16 @@ export interface WorkerInit {
   handlerTimeoutMs?: number;
   /** Log errors thrown outside any handler call instead of letting them stop the worker. */
   catchUncaught: boolean;
+}
+
+/**
+ * Whether this thread is one of serveSocket's UDF worker threads. Checked
+ * through workerData, so it holds across copies of this package.
+ */
+export function isUdfWorkerThread(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isMainThread, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return !isMainThread && (workerData as Partial<WorkerInit> | undefined)?.kapacitorUdfWorker === true;
 }
 
 export type ToWorker =

@@ -228,6 +228,17 @@ describe('serveSocket with workers', () => {
   });
 });
 
+test('a module that calls serveSocket at its top level fails to load in a worker (no threads starting threads)', async () => {
+  (globalThis as { noSelfServe?: boolean }).noSelfServe = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SelfServing } = require('./fixtures/self-serving-udf') as typeof import('./fixtures/self-serving-udf');
+  const file = path.join(__dirname, 'fixtures', 'self-serving-udf.ts');
+  const failure = start(SelfServing, { workers: 1, module: file });
+  await expect(failure).rejects.toThrow(WorkerStartError);
+  await expect(failure).rejects.toThrow('call it only when that file runs as the program');
+  expect(fs.existsSync('/tmp/self-serving-never.sock')).toBe(false);
+});
+
 function defineLocalUdf(): Function {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Udf, OnPoint } = require('@kapacitor-udf/decorators') as typeof import('@kapacitor-udf/decorators');
