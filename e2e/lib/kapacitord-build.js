@@ -2,7 +2,7 @@
 // Builds kapacitord from the Go module proxy into a cache outside the repo and
 // reuses it on later runs. Two releases are known to build here: 1.5.9 (pure
 // Go, the default) and 1.7.6 (links flux's Rust library through cgo, built by
-// cargo from crates.io). See e2e/README.md for what was tried and why the
+// cargo from the crates registry). See e2e/README.md for what was tried and why the
 // steps below exist.
 
 const fs = require('node:fs');
