@@ -7,7 +7,7 @@ import { SocketInUseError, SocketPathNotSocketError, SocketPathNotWritableError 
  * The longest unix socket path the kernel accepts (sun_path is 108 bytes on
  * Linux, 104 on macOS, including the terminating NUL).
  */
-const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+export const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
 
 /**
  * Makes `socketPath` free to listen on, or explains why it cannot be.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -5,7 +6,7 @@ import type { Logger } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
 import { errorFields } from './field-logger';
 import { checkNonNegativeInteger, checkServeOptions, resolveLogger, type ServeOptions } from './options';
-import { prepareSocketPath } from './socket-path';
+import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
 import { resolveUdfSource } from './udf-module';
@@ -250,7 +251,34 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   };
 }
 
-function listen(server: net.Server, socketPath: string, mode: number): Promise<void> {
+/**
+ * Listens on a private name in the same directory, then hard-links the socket
+ * to `socketPath`. Why not listen on `socketPath` directly: closing a
+ * listening unix socket makes libuv unlink the path it was bound to, whatever
+ * is there by then, so a server shutting down would delete the socket file of
+ * a newer server that took over the path. Bound to a private name, the close
+ * can only remove that name. link() also never replaces an existing file, so
+ * a path taken since prepareSocketPath() is refused, not stolen.
+ */
+async function listen(server: net.Server, socketPath: string, mode: number): Promise<void> {
+  const privatePath = path.join(path.dirname(socketPath), `.udf-run-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+  if (Buffer.byteLength(privatePath) > MAX_SOCKET_PATH_BYTES) {
+    // No room for a private name next to a path this long: bind it directly.
+    await bind(server, socketPath, mode);
+    return;
+  }
+  await bind(server, privatePath, mode);
+  try {
+    await fs.link(privatePath, socketPath);
+  } catch (err) {
+    server.close();
+    await fs.unlink(privatePath).catch(() => undefined);
+    throw listenError(err as NodeJS.ErrnoException, socketPath);
+  }
+  await fs.unlink(privatePath);
+}
+
+function bind(server: net.Server, socketPath: string, mode: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => reject(listenError(err, socketPath));
     server.once('error', onError);
@@ -274,7 +302,7 @@ function listen(server: net.Server, socketPath: string, mode: number): Promise<v
 }
 
 function listenError(err: NodeJS.ErrnoException, socketPath: string): TransportError {
-  if (err.code === 'EADDRINUSE') return new SocketInUseError(socketPath);
+  if (err.code === 'EADDRINUSE' || err.code === 'EEXIST') return new SocketInUseError(socketPath);
   if (err.code === 'EACCES' || err.code === 'EPERM') {
     return new SocketPathNotWritableError(socketPath, 'permission denied: choose a directory this user can write to');
   }
@@ -319,6 +347,6 @@ async function removeSocketFile(socketPath: string, ownInode: number): Promise<v
     const stats = await fs.lstat(socketPath);
     if (stats.isSocket() && stats.ino === ownInode) await fs.unlink(socketPath);
   } catch {
-    // Already gone (the listener's close removes it too).
+    // Already gone, or replaced by something that is not ours: leave it.
   }
 }
