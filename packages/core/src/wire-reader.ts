@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors';
-import { asNodeBuffer, LITTLE_ENDIAN, NodeBuffer } from './node-buffer';
+import { asNodeBuffer, NodeBuffer } from './node-buffer';
 
 /** Protobuf wire types. */
 export const VARINT = 0;
@@ -15,8 +15,6 @@ const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group',
 // arithmetic on bigints (which allocates at every step).
 const i64 = new BigInt64Array(1);
 const u32 = new Uint32Array(i64.buffer);
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
 
 /*
  * Decoding a short string costs far more than reading it: most of the strings
@@ -199,17 +197,7 @@ export class WireReader {
     const pos = this.pos;
     if (pos + 8 > limit) this.fail('truncated double', pos);
     this.pos = pos + 8;
-    if (!LITTLE_ENDIAN) return this.buf.readDoubleLE(pos);
-    const buf = this.buf;
-    f64Bytes[0] = buf[pos];
-    f64Bytes[1] = buf[pos + 1];
-    f64Bytes[2] = buf[pos + 2];
-    f64Bytes[3] = buf[pos + 3];
-    f64Bytes[4] = buf[pos + 4];
-    f64Bytes[5] = buf[pos + 5];
-    f64Bytes[6] = buf[pos + 6];
-    f64Bytes[7] = buf[pos + 7];
-    return f64[0];
+    return this.view.getFloat64(pos, true);
   }
 
   string(limit: number): string {

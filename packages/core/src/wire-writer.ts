@@ -1,10 +1,8 @@
 import { EncodeError } from './errors';
-import { LITTLE_ENDIAN, NodeBuffer } from './node-buffer';
+import { NodeBuffer } from './node-buffer';
 
 const i64 = new BigInt64Array(1);
 const u32 = new Uint32Array(i64.buffer);
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
 
 const INT64_MAX = 0x7fffffffffffffffn;
 const INT64_MIN = -0x8000000000000000n;
@@ -28,9 +26,15 @@ export class WireWriter {
   buf: NodeBuffer;
   pos = 0;
   keepFrom = 0;
+  // A DataView over `buf` for doubles (one 8-byte store), rebuilt lazily
+  // whenever `buf` was replaced (by grow() or by an owner assigning it).
+  private view: DataView;
+  private viewOf: NodeBuffer;
 
   constructor(readonly chunkSize: number) {
     this.buf = Buffer.allocUnsafe(chunkSize) as NodeBuffer;
+    this.viewOf = this.buf;
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   ensure(n: number): void {
@@ -119,20 +123,12 @@ export class WireWriter {
     this.ensure(8);
     const pos = this.pos;
     this.pos = pos + 8;
-    if (!LITTLE_ENDIAN) {
-      this.buf.writeDoubleLE(v, pos);
-      return;
-    }
-    f64[0] = v;
     const buf = this.buf;
-    buf[pos] = f64Bytes[0];
-    buf[pos + 1] = f64Bytes[1];
-    buf[pos + 2] = f64Bytes[2];
-    buf[pos + 3] = f64Bytes[3];
-    buf[pos + 4] = f64Bytes[4];
-    buf[pos + 5] = f64Bytes[5];
-    buf[pos + 6] = f64Bytes[6];
-    buf[pos + 7] = f64Bytes[7];
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.view.setFloat64(pos, v, true);
   }
 
   /** Length-prefixed UTF-8 (lone surrogates become U+FFFD, as in Buffer/TextEncoder). */
