@@ -110,7 +110,11 @@ function readStringEntry(r: WireReader, limit: number, map: { [key: string]: str
     const keyEnd = pos + 3 + buf[pos + 2];
     if (keyEnd + 2 <= entryEnd && buf[keyEnd] === 18 && keyEnd + 2 + buf[keyEnd + 1] === entryEnd && buf[pos + 2] < 0x80) {
       r.pos = entryEnd;
-      setOwn(map, r.stringAt(pos + 3, keyEnd), r.stringAt(keyEnd + 2, entryEnd));
+      const key = r.stringAt(pos + 3, keyEnd);
+      const value = r.stringAt(keyEnd + 2, entryEnd);
+      // The store inline (setOwn only for the odd key): a store site per map kind keeps V8's caches apart.
+      if (key !== '__proto__') map[key] = value;
+      else setOwn(map, key, value);
       return;
     }
   }
@@ -137,7 +141,9 @@ function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: num
     if (keyEnd + 9 === entryEnd && buf[keyEnd] === 17) {
       const key = r.stringAt(pos + 3, keyEnd);
       r.pos = keyEnd + 1;
-      setOwn(map, key, r.double(entryEnd));
+      const value = r.double(entryEnd);
+      if (key !== '__proto__') map[key] = value;
+      else setOwn(map, key, value);
       return;
     }
   }
