@@ -11,6 +11,8 @@
 //   BENCH_POINTS      points per run for every row (default: sized per row so a
 //                     run lasts about BENCH_SECONDS)
 //   BENCH_SECONDS     target length of one run when sizing (default 2; at least 100,000 points)
+//   BENCH_WARMUP      points sent and echoed over the same process/connection before
+//                     each measured window, every throughput row alike (default 100,000)
 //   BENCH_MEM_POINTS  points pushed in the memory check (default 5,000,000)
 //   BENCH_MEM_RATE    slow reader's bytes/s in the memory check (default 25e6)
 //   BENCH_LATENCY     single-point round trips in the latency check (default 2000)
@@ -37,6 +39,7 @@ const RUNS = intEnv('BENCH_RUNS', 5);
 const FIXED_POINTS = process.env.BENCH_POINTS ? intEnv('BENCH_POINTS', 0) : 0;
 const TARGET_SECONDS = Number(process.env.BENCH_SECONDS || 2);
 const MIN_POINTS = 100_000;
+const WARMUP = intEnv('BENCH_WARMUP', 100_000);
 const MEM_POINTS = intEnv('BENCH_MEM_POINTS', 5_000_000);
 const MEM_RATE = Number(process.env.BENCH_MEM_RATE || 25e6);
 const LATENCY_COUNT = intEnv('BENCH_LATENCY', 2000);
@@ -307,19 +310,20 @@ function median(values) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-// A row's throughput: a calibration run (also a warm-up) sizes the measured
-// runs so that each lasts about TARGET_SECONDS. Runs never go below
-// MIN_POINTS: a process UDF starts cold in every run, and a Node UDF's JIT
-// warm-up would otherwise dominate a short run.
+// A row's throughput: a calibration run sizes the measured runs so that each
+// lasts about TARGET_SECONDS (never below MIN_POINTS). UDFs are long-running
+// processes, so every run of every row (peers too) first sends WARMUP points
+// over the same process or connection and waits for them to come back; the
+// clock starts after that, so JIT warm-up and process start are outside it.
 async function measureThroughput(driver, row) {
   let points = FIXED_POINTS;
   const round = row.batch ? 1000 : 1;
   if (!points) {
-    const cal = await drive(driver, row, ['-points', String(MIN_POINTS), '-runs', '1', '-timeout', '300s']);
+    const cal = await drive(driver, row, ['-points', String(MIN_POINTS), '-warmup', String(WARMUP), '-runs', '1', '-timeout', '300s']);
     const rate = cal.runs[0].pointsPerSec;
     points = Math.min(3_000_000, Math.max(MIN_POINTS, Math.round((rate * TARGET_SECONDS) / round) * round));
   }
-  const res = await drive(driver, row, ['-points', String(points), '-runs', String(RUNS), '-timeout', '300s']);
+  const res = await drive(driver, row, ['-points', String(points), '-warmup', String(WARMUP), '-runs', String(RUNS), '-timeout', '300s']);
   return {
     points,
     rate: median(res.runs.map((r) => r.pointsPerSec)),
@@ -462,7 +466,7 @@ function report({ all, results, memory, latency, started, startLoad, py }) {
   lines.push(`- node ${process.version}, ${versionOf('go', ['version'])}, peers from ${KAPACITOR}@${KAPACITOR_VERSION}`);
   const bpp = [...results.values()].find((r) => r.bytesPerPoint)?.bytesPerPoint;
   lines.push(`- point: telegraf cpu shape (3 tags, 2 double fields, ${bpp ? `${bpp.toFixed(0)} bytes` : '~165 bytes'} a frame), 100 series; batches of 1,000 points`);
-  lines.push(`- every figure is the median of ${RUNS} runs; ${FIXED_POINTS ? `${FIXED_POINTS.toLocaleString('en-US')} points a run` : `points a run sized for ~${TARGET_SECONDS}s per run`}`);
+  lines.push(`- every figure is the median of ${RUNS} runs; ${FIXED_POINTS ? `${FIXED_POINTS.toLocaleString('en-US')} points a run` : `points a run sized for ~${TARGET_SECONDS}s per run`}, each after ${WARMUP.toLocaleString('en-US')} warm-up points over the same process/connection`);
   lines.push('');
   lines.push('| UDF | transport | points/s | × Go agent | % of frame-echo | peak RSS MB | points a run |');
   lines.push('|---|---|---:|---:|---:|---:|---:|');

@@ -28,6 +28,7 @@ type config struct {
 	cmd        []string
 	kind       string // "stream" or "batch"
 	points     int
+	warmup     int // points sent and echoed over the same conversation before the clock starts
 	batchSize  int
 	runs       int
 	tags       int
@@ -63,6 +64,7 @@ func parseFlags() config {
 	flag.StringVar(&cfg.cwd, "cwd", "", "working directory for the spawned UDF")
 	flag.StringVar(&cfg.kind, "kind", "stream", "stream (lone points) or batch (BeginBatch, points, EndBatch)")
 	flag.IntVar(&cfg.points, "points", 100000, "points per run")
+	flag.IntVar(&cfg.warmup, "warmup", 0, "points sent (and waited for) before the measured window, over the same process or connection; whole batches in batch kind")
 	flag.IntVar(&cfg.batchSize, "batch-size", 1000, "points per batch (batch kind)")
 	flag.IntVar(&cfg.runs, "runs", 1, "conversations to run one after another (a new process or connection each)")
 	flag.IntVar(&cfg.tags, "tags", 3, "tags per point")

@@ -58,18 +58,32 @@ func run(cfg config) (*output, error) {
 	}
 
 	began := time.Now()
-	var data []byte
-	batches := 0
-	if cfg.kind == "batch" {
-		data, batches = s.batchFrames(cfg.points, cfg.batchSize)
-	} else {
-		data = s.streamFrames(cfg.points)
+	// The warm-up points come first in one continuous sequence (timestamps go
+	// on rising into the measured part); a batch warm-up is whole batches.
+	warmup := cfg.warmup
+	if cfg.kind == "batch" && warmup%cfg.batchSize != 0 {
+		warmup += cfg.batchSize - warmup%cfg.batchSize
 	}
+	var all []byte
+	batches, warmBatches := 0, 0
+	if cfg.kind == "batch" {
+		all, batches = s.batchFrames(warmup+cfg.points, cfg.batchSize)
+		warmBatches = warmup / cfg.batchSize
+		batches -= warmBatches
+	} else {
+		all = s.streamFrames(warmup + cfg.points)
+	}
+	framesBefore := warmup
+	if cfg.kind == "batch" {
+		framesBefore = warmBatches * (cfg.batchSize + 2) // BeginBatch, points, EndBatch
+	}
+	split := frameOffset(all, framesBefore)
+	warm, data := all[:split], all[split:]
 	out.EncodeSecs = time.Since(began).Seconds()
 	out.BytesPerPt = float64(len(data)) / float64(cfg.points)
 
 	for i := 0; i < cfg.runs; i++ {
-		r, err := runOnce(cfg, initFrame, data, batches)
+		r, err := runOnce(cfg, initFrame, warm, warmup, warmBatches, data, batches)
 		if err != nil {
 			return nil, fmt.Errorf("run %d: %v", i+1, err)
 		}
@@ -78,7 +92,17 @@ func run(cfg config) (*output, error) {
 	return out, nil
 }
 
-func runOnce(cfg config, initFrame, data []byte, batches int) (*runResult, error) {
+// frameOffset returns the byte offset just after the first n frames of buf.
+func frameOffset(buf []byte, n int) int {
+	off := 0
+	for i := 0; i < n; i++ {
+		size, k := uvarint(buf[off:])
+		off += k + int(size)
+	}
+	return off
+}
+
+func runOnce(cfg config, initFrame, warm []byte, warmPoints, warmBatches int, data []byte, batches int) (*runResult, error) {
 	c, err := open(cfg)
 	if err != nil {
 		return nil, err
@@ -98,18 +122,50 @@ func runOnce(cfg config, initFrame, data []byte, batches int) (*runResult, error
 	watchdog := time.AfterFunc(cfg.timeout, func() { close(timedOut); c.abort() })
 	defer watchdog.Stop()
 
+	// Warm-up: a UDF is a long-running process, so the measured window
+	// starts once warmPoints points (or warmBatches batches) came back over
+	// the same process or connection, JIT and buffers warm.
+	if len(warm) > 0 {
+		if _, err := pump(cfg, c, timedOut, warm, warmPoints, warmBatches); err != nil {
+			return nil, fmt.Errorf("warm-up: %v", err)
+		}
+	}
+
 	if cfg.readPause > 0 {
 		c.r.pausedTil = time.Now().Add(cfg.readPause)
 	}
 	c.r.rate = cfg.readRate
 
-	writeErr := make(chan error, 1)
 	start := time.Now()
+	res, err := pump(cfg, c, timedOut, data, cfg.points, batches)
+	if err != nil {
+		return nil, err
+	}
+	elapsed := time.Since(start)
+	res.Seconds = elapsed.Seconds()
+	res.PointsPerSec = float64(cfg.points) / elapsed.Seconds()
+	res.PeakRSSKB = peakRSS(c.pid)
+	watchdog.Stop()
+
+	if err := c.closeW(); err != nil {
+		return nil, fmt.Errorf("sending EOF: %v", err)
+	}
+	if err := c.finish(); err != nil {
+		return nil, err
+	}
+	ok = true
+	return res, nil
+}
+
+// pump writes data and reads until every point (stream) or every EndBatch
+// (batch) of it came back, and until the writing finished.
+func pump(cfg config, c *conn, timedOut chan struct{}, data []byte, points, batches int) (*runResult, error) {
+	writeErr := make(chan error, 1)
 	go func() { writeErr <- writeAll(c.w, data, cfg.writeChunk) }()
 
-	res := &runResult{Points: cfg.points}
+	res := &runResult{Points: points}
 	for {
-		if cfg.kind == "stream" && res.PointsBack >= cfg.points {
+		if cfg.kind == "stream" && res.PointsBack >= points {
 			break
 		}
 		if cfg.kind == "batch" && res.BatchesBack >= batches {
@@ -148,22 +204,9 @@ func runOnce(cfg config, initFrame, data []byte, batches int) (*runResult, error
 			return nil, errorText(body)
 		}
 	}
-	elapsed := time.Since(start)
-	res.Seconds = elapsed.Seconds()
-	res.PointsPerSec = float64(cfg.points) / elapsed.Seconds()
-	res.PeakRSSKB = peakRSS(c.pid)
-	watchdog.Stop()
-
 	if err := <-writeErr; err != nil {
 		return nil, err
 	}
-	if err := c.closeW(); err != nil {
-		return nil, fmt.Errorf("sending EOF: %v", err)
-	}
-	if err := c.finish(); err != nil {
-		return nil, err
-	}
-	ok = true
 	return res, nil
 }
 
