@@ -43,6 +43,13 @@ export function createPoint(): Point {
 
 export function readPoint(r: WireReader, end: number): Point {
   const p = createPoint();
+  // Dimensions (usually one or two) are held in locals and the array made at
+  // its final size: a push onto the literal [] allocates a 17-slot backing
+  // store for every point.
+  let nd = 0;
+  let d0 = '';
+  let d1 = '';
+  let dims: string[] | undefined;
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
@@ -51,7 +58,17 @@ export function readPoint(r: WireReader, end: number): Point {
       case 26: p.database = r.string(end); break;
       case 34: p.retentionPolicy = r.string(end); break;
       case 42: p.group = r.string(end); break;
-      case 50: p.dimensions.push(r.string(end)); break;
+      case 50: {
+        const d = r.string(end);
+        if (nd === 0) d0 = d;
+        else if (nd === 1) d1 = d;
+        else {
+          if (dims === undefined) dims = [d0, d1];
+          dims.push(d);
+        }
+        nd++;
+        break;
+      }
       case 58: readStringEntry(r, end, p.tags, 'Point.tags'); break;
       case 66: readDoubleEntry(r, end, p.fieldsDouble); break;
       case 74: readInt64Entry(r, end, p.fieldsInt); break;
@@ -61,6 +78,7 @@ export function readPoint(r: WireReader, end: number): Point {
       default: r.skipField(tag, end, POINT_WIRE, 'Point', POINT_NAMES);
     }
   }
+  if (nd !== 0) p.dimensions = nd === 1 ? [d0] : nd === 2 ? [d0, d1] : dims!;
   return p;
 }
 
