@@ -42,10 +42,22 @@ export function createPoint(): Point {
 }
 
 export function readPoint(r: WireReader, end: number): Point {
-  const p = createPoint();
+  // Fields are read into locals and the Point made once at the end (same
+  // property order as createPoint, so the same hidden class): no default
+  // values are allocated only to be replaced.
+  let time = 0n;
+  let name = '';
+  let database = '';
+  let retentionPolicy = '';
+  let group = '';
+  let byName = false;
+  const tags: { [key: string]: string } = {};
+  const fieldsDouble: { [key: string]: number } = {};
+  const fieldsInt: { [key: string]: bigint } = {};
+  const fieldsString: { [key: string]: string } = {};
+  const fieldsBool: { [key: string]: boolean } = {};
   // Dimensions (usually one or two) are held in locals and the array made at
-  // its final size: a push onto the literal [] allocates a 17-slot backing
-  // store for every point.
+  // its final size: a push onto [] allocates a 17-slot backing store.
   let nd = 0;
   let d0 = '';
   let d1 = '';
@@ -53,11 +65,11 @@ export function readPoint(r: WireReader, end: number): Point {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case 8: p.time = r.int64(end); break;
-      case 18: p.name = r.string(end); break;
-      case 26: p.database = r.string(end); break;
-      case 34: p.retentionPolicy = r.string(end); break;
-      case 42: p.group = r.string(end); break;
+      case 8: time = r.int64(end); break;
+      case 18: name = r.string(end); break;
+      case 26: database = r.string(end); break;
+      case 34: retentionPolicy = r.string(end); break;
+      case 42: group = r.string(end); break;
       case 50: {
         const d = r.string(end);
         if (nd === 0) d0 = d;
@@ -69,17 +81,29 @@ export function readPoint(r: WireReader, end: number): Point {
         nd++;
         break;
       }
-      case 58: readStringEntry(r, end, p.tags, 'Point.tags'); break;
-      case 66: readDoubleEntry(r, end, p.fieldsDouble); break;
-      case 74: readInt64Entry(r, end, p.fieldsInt); break;
-      case 82: readStringEntry(r, end, p.fieldsString, 'Point.fieldsString'); break;
-      case 88: p.byName = r.bool(end); break;
-      case 98: readBoolEntry(r, end, p.fieldsBool); break;
+      case 58: readStringEntry(r, end, tags, 'Point.tags'); break;
+      case 66: readDoubleEntry(r, end, fieldsDouble); break;
+      case 74: readInt64Entry(r, end, fieldsInt); break;
+      case 82: readStringEntry(r, end, fieldsString, 'Point.fieldsString'); break;
+      case 88: byName = r.bool(end); break;
+      case 98: readBoolEntry(r, end, fieldsBool); break;
       default: r.skipField(tag, end, POINT_WIRE, 'Point', POINT_NAMES);
     }
   }
-  if (nd !== 0) p.dimensions = nd === 1 ? [d0] : nd === 2 ? [d0, d1] : dims!;
-  return p;
+  return {
+    time,
+    name,
+    database,
+    retentionPolicy,
+    group,
+    dimensions: nd === 0 ? [] : nd === 1 ? [d0] : nd === 2 ? [d0, d1] : dims!,
+    tags,
+    fieldsDouble,
+    fieldsInt,
+    fieldsString,
+    byName,
+    fieldsBool,
+  };
 }
 
 export function readBeginBatch(r: WireReader, end: number): BeginBatch {
