@@ -3,7 +3,7 @@
  * handled and comes back exactly, to the byte (a Point is encoded the same
  * in a Request and a Response, so a mirror's output must repeat its input).
  */
-import { encodeRequest, type BeginBatch, type EndBatch, type Point } from '@kapacitor-udf/core';
+import { createPoint, encodeRequest, type BeginBatch, type EndBatch, type Point } from '@kapacitor-udf/core';
 import { requireBuilt } from './helpers/paths';
 import { init } from './helpers/points';
 import { spawnUdfRun } from './helpers/wire-peer';
@@ -11,20 +11,7 @@ import { spawnUdfRun } from './helpers/wire-peer';
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-const empty: Point = {
-  time: 0n,
-  name: '',
-  database: '',
-  retentionPolicy: '',
-  group: '',
-  dimensions: [],
-  tags: {},
-  fieldsDouble: {},
-  fieldsInt: {},
-  fieldsString: {},
-  byName: false,
-  fieldsBool: {},
-};
+const empty: Point = createPoint();
 
 function manyTags(n: number): Record<string, string> {
   const tags: Record<string, string> = {};

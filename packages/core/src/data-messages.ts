@@ -24,6 +24,11 @@ const STRING_ENTRY_WIRE = [undefined, LEN, LEN];
 const DOUBLE_ENTRY_WIRE = [undefined, LEN, FIXED64];
 const VARINT_ENTRY_WIRE = [undefined, LEN, VARINT];
 
+/**
+ * A Point with every field at its protobuf default (what an empty message
+ * decodes to). Builders and tests spread their values over it, so a new
+ * field in the proto is added in one place.
+ */
 export function createPoint(): Point {
   return {
     time: 0n,

@@ -54,3 +54,4 @@ export { Agent } from './agent';
 export type { AgentOptions } from './agent';
 export { createLogger, childLogger, isLogLevel, silentLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';
+export { createPoint } from './data-messages';

@@ -1,5 +1,6 @@
 import { PassThrough } from 'stream';
 import { decodeResponse, encodeRequest } from '../src/codec';
+import { createPoint } from '../src/data-messages';
 import { encodeFrame } from '../src/encode-frame';
 import { FrameDecoder } from '../src/frame-decoder';
 import type { Point, Request, Response } from '../src/generated/udf';
@@ -53,18 +54,13 @@ export class KapacitorSide {
 
 export function point(overrides: Partial<Point> = {}): Point {
   return {
+    ...createPoint(),
     time: 1700000000000000000n,
     name: 'cpu',
     database: 'telegraf',
     retentionPolicy: 'autogen',
-    group: '',
-    dimensions: [],
     tags: { host: 'a' },
     fieldsDouble: { value: 1.5 },
-    fieldsInt: {},
-    fieldsString: {},
-    byName: false,
-    fieldsBool: {},
     ...overrides,
   };
 }

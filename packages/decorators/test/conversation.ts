@@ -7,6 +7,7 @@
 import { PassThrough } from 'node:stream';
 import {
   Agent,
+  createPoint,
   type BeginBatch,
   decodeResponse,
   encodeFrame,
@@ -194,21 +195,7 @@ export function keepalive(time: bigint): RequestMessage {
 }
 
 export function makePoint(fields: Partial<Point> = {}): Point {
-  return {
-    time: 0n,
-    name: 'cpu',
-    database: '',
-    retentionPolicy: '',
-    group: '',
-    dimensions: [],
-    tags: {},
-    fieldsDouble: {},
-    fieldsInt: {},
-    fieldsString: {},
-    byName: false,
-    fieldsBool: {},
-    ...fields,
-  };
+  return { ...createPoint(), name: 'cpu', ...fields };
 }
 
 export function point(fields: Partial<Point> = {}): RequestMessage {

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import {
+  createPoint,
   FrameDecoder,
   decodeResponse,
   encodeFrame,
@@ -29,18 +30,10 @@ export class MemoryLogger implements Logger {
 
 export function point(time: bigint, fields: Partial<Point> = {}): Point {
   return {
+    ...createPoint(),
     time,
     name: 'm',
-    database: '',
-    retentionPolicy: '',
-    group: '',
-    dimensions: [],
-    tags: {},
     fieldsDouble: { v: 1 },
-    fieldsInt: {},
-    fieldsString: {},
-    byName: false,
-    fieldsBool: {},
     ...fields,
   };
 }

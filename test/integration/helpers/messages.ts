@@ -1,20 +1,15 @@
-import type { Option, Point, Request, Response } from '@kapacitor-udf/core';
+import { createPoint, type Option, type Point, type Request, type Response } from '@kapacitor-udf/core';
 
 /** A point as Kapacitor sends it; `time` is int64 nanoseconds (bigint). */
 export function point(fields: Partial<Point> = {}): Point {
   return {
+    ...createPoint(),
     time: 1_700_000_000_123_456_789n,
     name: 'cpu',
     database: 'telegraf',
     retentionPolicy: 'autogen',
-    group: '',
-    dimensions: [],
     tags: { host: 'a' },
     fieldsDouble: { value: 1.5 },
-    fieldsInt: {},
-    fieldsString: {},
-    byName: false,
-    fieldsBool: {},
     ...fields,
   };
 }

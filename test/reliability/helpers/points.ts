@@ -1,20 +1,17 @@
-import type { InitRequest, Point, Request } from '@kapacitor-udf/core';
+import { createPoint, type InitRequest, type Point, type Request } from '@kapacitor-udf/core';
 
 /** A realistic stream point; `seq` makes it unique (time and a field). */
 export function makePoint(seq: number, extra: Partial<Point> = {}): Point {
   return {
+    ...createPoint(),
     time: 1_700_000_000_000_000_000n + BigInt(seq),
     name: 'cpu',
     database: 'telegraf',
     retentionPolicy: 'autogen',
-    group: '',
     dimensions: ['host'],
     tags: { host: `server${seq % 7}` },
     fieldsDouble: { value: seq / 3 },
     fieldsInt: { seq: BigInt(seq) },
-    fieldsString: {},
-    fieldsBool: {},
-    byName: false,
     ...extra,
   };
 }
