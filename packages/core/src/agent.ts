@@ -90,7 +90,7 @@ export class Agent implements Emitter {
   private finishing = false;
   private settled = false;
   private failure: Error | null = null;
-  private batchOpen = false;
+  private openBatch = false;
   private warnedDroppedEmit = false;
 
   constructor(options: AgentOptions) {
@@ -173,22 +173,26 @@ export class Agent implements Emitter {
     this.writer.writePoint(point);
   }
 
+  get batchOpen(): boolean {
+    return this.openBatch;
+  }
+
   beginBatch(begin: BeginBatch): void {
-    if (this.batchOpen) {
+    if (this.openBatch) {
       throw new BatchOrderError('beginBatch() called while a batch is still open: call endBatch() for the open batch first');
     }
     if (!this.canEmit('beginBatch')) return;
     this.writer.writeBeginBatch(begin);
-    this.batchOpen = true;
+    this.openBatch = true;
   }
 
   endBatch(end: EndBatch): void {
-    if (!this.batchOpen) {
+    if (!this.openBatch) {
       throw new BatchOrderError('endBatch() called with no open batch: call beginBatch() first (Kapacitor cannot handle an EndBatch without a BeginBatch)');
     }
     if (!this.canEmit('endBatch')) return;
     this.writer.writeEndBatch(end);
-    this.batchOpen = false;
+    this.openBatch = false;
   }
 
   private canEmit(what: string): boolean {
@@ -482,7 +486,7 @@ export class Agent implements Emitter {
   /** Clean end: flush everything, end the output, resolve when it finished. */
   private finish(): void {
     if (this.finishing) return;
-    if (this.batchOpen) {
+    if (this.openBatch) {
       this.logger.warn('the conversation ended with an output batch still open (beginBatch() without endBatch())');
     }
     this.endOutput();

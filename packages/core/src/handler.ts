@@ -39,6 +39,8 @@ export interface Handler {
  * `BatchOrderError` instead of reaching Kapacitor (which would crash on it).
  */
 export interface Emitter {
+  /** Whether a BeginBatch was emitted and its EndBatch not yet. */
+  readonly batchOpen: boolean;
   point(point: Point): void;
   beginBatch(begin: BeginBatch): void;
   endBatch(end: EndBatch): void;

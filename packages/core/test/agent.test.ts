@@ -358,7 +358,7 @@ describe('Agent: failures', () => {
     const k = new KapacitorSide();
     let agent!: Agent;
     const handler: Handler = {
-      ...mirror({ point: (p) => agent.point(p), beginBatch: () => undefined, endBatch: () => undefined }),
+      ...mirror({ batchOpen: false, point: (p) => agent.point(p), beginBatch: () => undefined, endBatch: () => undefined }),
       stop: async () => {
         agent.point(point({ name: 'last' }));
         throw new Error('flush failed');

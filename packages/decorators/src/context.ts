@@ -28,9 +28,6 @@ export interface UdfContext {
 export class HandlerContext implements UdfContext {
   taskID = '';
   nodeID = '';
-  /** Whether this UDF has an output batch open (only tracked when it provides 'batch'). */
-  private batchOpen = false;
-
   constructor(
     private readonly emitter: Emitter,
     private readonly provides: EdgeName,
@@ -39,7 +36,7 @@ export class HandlerContext implements UdfContext {
   ) {}
 
   emit(points: Point | readonly Point[]): void {
-    if (this.provides === 'batch' && !this.batchOpen) {
+    if (this.provides === 'batch' && !this.emitter.batchOpen) {
       throw new UdfRuntimeError(
         'ERR_POINT_OUTSIDE_BATCH',
         `${this.udfName} provides 'batch' and emitted a point outside a batch; emit it between beginBatch and endBatch, or use emitBatch({ begin, points, end })`,
@@ -70,23 +67,21 @@ export class HandlerContext implements UdfContext {
 
   beginBatch(begin: BeginBatch): void {
     this.requireBatchOutput('beginBatch');
-    if (this.batchOpen) {
+    if (this.emitter.batchOpen) {
       throw new UdfRuntimeError(
         'ERR_BATCH_ORDER',
         `${this.udfName} began an output batch while another was open; call endBatch first`,
       );
     }
     this.emitter.beginBatch(begin);
-    this.batchOpen = true;
   }
 
   endBatch(end: EndBatch): void {
     this.requireBatchOutput('endBatch');
-    if (!this.batchOpen) {
+    if (!this.emitter.batchOpen) {
       throw new UdfRuntimeError('ERR_BATCH_ORDER', `${this.udfName} ended an output batch it never began; call beginBatch first`);
     }
     this.emitter.endBatch(end);
-    this.batchOpen = false;
   }
 
   private requireBatchOutput(what: string): void {
