@@ -108,12 +108,16 @@ test('udf-run socket server: connections closed mid-stream with unread responses
     socket.destroy();
     expect(peer.of('point')).toEqual(Array.from({ length: 50 }, (_, i) => makePoint(i)));
     expect(server.child.exitCode).toBeNull();
+    // Each cut connection is cleaned up and logged as closed. Whether as
+    // "after an error" depends on timing: if the server had already written
+    // every response when the peer vanished, it sees a plain EOF.
+    const closedLine = (id: number) => new RegExp(`"msg":"connection closed[^"]*"[^\\n]*"connection":${id}[,}]`);
     await withTimeout(
       (async () => {
-        while ((server.log().match(/connection closed after an error/g) ?? []).length < 3) await sleep(50);
+        while (![1, 2, 3].every((id) => closedLine(id).test(server.log()))) await sleep(50);
       })(),
       10_000,
-      () => `expected 3 "connection closed after an error" log lines:\n${server.log()}`,
+      () => `expected connections 1-3 to be logged as closed:\n${server.log()}`,
     );
     expect(server.log()).not.toMatch(/uncaught/i);
   } finally {
