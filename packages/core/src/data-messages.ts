@@ -7,6 +7,7 @@
 import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
+import { headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, type SeriesHead } from './series-cache';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
@@ -56,7 +57,7 @@ export function readPoint(r: WireReader, end: number): Point {
   let retentionPolicy = '';
   let group = '';
   let byName = false;
-  const tags: { [key: string]: string } = {};
+  let tags: { [key: string]: string };
   const fieldsDouble: { [key: string]: number } = {};
   const fieldsInt: { [key: string]: bigint } = {};
   const fieldsString: { [key: string]: string } = {};
@@ -67,6 +68,32 @@ export function readPoint(r: WireReader, end: number): Point {
   let d0 = '';
   let d1 = '';
   let dims: string[] | undefined;
+
+  // The usual layout: time, then the series' head (name .. tags), which
+  // repeats from point to point and is looked up instead of decoded.
+  // Everything else, in any order, goes through the loop below, which also
+  // merges any head field that comes again later (as protobuf requires).
+  const buf = r.buf;
+  if (r.pos < end && buf[r.pos] === 8) {
+    r.pos++;
+    time = r.int64(end);
+  }
+  const head = readHead(r, end);
+  if (head !== undefined) {
+    name = head.name;
+    database = head.database;
+    retentionPolicy = head.retentionPolicy;
+    group = head.group;
+    const hd = head.dimensions;
+    nd = hd.length;
+    if (nd > 0) d0 = hd[0];
+    if (nd > 1) d1 = hd[1];
+    if (nd > 2) dims = hd.slice();
+    tags = { ...head.tags };
+  } else {
+    tags = {};
+  }
+
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
@@ -110,6 +137,64 @@ export function readPoint(r: WireReader, end: number): Point {
     fieldsBool,
   };
 }
+
+/**
+ * The head (fields 2..7) of the point at r.pos, from the series cache or
+ * decoded and remembered; r.pos is then past it. Undefined when the point
+ * has no cacheable head (r.pos unchanged: the caller decodes what is there).
+ */
+function readHead(r: WireReader, end: number): SeriesHead | undefined {
+  const start = r.pos;
+  const stop = headEnd(r.buf, start, end);
+  const n = stop - start;
+  if (n < MIN_HEAD_BYTES || n > MAX_HEAD_BYTES) return undefined;
+  const cached = lookupHead(r.buf, r.view, start, stop);
+  if (cached !== undefined) {
+    r.pos = stop;
+    return cached;
+  }
+  const head = decodeHead(r, stop);
+  rememberHead(r.buf, start, stop, head);
+  return head;
+}
+
+/** Decodes fields 2..7 up to `stop` (headEnd() found only those there). */
+function decodeHead(r: WireReader, stop: number): SeriesHead {
+  const start = r.pos;
+  let name = '';
+  let database = '';
+  let retentionPolicy = '';
+  let group = '';
+  const dimensions: string[] = [];
+  const tags: { [key: string]: string } = {};
+  while (r.pos < stop) {
+    const tag = r.tag(stop);
+    switch (tag) {
+      case 18: name = r.string(stop); break;
+      case 26: database = r.string(stop); break;
+      case 34: retentionPolicy = r.string(stop); break;
+      case 42: group = r.string(stop); break;
+      case 50: dimensions.push(r.string(stop)); break;
+      case 58: readStringEntry(r, stop, tags, 'Point.tags'); break;
+      default: r.fail(`unexpected field tag ${tag} in a point's head`);
+    }
+  }
+  const tagKeys: string[] = [];
+  const tagValues: string[] = [];
+  for (const key in tags) {
+    tagKeys.push(key);
+    tagValues.push(tags[key]);
+  }
+  // Are these bytes what writeHead() makes of the values? Then the encoder
+  // may copy them instead (checked once per distinct head).
+  headWriter.pos = 0;
+  writeHead(headWriter, name, database, retentionPolicy, group, dimensions, tags);
+  const raw = r.buf.subarray(start, stop);
+  const canonical = headWriter.pos === raw.length && headWriter.buf.subarray(0, headWriter.pos).equals(raw) ? Uint8Array.from(raw) : undefined;
+  return { name, database, retentionPolicy, group, dimensions, tags, tagKeys, tagValues, canonical };
+}
+
+const headWriter = new WireWriter(MAX_HEAD_BYTES);
 
 export function readBeginBatch(r: WireReader, end: number): BeginBatch {
   const b: BeginBatch = { name: '', group: '', tags: {}, size: 0n, byName: false };
@@ -243,7 +328,37 @@ export function writePoint(w: WireWriter, p: Point): void {
     w.byte(8);
     w.int64(time, 'Point.time');
   }
-  const { name, database, retentionPolicy, group, dimensions } = p;
+  const head = lastHead;
+  if (head !== undefined && head.canonical !== undefined && hasHead(p, head)) {
+    const bytes = head.canonical;
+    w.ensure(bytes.length);
+    w.buf.set(bytes, w.pos);
+    w.pos += bytes.length;
+  } else {
+    writeHead(w, p.name, p.database, p.retentionPolicy, p.group, p.dimensions, p.tags);
+  }
+  if (p.fieldsDouble !== undefined) writeDoubleMap(w, 66, p.fieldsDouble, 'Point.fieldsDouble');
+  if (p.fieldsInt !== undefined) writeInt64Map(w, 74, p.fieldsInt, 'Point.fieldsInt');
+  if (p.fieldsString !== undefined) writeStringMap(w, 82, p.fieldsString, 'Point.fieldsString');
+  if (p.byName === true) {
+    w.byte(88);
+    w.byte(1);
+  } else if (p.byName !== false && p.byName !== undefined) {
+    w.bool(p.byName, 'Point.byName');
+  }
+  if (p.fieldsBool !== undefined) writeBoolMap(w, 98, p.fieldsBool, 'Point.fieldsBool');
+}
+
+/** Fields 2..7 of a Point: name, database, retention policy, group, dimensions, tags. */
+function writeHead(
+  w: WireWriter,
+  name: string,
+  database: string,
+  retentionPolicy: string,
+  group: string,
+  dimensions: readonly string[],
+  tags: { readonly [key: string]: string },
+): void {
   if (name !== '' && name !== undefined) {
     stringField(w, 18, name, 'Point.name');
   }
@@ -262,17 +377,33 @@ export function writePoint(w: WireWriter, p: Point): void {
       stringField(w, 50, dimensions[i], 'Point.dimensions[]');
     }
   }
-  if (p.tags !== undefined) writeStringMap(w, 58, p.tags, 'Point.tags');
-  if (p.fieldsDouble !== undefined) writeDoubleMap(w, 66, p.fieldsDouble, 'Point.fieldsDouble');
-  if (p.fieldsInt !== undefined) writeInt64Map(w, 74, p.fieldsInt, 'Point.fieldsInt');
-  if (p.fieldsString !== undefined) writeStringMap(w, 82, p.fieldsString, 'Point.fieldsString');
-  if (p.byName === true) {
-    w.byte(88);
-    w.byte(1);
-  } else if (p.byName !== false && p.byName !== undefined) {
-    w.bool(p.byName, 'Point.byName');
+  if (tags !== undefined) writeStringMap(w, 58, tags, 'Point.tags');
+}
+
+/**
+ * True when the point's head fields hold exactly the values of `head`
+ * (same strings, same dimensions, same tags in the same order, own
+ * enumerable string properties only), so that head.canonical is their encoding.
+ */
+function hasHead(p: Point, head: SeriesHead): boolean {
+  if (p.name !== head.name || p.database !== head.database || p.retentionPolicy !== head.retentionPolicy || p.group !== head.group) {
+    return false;
   }
-  if (p.fieldsBool !== undefined) writeBoolMap(w, 98, p.fieldsBool, 'Point.fieldsBool');
+  const dims = p.dimensions;
+  const hd = head.dimensions;
+  if (!Array.isArray(dims) || dims.length !== hd.length) return false;
+  for (let i = 0; i < hd.length; i++) if (dims[i] !== hd[i]) return false;
+  const tags = p.tags;
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) return false;
+  const keys = head.tagKeys;
+  const values = head.tagValues;
+  const n = keys.length;
+  let i = 0;
+  for (const key in tags) {
+    if (i === n || key !== keys[i] || tags[key] !== values[i] || !hasOwn.call(tags, key)) return false;
+    i++;
+  }
+  return i === n;
 }
 
 export function writeBeginBatch(w: WireWriter, b: BeginBatch): void {

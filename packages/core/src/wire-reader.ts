@@ -43,7 +43,7 @@ const cacheView = new DataView(cacheBytes.buffer);
 export class WireReader {
   buf: NodeBuffer;
   /** `buf` as a DataView, for 4-byte reads. */
-  private view: DataView;
+  view: DataView;
   /** What `buf` was made from (reset() reuses buf and view for the same bytes). */
   private source: Uint8Array;
   pos: number;

@@ -1,0 +1,129 @@
+/**
+ * Points of one series repeat the same bytes, point after point, for
+ * everything between their time and their fields: name, database, retention
+ * policy, group, dimensions and tags (fields 2 to 7, in that order as every
+ * encoder writes them). Decoding those ~15 short strings and building the
+ * tags map again for every point is most of the cost of a point.
+ *
+ * This cache maps those bytes (the "head" of a point) to what they decode
+ * to. A hit is confirmed by comparing every byte, so a cached head is
+ * exactly what decoding the bytes would give; the decoder then hands each
+ * point its own copy of the mutable parts (tags map, dimensions array), so
+ * points never share state a handler could change.
+ */
+
+/** What the head bytes of a point decode to. Never handed out: copied per point. */
+export interface SeriesHead {
+  readonly name: string;
+  readonly database: string;
+  readonly retentionPolicy: string;
+  readonly group: string;
+  readonly dimensions: readonly string[];
+  readonly tags: { readonly [key: string]: string };
+  /** The tags' keys and values in the order a for-in lists them (for matching on the way out). */
+  readonly tagKeys: readonly string[];
+  readonly tagValues: readonly string[];
+  /**
+   * The head's bytes when they are exactly what the encoder writes for these
+   * values (true of anything Kapacitor sends); undefined otherwise. A point
+   * going out with this very head is written by copying them.
+   */
+  readonly canonical: Uint8Array | undefined;
+}
+
+/**
+ * The head of the last point decoded. UDFs mostly send back points of the
+ * series they just received (the same strings, often the same objects), so
+ * the encoder tries this head first.
+ */
+export let lastHead: SeriesHead | undefined;
+
+// Two-way set-associative, like the string cache in wire-reader.ts: a set is
+// chosen by a hash of every byte, a hit is confirmed byte by byte, a miss
+// goes in way 0 and moves way 0 to way 1. 4096 heads of up to 256 bytes
+// (1 MiB): tasks with more distinct series than that still decode correctly,
+// only without the shortcut for the series that keep being evicted.
+const SLOT_BITS = 12;
+const SLOTS = 1 << SLOT_BITS;
+/** Longest head that is cached (longer ones are decoded every time). */
+export const MAX_HEAD_BYTES = 256;
+/** Shortest head worth a lookup. */
+export const MIN_HEAD_BYTES = 8;
+
+const heads: (SeriesHead | undefined)[] = new Array<SeriesHead | undefined>(SLOTS).fill(undefined);
+const lengths = new Int32Array(SLOTS); // 0 = empty slot
+const store = new Uint8Array(SLOTS * MAX_HEAD_BYTES);
+const storeView = new DataView(store.buffer);
+
+/** Empties the cache (tests use it to compare with decoding from scratch). */
+export function forgetHeads(): void {
+  heads.fill(undefined);
+  lengths.fill(0);
+  lastHead = undefined;
+}
+
+/** Set of the last lookup (so remember() does not hash again). */
+let lastSet = 0;
+
+/**
+ * The cached head for bytes[start, end), or undefined. `view` is a DataView
+ * over the same bytes as `bytes`. end - start must be in
+ * [MIN_HEAD_BYTES, MAX_HEAD_BYTES].
+ */
+export function lookupHead(bytes: Uint8Array, view: DataView, start: number, end: number): SeriesHead | undefined {
+  const n = end - start;
+  let h = n;
+  let i = start;
+  for (const end4 = end - 3; i < end4; i += 4) {
+    h = Math.imul(h ^ view.getInt32(i, true), 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  h = Math.imul(h ^ (h >>> 15), 0x9e3779b1);
+  const slot = (h >>> (32 - SLOT_BITS)) & ~1;
+  lastSet = slot;
+  if (lengths[slot] === n && sameBytes(slot * MAX_HEAD_BYTES, view, bytes, start, n)) return (lastHead = heads[slot]);
+  if (lengths[slot + 1] === n && sameBytes((slot + 1) * MAX_HEAD_BYTES, view, bytes, start, n)) return (lastHead = heads[slot + 1]);
+  return undefined;
+}
+
+/** Stores `head` for bytes[start, end), which the last lookupHead() call missed. */
+export function rememberHead(bytes: Uint8Array, start: number, end: number, head: SeriesHead): void {
+  const slot = lastSet;
+  const way0 = slot * MAX_HEAD_BYTES;
+  const n = end - start;
+  store.copyWithin(way0 + MAX_HEAD_BYTES, way0, way0 + lengths[slot]);
+  lengths[slot + 1] = lengths[slot];
+  heads[slot + 1] = heads[slot];
+  store.set(bytes.subarray(start, end), way0);
+  lengths[slot] = n;
+  heads[slot] = head;
+  lastHead = head;
+}
+
+function sameBytes(at: number, view: DataView, bytes: Uint8Array, start: number, n: number): boolean {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (storeView.getInt32(at + i, true) !== view.getInt32(start + i, true)) return false;
+  for (; i < n; i++) if (store[at + i] !== bytes[start + i]) return false;
+  return true;
+}
+
+/**
+ * End of the head that starts at `start`: the run of fields 2..7 (all
+ * length-delimited) whose lengths fit one byte. Returns `start` when there
+ * is none. Only the layout is checked here; the bytes are decoded (and fully
+ * validated) the first time they are seen.
+ */
+export function headEnd(bytes: Uint8Array, start: number, limit: number): number {
+  let p = start;
+  while (p + 1 < limit) {
+    const tag = bytes[p];
+    if (tag !== 18 && tag !== 26 && tag !== 34 && tag !== 42 && tag !== 50 && tag !== 58) break;
+    const len = bytes[p + 1];
+    if (len >= 0x80) break;
+    const next = p + 2 + len;
+    if (next > limit) break;
+    p = next;
+  }
+  return p;
+}
