@@ -7,6 +7,7 @@
 import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
+import { DOUBLE_PREFIX_ROOM, knownDoubleKey, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
 import { headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, type SeriesHead } from './series-cache';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
@@ -68,6 +69,7 @@ export function readPoint(r: WireReader, end: number): Point {
   let d0 = '';
   let d1 = '';
   let dims: string[] | undefined;
+  let doubles = 0;
 
   // The usual layout: time, then the series' head (name .. tags), which
   // repeats from point to point and is looked up instead of decoded.
@@ -114,7 +116,7 @@ export function readPoint(r: WireReader, end: number): Point {
         break;
       }
       case 58: readStringEntry(r, end, tags, 'Point.tags'); break;
-      case 66: readDoubleEntry(r, end, fieldsDouble); break;
+      case 66: readDoubleEntry(r, end, fieldsDouble, doubles++); break;
       case 74: readInt64Entry(r, end, fieldsInt); break;
       case 82: readStringEntry(r, end, fieldsString, 'Point.fieldsString'); break;
       case 88: byName = r.bool(end); break;
@@ -262,7 +264,8 @@ function readStringEntry(r: WireReader, limit: number, map: { [key: string]: str
   setOwn(map, key, value);
 }
 
-function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: number }): void {
+/** A fieldsDouble entry; `index` is its position among the point's double fields. */
+function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: number }, index: number): void {
   // Fast path: len, 0x0a klen key, 0x11 8-byte double.
   const buf = r.buf;
   const pos = r.pos;
@@ -271,7 +274,14 @@ function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: num
     const entryEnd = pos + 1 + entryLen;
     const keyEnd = pos + 3 + buf[pos + 2];
     if (keyEnd + 9 === entryEnd && buf[keyEnd] === 17) {
-      const key = r.stringAt(pos + 3, keyEnd);
+      // The key is usually the one this position had last time: compare
+      // the entry's bytes up to the value with the remembered ones.
+      const prefixLen = keyEnd + 1 - pos;
+      let key = knownDoubleKey(index, r.view, buf, pos, prefixLen);
+      if (key === undefined) {
+        key = r.stringAt(pos + 3, keyEnd);
+        rememberDoubleKey(index, key, buf, pos, prefixLen);
+      }
       r.pos = keyEnd + 1;
       const value = r.double(entryEnd);
       if (key !== '__proto__') map[key] = value;
@@ -513,15 +523,17 @@ function writeDoubleMap(w: WireWriter, tag: number, map: { [key: string]: number
   checkMap(map, what);
   const start = w.pos;
   let prev = '';
+  let index = 0;
   for (const key in map) {
     if (!hasOwn.call(map, key)) continue;
-    if (w.pos !== start && compareUtf8(prev, key) >= 0) {
+    if (index !== 0 && compareUtf8(prev, key) >= 0) {
       w.pos = start;
-      for (const k of sortedKeys(map)) writeDoubleEntry(w, tag, k, map[k], what);
+      index = 0;
+      for (const k of sortedKeys(map)) writeDoubleEntry(w, tag, k, map[k], what, index++);
       return;
     }
     prev = key;
-    writeDoubleEntry(w, tag, key, map[key], what);
+    writeDoubleEntry(w, tag, key, map[key], what, index++);
   }
 }
 
@@ -589,8 +601,17 @@ function writeStringEntry(w: WireWriter, tag: number, key: string, value: string
   w.finishLen(lenPos);
 }
 
-function writeDoubleEntry(w: WireWriter, tag: number, key: string, value: number, what: string): void {
+function writeDoubleEntry(w: WireWriter, tag: number, key: string, value: number, what: string, index: number): void {
   if (typeof value !== 'number') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a number, got ${describeType(value)}`);
+  // A key this position had on the way in: copy its entry bytes.
+  w.ensure(DOUBLE_PREFIX_ROOM + 9);
+  const known = writeKnownDoubleKey(index, key, w.buf, w.dataView(), w.pos + 1);
+  if (known >= 0) {
+    w.buf[w.pos] = tag;
+    w.pos = known;
+    w.double(value, what);
+    return;
+  }
   if (key.length <= 100) {
     // Fast path for short ASCII keys (see writeStringEntry).
     w.ensure(key.length + 13);

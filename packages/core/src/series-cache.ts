@@ -72,14 +72,20 @@ let lastSet = 0;
  */
 export function lookupHead(bytes: Uint8Array, view: DataView, start: number, end: number): SeriesHead | undefined {
   const n = end - start;
-  let h = n;
+  // Two independent multiply chains, 8 bytes a step (half the latency of
+  // one chain); the final mix spreads every input bit into the top bits
+  // that pick the set.
+  let h1 = n;
+  let h2 = 0x9e3779b9;
   let i = start;
-  for (const end4 = end - 3; i < end4; i += 4) {
-    h = Math.imul(h ^ view.getInt32(i, true), 0x01000193);
-    h ^= h >>> 15;
+  for (const end8 = end - 7; i < end8; i += 8) {
+    h1 = Math.imul(h1 ^ view.getInt32(i, true), 0x01000193);
+    h2 = Math.imul(h2 ^ view.getInt32(i + 4, true), 0x01000193);
   }
-  for (; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  for (; i < end; i++) h1 = Math.imul(h1 ^ bytes[i], 0x01000193);
+  let h = h1 ^ Math.imul(h2 ^ (h2 >>> 15), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 15), 0x9e3779b1);
+  h ^= h >>> 13;
   const slot = (h >>> (32 - SLOT_BITS)) & ~1;
   lastSet = slot;
   if (lengths[slot] === n && sameBytes(slot * MAX_HEAD_BYTES, view, bytes, start, n)) return (lastHead = heads[slot]);

@@ -123,12 +123,17 @@ export class WireWriter {
     this.ensure(8);
     const pos = this.pos;
     this.pos = pos + 8;
+    this.dataView().setFloat64(pos, v, true);
+  }
+
+  /** `buf` as a DataView (valid until the buffer is replaced). */
+  dataView(): DataView {
     const buf = this.buf;
     if (buf !== this.viewOf) {
       this.viewOf = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
-    this.view.setFloat64(pos, v, true);
+    return this.view;
   }
 
   /** Length-prefixed UTF-8 (lone surrogates become U+FFFD, as in Buffer/TextEncoder). */

@@ -1,0 +1,76 @@
+/**
+ * The double fields of a stream of points have the same keys, in the same
+ * positions, point after point (usage_idle, usage_user, ...). For each of
+ * the first positions of a point's fieldsDouble, this remembers the key last
+ * seen there together with the bytes of its map entry up to the value
+ * (entry length, key tag, key length, key, value tag). The decoder then
+ * recognises a key by comparing those bytes instead of hashing and looking
+ * it up, and the encoder writes a key it recognises by copying them instead
+ * of encoding it character by character.
+ *
+ * Only ASCII keys are remembered, so the bytes are exactly the UTF-8
+ * encoding of the key and the shortcut gives the same bytes both ways.
+ */
+
+const POSITIONS = 16;
+/** Entry length + 0x0a + key length + key + 0x11, for keys of up to 59 bytes. */
+const MAX_PREFIX = 64;
+
+const keys: string[] = new Array<string>(POSITIONS).fill('');
+/** 0 = nothing remembered at that position. */
+const lengths = new Int32Array(POSITIONS);
+const prefixes = new Uint8Array(POSITIONS * MAX_PREFIX);
+const prefixView = new DataView(prefixes.buffer);
+
+/**
+ * The key remembered at `index` if bytes[start, start + n) are its entry
+ * prefix, else undefined.
+ */
+export function knownDoubleKey(index: number, view: DataView, bytes: Uint8Array, start: number, n: number): string | undefined {
+  if (index >= POSITIONS || lengths[index] !== n) return undefined;
+  const at = index * MAX_PREFIX;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (prefixView.getInt32(at + i, true) !== view.getInt32(start + i, true)) return undefined;
+  for (; i < n; i++) if (prefixes[at + i] !== bytes[start + i]) return undefined;
+  return keys[index];
+}
+
+/** Remembers `key` at `index` with its entry prefix bytes[start, start + n) (ignored unless ASCII and short). */
+export function rememberDoubleKey(index: number, key: string, bytes: Uint8Array, start: number, n: number): void {
+  if (index >= POSITIONS || n > MAX_PREFIX) return;
+  const at = index * MAX_PREFIX;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[start + i];
+    if (b >= 0x80) {
+      lengths[index] = 0;
+      return;
+    }
+    prefixes[at + i] = b;
+  }
+  keys[index] = key;
+  lengths[index] = n;
+}
+
+/**
+ * Writes the entry prefix of `key` at buf[pos] if it is the key remembered
+ * at `index`; returns the position after it, or -1 (nothing written).
+ * buf must have MAX_PREFIX bytes of room at pos.
+ */
+export function writeKnownDoubleKey(index: number, key: string, buf: Uint8Array, view: DataView, pos: number): number {
+  if (index >= POSITIONS) return -1;
+  const n = lengths[index];
+  if (n === 0 || key !== keys[index]) return -1;
+  const at = index * MAX_PREFIX;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) view.setInt32(pos + i, prefixView.getInt32(at + i, true), true);
+  for (; i < n; i++) buf[pos + i] = prefixes[at + i];
+  return pos + n;
+}
+
+/** Forgets every key (tests use it to compare with decoding from scratch). */
+export function forgetDoubleKeys(): void {
+  lengths.fill(0);
+  keys.fill('');
+}
+
+export const DOUBLE_PREFIX_ROOM = MAX_PREFIX;

@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { decodeRequest, encodeRequest } from '../src/codec';
+import { forgetDoubleKeys } from '../src/field-key-memo';
+import { Request as GenRequest } from '../src/generated/udf';
+import type { Point } from '../src/generated/udf';
+import { forgetHeads } from '../src/series-cache';
+
+// The decoder recognises the double-field key at each position by its bytes
+// (remembered from the last point), and the encoder copies the remembered
+// bytes of a key it recognises. Both must give exactly what decoding and
+// encoding from scratch give, whatever keys come and go.
+
+jest.setTimeout(120_000);
+
+function point(fieldsDouble: { [key: string]: number }, time = 1n): Point {
+  return {
+    time, name: 'cpu', database: 'db', retentionPolicy: 'rp', group: 'cpu\n', dimensions: [],
+    tags: { host: 'a' }, fieldsDouble, fieldsInt: {}, fieldsString: {}, byName: false, fieldsBool: {},
+  };
+}
+
+const encodePoint = (p: Point): Uint8Array => encodeRequest({ message: { $case: 'point', value: p } });
+
+function decodePoint(bytes: Uint8Array): Point {
+  const m = decodeRequest(bytes).message;
+  if (m?.$case !== 'point') throw new Error(`expected a point, got ${m?.$case}`);
+  return m.value;
+}
+
+function fromScratch<T>(f: () => T): T {
+  forgetDoubleKeys();
+  forgetHeads();
+  const result = f();
+  forgetDoubleKeys();
+  forgetHeads();
+  return result;
+}
+
+describe('double-field key memo', () => {
+  beforeEach(() => fromScratch(() => undefined));
+
+  test('keys that change, move, or are new at a position decode and encode exactly', () => {
+    const maps = [
+      { usage_idle: 1.5, usage_user: 2.5 },
+      { usage_idle: 3.5, usage_user: 4.5 },
+      { usage_idlf: 1 }, // same length, last byte differs
+      { usage_user: 5.5 }, // usage_user moves to position 0
+      { a: 1, usage_idle: 2, usage_user: 3 }, // everything shifts
+      { usage_idl: 1, usage_idle: 2 }, // a prefix of a remembered key
+      { ['é']: 1, ['日本']: 2 }, // non-ASCII: never remembered
+      { ['k'.repeat(80)]: 1 }, // too long to remember
+      Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${String(i).padStart(2, '0')}`, i])), // more positions than remembered
+      { usage_idle: 1.5, usage_user: 2.5 },
+    ];
+    const frames = maps.map((fields) => encodePoint(point(fields)));
+    const expected = frames.map((bytes) => fromScratch(() => encodePoint(decodePoint(bytes))));
+    // No forgetting from here on: each point is read with what the previous ones left behind.
+    for (let round = 0; round < 2; round++) {
+      maps.forEach((fields, i) => {
+        const p = decodePoint(frames[i]);
+        expect(p.fieldsDouble).toEqual(fields);
+        expect(Object.keys(p.fieldsDouble)).toEqual(Object.keys(fields).sort());
+        const m = GenRequest.decode(frames[i]).message;
+        expect(m?.$case === 'point' && m.value.fieldsDouble).toEqual(fields);
+        expect(encodePoint(p)).toEqual(frames[i]);
+        expect(encodePoint(p)).toEqual(expected[i]);
+      });
+    }
+  });
+
+  test('a key that is not valid UTF-8 decodes to U+FFFD and is encoded as U+FFFD, every time', () => {
+    // Request{point{fieldsDouble{"\xff": 1.0}}}, built by hand: encoders never write such a key.
+    const entry = [0x0a, 1, 0xff, 0x11, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
+    const pointBody = [0x42, entry.length, ...entry];
+    const bytes = Uint8Array.from([0x8a, 0x01, pointBody.length, ...pointBody]);
+    const canonical = fromScratch(() => encodePoint(decodePoint(bytes)));
+    expect(Buffer.from(canonical).includes(Buffer.from([0xef, 0xbf, 0xbd]))).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      const p = decodePoint(bytes);
+      expect(p.fieldsDouble).toEqual({ '\ufffd': 1 });
+      expect(encodePoint(p)).toEqual(canonical);
+    }
+  });
+
+  test('a remembered key written at another position, or out of order, is still encoded in Go order', () => {
+    decodePoint(encodePoint(point({ a: 1, b: 2, c: 3 })));
+    const unordered: { [key: string]: number } = {};
+    unordered.c = 3;
+    unordered.a = 1;
+    unordered.b = 2;
+    const expected = fromScratch(() => encodePoint(point(unordered)));
+    decodePoint(encodePoint(point({ a: 1, b: 2, c: 3 })));
+    expect(encodePoint(point(unordered))).toEqual(expected);
+    expect(decodePoint(expected).fieldsDouble).toEqual({ a: 1, b: 2, c: 3 });
+    const shifted = fromScratch(() => encodePoint(point({ b: 2, c: 3 })));
+    decodePoint(encodePoint(point({ a: 1, b: 2, c: 3 })));
+    expect(encodePoint(point({ b: 2, c: 3 }))).toEqual(shifted);
+  });
+
+  test('property: streams of points with double fields from a small key set match from-scratch results', () => {
+    const key = fc.constantFrom('usage_idle', 'usage_idlf', 'usage_user', 'usage_system', 'a', 'é', '', 'x'.repeat(70), '10', '__proto__');
+    const fields = fc.dictionary(key, fc.double(), { maxKeys: 6 }) as fc.Arbitrary<{ [key: string]: number }>;
+    fc.assert(
+      fc.property(fc.array(fields, { minLength: 1, maxLength: 20 }), (stream) => {
+        fromScratch(() => undefined);
+        const frames = stream.map((f, i) => encodePoint(point(f, BigInt(i))));
+        const expectedPoints = frames.map((f) => fromScratch(() => decodePoint(f)));
+        const expectedBytes = expectedPoints.map((p) => fromScratch(() => encodePoint(p)));
+        for (let i = 0; i < frames.length; i++) {
+          const p = decodePoint(frames[i]);
+          expect(p).toEqual(expectedPoints[i]);
+          expect(encodePoint(p)).toEqual(expectedBytes[i]);
+          const other = (i + 1) % frames.length;
+          expect(encodePoint(expectedPoints[other])).toEqual(expectedBytes[other]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
