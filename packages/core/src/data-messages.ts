@@ -7,7 +7,7 @@
 import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
-import { DOUBLE_PREFIX_ROOM, knownDoubleKey, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
+import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
 import { headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, type SeriesHead } from './series-cache';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
@@ -526,7 +526,7 @@ function writeDoubleMap(w: WireWriter, tag: number, map: { [key: string]: number
   let index = 0;
   for (const key in map) {
     if (!hasOwn.call(map, key)) continue;
-    if (index !== 0 && compareUtf8(prev, key) >= 0) {
+    if (index !== 0 && !knownInOrder(index, prev, key) && compareUtf8(prev, key) >= 0) {
       w.pos = start;
       index = 0;
       for (const k of sortedKeys(map)) writeDoubleEntry(w, tag, k, map[k], what, index++);

@@ -12,6 +12,8 @@
  * encoding of the key and the shortcut gives the same bytes both ways.
  */
 
+import { compareUtf8 } from './map-keys';
+
 const POSITIONS = 16;
 /** Entry length + 0x0a + key length + key + 0x11, for keys of up to 59 bytes. */
 const MAX_PREFIX = 64;
@@ -19,6 +21,8 @@ const MAX_PREFIX = 64;
 const keys: string[] = new Array<string>(POSITIONS).fill('');
 /** 0 = nothing remembered at that position. */
 const lengths = new Int32Array(POSITIONS);
+/** 1 when the keys remembered at i - 1 and i are both there and in Go order. */
+const ordered = new Uint8Array(POSITIONS);
 const prefixes = new Uint8Array(POSITIONS * MAX_PREFIX);
 const prefixView = new DataView(prefixes.buffer);
 
@@ -43,12 +47,29 @@ export function rememberDoubleKey(index: number, key: string, bytes: Uint8Array,
     const b = bytes[start + i];
     if (b >= 0x80) {
       lengths[index] = 0;
+      updateOrder(index);
+      updateOrder(index + 1);
       return;
     }
     prefixes[at + i] = b;
   }
   keys[index] = key;
   lengths[index] = n;
+  updateOrder(index);
+  updateOrder(index + 1);
+}
+
+function updateOrder(i: number): void {
+  if (i === 0 || i >= POSITIONS) return;
+  ordered[i] = lengths[i - 1] !== 0 && lengths[i] !== 0 && compareUtf8(keys[i - 1], keys[i]) < 0 ? 1 : 0;
+}
+
+/**
+ * True when `prev` and `key` are the keys remembered at index - 1 and index
+ * and are known to be in Go order (the encoder then skips comparing them).
+ */
+export function knownInOrder(index: number, prev: string, key: string): boolean {
+  return index < POSITIONS && ordered[index] === 1 && key === keys[index] && prev === keys[index - 1];
 }
 
 /**
@@ -70,6 +91,7 @@ export function writeKnownDoubleKey(index: number, key: string, buf: Uint8Array,
 /** Forgets every key (tests use it to compare with decoding from scratch). */
 export function forgetDoubleKeys(): void {
   lengths.fill(0);
+  ordered.fill(0);
   keys.fill('');
 }
 

@@ -88,13 +88,31 @@ describe('double-field key memo', () => {
     unordered.c = 3;
     unordered.a = 1;
     unordered.b = 2;
-    const expected = fromScratch(() => encodePoint(point(unordered)));
+    // Go order is the order of a map whose keys were inserted sorted.
+    const expected = fromScratch(() => encodePoint(point({ a: 1, b: 2, c: 3 })));
     decodePoint(encodePoint(point({ a: 1, b: 2, c: 3 })));
     expect(encodePoint(point(unordered))).toEqual(expected);
-    expect(decodePoint(expected).fieldsDouble).toEqual({ a: 1, b: 2, c: 3 });
+    expect(Object.keys(decodePoint(encodePoint(point(unordered))).fieldsDouble)).toEqual(['a', 'b', 'c']);
     const shifted = fromScratch(() => encodePoint(point({ b: 2, c: 3 })));
     decodePoint(encodePoint(point({ a: 1, b: 2, c: 3 })));
     expect(encodePoint(point({ b: 2, c: 3 }))).toEqual(shifted);
+  });
+
+  test('keys remembered out of order (from a point Kapacitor would never send) are still sorted on the way out', () => {
+    // fieldsDouble entries "b" then "a", built by hand.
+    const entry = (k: number, v: number) => [0x42, 12, 0x0a, 1, k, 0x11, 0, 0, 0, 0, 0, 0, v, 0x3f];
+    const pointBody = [...entry(0x62, 0x00), ...entry(0x61, 0xf0)];
+    const bytes = Uint8Array.from([0x8a, 0x01, pointBody.length, ...pointBody]);
+    const decoded = fromScratch(() => decodePoint(bytes));
+    // The same point with its keys inserted in Go order.
+    const sorted = { ...decoded, fieldsDouble: { a: decoded.fieldsDouble.a, b: decoded.fieldsDouble.b } };
+    const expected = fromScratch(() => encodePoint(sorted));
+    expect(expected).not.toEqual(bytes);
+    for (let i = 0; i < 3; i++) {
+      const p = decodePoint(bytes);
+      expect(Object.keys(p.fieldsDouble)).toEqual(['b', 'a']);
+      expect(encodePoint(p)).toEqual(expected);
+    }
   });
 
   test('property: streams of points with double fields from a small key set match from-scratch results', () => {
