@@ -161,9 +161,22 @@ export class WireReader {
 
   int64(limit: number): bigint {
     const pos = this.pos;
-    if (pos < limit && this.buf[pos] < 0x80) {
+    const buf = this.buf;
+    if (pos < limit && buf[pos] < 0x80) {
       this.pos = pos + 1;
-      return BigInt(this.buf[pos]);
+      return BigInt(buf[pos]);
+    }
+    // Times in nanoseconds take 9 bytes: read those without the general
+    // loop's per-byte limit checks and shifts.
+    if (pos + 9 <= limit && buf[pos + 8] < 0x80) {
+      let nine = true;
+      for (let i = pos; i < pos + 8; i++) if (buf[i] < 0x80) nine = false;
+      if (nine) {
+        u32[0] = (buf[pos] & 0x7f) | ((buf[pos + 1] & 0x7f) << 7) | ((buf[pos + 2] & 0x7f) << 14) | ((buf[pos + 3] & 0x7f) << 21) | (buf[pos + 4] << 28);
+        u32[1] = ((buf[pos + 4] & 0x7f) >>> 4) | ((buf[pos + 5] & 0x7f) << 3) | ((buf[pos + 6] & 0x7f) << 10) | ((buf[pos + 7] & 0x7f) << 17) | (buf[pos + 8] << 24);
+        this.pos = pos + 9;
+        return i64[0];
+      }
     }
     this.varint(limit);
     if (this.hi === 0) return BigInt(this.lo);
