@@ -252,6 +252,13 @@ function readStringEntry(r: WireReader, limit: number, map: { [key: string]: str
       return;
     }
   }
+  readStringEntryInGeneral(r, limit, map, what);
+}
+
+// The general entry readers are kept out of the fast paths above so that
+// those stay small enough for V8 to inline into readPoint.
+
+function readStringEntryInGeneral(r: WireReader, limit: number, map: { [key: string]: string }, what: string): void {
   const end = r.lenEnd(limit);
   let key = '';
   let value = '';
@@ -289,6 +296,10 @@ function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: num
       return;
     }
   }
+  readDoubleEntryInGeneral(r, limit, map);
+}
+
+function readDoubleEntryInGeneral(r: WireReader, limit: number, map: { [key: string]: number }): void {
   const end = r.lenEnd(limit);
   let key = '';
   let value = 0;
@@ -570,7 +581,7 @@ function writeBoolMap(w: WireWriter, tag: number, map: { [key: string]: boolean 
 }
 
 function writeStringEntry(w: WireWriter, tag: number, key: string, value: string, what: string): void {
-  if (typeof value !== 'string') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a string, got ${describeType(value)}`);
+  if (typeof value !== 'string') notA('a string', what, key, value);
   if (key.length + value.length <= 120) {
     // Fast path for short ASCII entries: one capacity check, then bytes
     // written directly (all lengths fit one byte).
@@ -602,7 +613,7 @@ function writeStringEntry(w: WireWriter, tag: number, key: string, value: string
 }
 
 function writeDoubleEntry(w: WireWriter, tag: number, key: string, value: number, what: string, index: number): void {
-  if (typeof value !== 'number') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a number, got ${describeType(value)}`);
+  if (typeof value !== 'number') notA('a number', what, key, value);
   // A key this position had on the way in: copy its entry bytes.
   w.ensure(DOUBLE_PREFIX_ROOM + 9);
   const known = writeKnownDoubleKey(index, key, w.buf, w.dataView(), w.pos + 1);
@@ -612,6 +623,10 @@ function writeDoubleEntry(w: WireWriter, tag: number, key: string, value: number
     w.double(value, what);
     return;
   }
+  writeDoubleEntryInGeneral(w, tag, key, value, what);
+}
+
+function writeDoubleEntryInGeneral(w: WireWriter, tag: number, key: string, value: number, what: string): void {
   if (key.length <= 100) {
     // Fast path for short ASCII keys (see writeStringEntry).
     w.ensure(key.length + 13);
@@ -636,6 +651,11 @@ function writeDoubleEntry(w: WireWriter, tag: number, key: string, value: number
   w.byte(17);
   w.double(value, what);
   w.finishLen(lenPos);
+}
+
+/** Throws the EncodeError for a map value of the wrong type (out of line: keeps the writers small). */
+function notA(expected: string, what: string, key: string, value: unknown): never {
+  throw new EncodeError(`${what}[${JSON.stringify(key)}] must be ${expected}, got ${describeType(value)}`);
 }
 
 function writeInt64Entry(w: WireWriter, tag: number, key: string, value: bigint, what: string): void {
