@@ -8,7 +8,7 @@ import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
 import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
-import { headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, type SeriesHead } from './series-cache';
+import { headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, repeatedHead, type SeriesHead } from './series-cache';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
@@ -147,6 +147,11 @@ export function readPoint(r: WireReader, end: number): Point {
  */
 function readHead(r: WireReader, end: number): SeriesHead | undefined {
   const start = r.pos;
+  const repeated = repeatedHead(r.buf, r.view, start, end);
+  if (repeated >= 0) {
+    r.pos = repeated;
+    return lastHead;
+  }
   const stop = headEnd(r.buf, start, end);
   const n = stop - start;
   if (n < MIN_HEAD_BYTES || n > MAX_HEAD_BYTES) return undefined;

@@ -60,10 +60,37 @@ export function forgetHeads(): void {
   heads.fill(undefined);
   lengths.fill(0);
   lastHead = undefined;
+  lastSlot = -1;
+  repeating = false;
+}
+
+/**
+ * When the point's head at bytes[start..] is the previous point's head again
+ * (checked only while points keep repeating their head), returns where it
+ * ends, having made it lastHead; otherwise -1.
+ */
+export function repeatedHead(bytes: Uint8Array, view: DataView, start: number, limit: number): number {
+  if (!repeating) return -1;
+  const n = lengths[lastSlot];
+  const stop = start + n;
+  // The same bytes, and the head ends there too (no further head field follows).
+  if (stop <= limit && sameBytes(lastSlot * MAX_HEAD_BYTES, view, bytes, start, n) && headEnd(bytes, stop, limit) === stop) return stop;
+  repeating = false;
+  return -1;
 }
 
 /** Set of the last lookup (so remember() does not hash again). */
 let lastSet = 0;
+/** Slot of lastHead (-1: none). */
+let lastSlot = -1;
+/**
+ * True while points repeat the head of the point before them (the points of
+ * a batch usually do): the next point is then first compared with that head,
+ * without hashing. Set when a lookup finds the previous point's head again,
+ * cleared by the first point that does not repeat it, so streams that
+ * interleave series pay nothing for it.
+ */
+let repeating = false;
 
 /**
  * The cached head for bytes[start, end), or undefined. `view` is a DataView
@@ -88,9 +115,13 @@ export function lookupHead(bytes: Uint8Array, view: DataView, start: number, end
   h ^= h >>> 13;
   const slot = (h >>> (32 - SLOT_BITS)) & ~1;
   lastSet = slot;
-  if (lengths[slot] === n && sameBytes(slot * MAX_HEAD_BYTES, view, bytes, start, n)) return (lastHead = heads[slot]);
-  if (lengths[slot + 1] === n && sameBytes((slot + 1) * MAX_HEAD_BYTES, view, bytes, start, n)) return (lastHead = heads[slot + 1]);
-  return undefined;
+  let found = -1;
+  if (lengths[slot] === n && sameBytes(slot * MAX_HEAD_BYTES, view, bytes, start, n)) found = slot;
+  else if (lengths[slot + 1] === n && sameBytes((slot + 1) * MAX_HEAD_BYTES, view, bytes, start, n)) found = slot + 1;
+  if (found < 0) return undefined;
+  repeating = found === lastSlot;
+  lastSlot = found;
+  return (lastHead = heads[found]);
 }
 
 /** Stores `head` for bytes[start, end), which the last lookupHead() call missed. */
@@ -105,6 +136,8 @@ export function rememberHead(bytes: Uint8Array, start: number, end: number, head
   lengths[slot] = n;
   heads[slot] = head;
   lastHead = head;
+  lastSlot = slot;
+  repeating = false;
 }
 
 function sameBytes(at: number, view: DataView, bytes: Uint8Array, start: number, n: number): boolean {

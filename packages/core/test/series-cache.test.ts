@@ -126,6 +126,24 @@ describe('series head cache: decoding', () => {
     }
   });
 
+  test('runs of points repeating their head (as in a batch), broken by other heads, decode exactly', () => {
+    const a = point();
+    const b = point({ group: 'cpu\nhost=server02', tags: { cpu: 'cpu-total', host: 'server02', region: 'us-west' } });
+    const longer = point({ tags: { ...a.tags, zone: 'z1' } }); // a's head and one more tag entry
+    const longTag = point({ tags: { ...a.tags, zz: 'v'.repeat(200) } }); // a's head, then an entry with a 2-byte length
+    const sequence = [a, a, a, b, b, a, longer, longer, a, longTag, a, a, b];
+    const frames = sequence.map((p, i) => encodePoint({ ...p, time: BigInt(i) }));
+    const expected = frames.map((f) => fromScratch(() => decodePoint(f)));
+    for (let round = 0; round < 2; round++) {
+      frames.forEach((f, i) => {
+        const p = decodePoint(f);
+        expect(p).toEqual(expected[i]);
+        expect(p).toEqual(generated(f));
+        expect(encodePoint(p)).toEqual(f);
+      });
+    }
+  });
+
   test('20,000 series (far more than the cache holds) decode exactly, in two passes', () => {
     const bytes: Uint8Array[] = [];
     for (let i = 0; i < 20_000; i++) bytes.push(encodePoint(point({ group: `cpu\nhost=h${i}`, tags: { host: `h${i}`, region: `r${i % 7}` } })));
