@@ -8,7 +8,7 @@ import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
 import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
-import { headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, repeatedHead, type SeriesHead } from './series-cache';
+import { bypassingHeads, headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, repeatedHead, type SeriesHead } from './series-cache';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
@@ -152,6 +152,7 @@ function readHead(r: WireReader, end: number): SeriesHead | undefined {
     r.pos = repeated;
     return lastHead;
   }
+  if (bypassingHeads()) return undefined;
   const stop = headEnd(r.buf, start, end);
   const n = stop - start;
   if (n < MIN_HEAD_BYTES || n > MAX_HEAD_BYTES) return undefined;
@@ -196,8 +197,24 @@ function decodeHead(r: WireReader, stop: number): SeriesHead {
   // may copy them instead (checked once per distinct head).
   headWriter.pos = 0;
   writeHead(headWriter, name, database, retentionPolicy, group, dimensions, tags);
-  const raw = r.buf.subarray(start, stop);
-  const canonical = headWriter.pos === raw.length && headWriter.buf.subarray(0, headWriter.pos).equals(raw) ? Uint8Array.from(raw) : undefined;
+  // (Byte loops and a pooled copy: a miss must not cost an ArrayBuffer.)
+  const n = stop - start;
+  let canonical: Uint8Array | undefined;
+  if (headWriter.pos === n) {
+    const written = headWriter.buf;
+    const raw = r.buf;
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (written[i] !== raw[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      canonical = Buffer.allocUnsafe(n);
+      for (let i = 0; i < n; i++) canonical[i] = raw[start + i];
+    }
+  }
   return { name, database, retentionPolicy, group, dimensions, tags, tagKeys, tagValues, canonical };
 }
 

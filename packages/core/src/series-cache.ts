@@ -40,10 +40,10 @@ export let lastHead: SeriesHead | undefined;
 
 // Two-way set-associative, like the string cache in wire-reader.ts: a set is
 // chosen by a hash of every byte, a hit is confirmed byte by byte, a miss
-// goes in way 0 and moves way 0 to way 1. 4096 heads of up to 256 bytes
-// (1 MiB): tasks with more distinct series than that still decode correctly,
-// only without the shortcut for the series that keep being evicted.
-const SLOT_BITS = 12;
+// goes in way 0 and moves way 0 to way 1. 16,384 heads of up to 256 bytes
+// (4 MiB): tasks with more distinct series than that still decode correctly,
+// without the shortcut (see the pause below).
+const SLOT_BITS = 14;
 const SLOTS = 1 << SLOT_BITS;
 /** Longest head that is cached (longer ones are decoded every time). */
 export const MAX_HEAD_BYTES = 256;
@@ -55,6 +55,46 @@ const lengths = new Int32Array(SLOTS); // 0 = empty slot
 const store = new Uint8Array(SLOTS * MAX_HEAD_BYTES);
 const storeView = new DataView(store.buffer);
 
+/*
+ * A task with far more series than the cache holds would evict a head at
+ * almost every point, and a miss costs more than plain decoding (the head is
+ * decoded, checked, copied, and later evicted as old-generation garbage).
+ * So evictions are counted over windows of lookups: after a window in which
+ * more than a quarter of the lookups evicted a head, lookups are skipped
+ * (points are decoded the plain way) for a while, then tried again; the
+ * pause doubles after every window that still thrashes and starts over
+ * after one that does not. Filling the cache (misses without evictions)
+ * never pauses it.
+ */
+const WINDOW = 256;
+const MAX_EVICTIONS = 64;
+const MIN_PAUSE = 4096;
+const MAX_PAUSE = 1 << 18;
+let windowLookups = 0;
+let windowEvictions = 0;
+let pause = MIN_PAUSE;
+/** Points left to decode without the cache. */
+let bypassLeft = 0;
+
+/** True when the cache is paused for this point (see above). */
+export function bypassingHeads(): boolean {
+  if (bypassLeft === 0) return false;
+  bypassLeft--;
+  return true;
+}
+
+function countLookup(): void {
+  if (++windowLookups < WINDOW) return;
+  if (windowEvictions > MAX_EVICTIONS) {
+    bypassLeft = pause;
+    pause = Math.min(pause * 2, MAX_PAUSE);
+  } else {
+    pause = MIN_PAUSE;
+  }
+  windowLookups = 0;
+  windowEvictions = 0;
+}
+
 /** Empties the cache (tests use it to compare with decoding from scratch). */
 export function forgetHeads(): void {
   heads.fill(undefined);
@@ -62,6 +102,10 @@ export function forgetHeads(): void {
   lastHead = undefined;
   lastSlot = -1;
   repeating = false;
+  windowLookups = 0;
+  windowEvictions = 0;
+  pause = MIN_PAUSE;
+  bypassLeft = 0;
 }
 
 /**
@@ -118,6 +162,7 @@ export function lookupHead(bytes: Uint8Array, view: DataView, start: number, end
   let found = -1;
   if (lengths[slot] === n && sameBytes(slot * MAX_HEAD_BYTES, view, bytes, start, n)) found = slot;
   else if (lengths[slot + 1] === n && sameBytes((slot + 1) * MAX_HEAD_BYTES, view, bytes, start, n)) found = slot + 1;
+  countLookup();
   if (found < 0) return undefined;
   repeating = found === lastSlot;
   lastSlot = found;
@@ -127,6 +172,7 @@ export function lookupHead(bytes: Uint8Array, view: DataView, start: number, end
 /** Stores `head` for bytes[start, end), which the last lookupHead() call missed. */
 export function rememberHead(bytes: Uint8Array, start: number, end: number, head: SeriesHead): void {
   const slot = lastSet;
+  if (lengths[slot + 1] !== 0) windowEvictions++;
   const way0 = slot * MAX_HEAD_BYTES;
   const n = end - start;
   store.copyWithin(way0 + MAX_HEAD_BYTES, way0, way0 + lengths[slot]);

@@ -144,17 +144,20 @@ describe('series head cache: decoding', () => {
     }
   });
 
-  test('20,000 series (far more than the cache holds) decode exactly, in two passes', () => {
+  test('40,000 series (far more than the cache holds, so it pauses) decode exactly, in two passes, and then a few series again', () => {
     const bytes: Uint8Array[] = [];
-    for (let i = 0; i < 20_000; i++) bytes.push(encodePoint(point({ group: `cpu\nhost=h${i}`, tags: { host: `h${i}`, region: `r${i % 7}` } })));
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < bytes.length; i++) {
-        const p = decodePoint(bytes[i]);
-        if (p.tags.host !== `h${i}` || p.group !== `cpu\nhost=h${i}` || p.tags.region !== `r${i % 7}`) {
-          throw new Error(`series ${i} in pass ${pass} decoded as ${JSON.stringify(p.tags)} ${JSON.stringify(p.group)}`);
-        }
+    for (let i = 0; i < 40_000; i++) bytes.push(encodePoint(point({ group: `cpu\nhost=h${i}`, tags: { host: `h${i}`, region: `r${i % 7}` } })));
+    const check = (i: number, pass: number): void => {
+      const p = decodePoint(bytes[i]);
+      if (p.tags.host !== `h${i}` || p.group !== `cpu\nhost=h${i}` || p.tags.region !== `r${i % 7}`) {
+        throw new Error(`series ${i} in pass ${pass} decoded as ${JSON.stringify(p.tags)} ${JSON.stringify(p.group)}`);
       }
-    }
+    };
+    for (let pass = 0; pass < 2; pass++) for (let i = 0; i < bytes.length; i++) check(i, pass);
+    // Back to 50 series: the cache resumes after its (longest) pause, and
+    // every point decodes exactly meanwhile.
+    for (let k = 0; k < 300_000; k++) check(k % 50, 2);
+    expect(lastHead?.group).toBe(`cpu\nhost=h${(300_000 - 1) % 50}`);
   });
 
   test('a malformed tag entry inside a head is an error every time (never cached)', () => {
