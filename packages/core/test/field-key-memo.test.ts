@@ -1,9 +1,7 @@
 import fc from 'fast-check';
-import { decodeRequest, encodeRequest } from '../src/codec';
-import { forgetDoubleKeys } from '../src/field-key-memo';
 import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
-import { forgetHeads } from '../src/series-cache';
+import { decodePoint, encodePoint, forgetCaches, fromScratch } from './point-codec';
 
 // The decoder recognises the double-field key at each position by its bytes
 // (remembered from the last point), and the encoder copies the remembered
@@ -19,28 +17,14 @@ function point(fieldsDouble: { [key: string]: number }, time = 1n): Point {
   };
 }
 
-const encodePoint = (p: Point): Uint8Array => encodeRequest({ message: { $case: 'point', value: p } });
 
-function decodePoint(bytes: Uint8Array): Point {
-  const m = decodeRequest(bytes).message;
-  if (m?.$case !== 'point') throw new Error(`expected a point, got ${m?.$case}`);
-  return m.value;
-}
 
-function fromScratch<T>(f: () => T): T {
-  forgetDoubleKeys();
-  forgetHeads();
-  const result = f();
-  forgetDoubleKeys();
-  forgetHeads();
-  return result;
-}
 
 describe('double-field key memo', () => {
-  beforeEach(() => fromScratch(() => undefined));
+  beforeEach(forgetCaches);
 
   test('keys that change, move, or are new at a position decode and encode exactly', () => {
-    const maps = [
+    const maps: { [key: string]: number }[] = [
       { usage_idle: 1.5, usage_user: 2.5 },
       { usage_idle: 3.5, usage_user: 4.5 },
       { usage_idlf: 1 }, // same length, last byte differs
@@ -120,7 +104,7 @@ describe('double-field key memo', () => {
     const fields = fc.dictionary(key, fc.double(), { maxKeys: 6 }) as fc.Arbitrary<{ [key: string]: number }>;
     fc.assert(
       fc.property(fc.array(fields, { minLength: 1, maxLength: 20 }), (stream) => {
-        fromScratch(() => undefined);
+        forgetCaches();
         const frames = stream.map((f, i) => encodePoint(point(f, BigInt(i))));
         const expectedPoints = frames.map((f) => fromScratch(() => decodePoint(f)));
         const expectedBytes = expectedPoints.map((p) => fromScratch(() => encodePoint(p)));

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { decodeRequest, encodeRequest } from '../src/codec';
+import { decodeRequest } from '../src/codec';
 import { EncodeError } from '../src/errors';
 import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
-import { forgetHeads, lastHead, MAX_HEAD_BYTES } from '../src/series-cache';
+import { lastHead, MAX_HEAD_BYTES } from '../src/series-cache';
+import { decodePoint, encodePoint, forgetCaches, fromScratch } from './point-codec';
 
 // Points of a series share their head (name .. tags). The decoder looks the
 // head's bytes up instead of decoding them, and the encoder copies a head's
@@ -20,22 +21,6 @@ function point(over: Partial<Point> = {}): Point {
     fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 }, fieldsInt: {}, fieldsString: {}, byName: false, fieldsBool: {},
     ...over,
   };
-}
-
-const encodePoint = (p: Point): Uint8Array => encodeRequest({ message: { $case: 'point', value: p } });
-
-function decodePoint(bytes: Uint8Array): Point {
-  const m = decodeRequest(bytes).message;
-  if (m?.$case !== 'point') throw new Error(`expected a point, got ${m?.$case}`);
-  return m.value;
-}
-
-/** f() run with an empty cache, which is left empty (the reference results). */
-function fromScratch<T>(f: () => T): T {
-  forgetHeads();
-  const result = f();
-  forgetHeads();
-  return result;
 }
 
 function generated(bytes: Uint8Array): Point | undefined {
@@ -57,7 +42,7 @@ function requestOf(pointBody: number[]): Uint8Array {
 const TIME = [8, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]; // time = 2^56
 
 describe('series head cache: decoding', () => {
-  beforeEach(forgetHeads);
+  beforeEach(forgetCaches);
 
   test('a head seen before decodes to the same point as from scratch, and as ts-proto reads it', () => {
     const bytes = encodePoint(point());
@@ -171,7 +156,7 @@ describe('series head cache: decoding', () => {
 });
 
 describe('series head cache: encoding', () => {
-  beforeEach(forgetHeads);
+  beforeEach(forgetCaches);
 
   test('a decoded point sent back as it is encodes to the bytes it came from', () => {
     const bytes = encodePoint(point());
@@ -257,7 +242,7 @@ describe('series head cache: encoding', () => {
     );
     fc.assert(
       fc.property(streamArb, ([series, picks]) => {
-        forgetHeads();
+        forgetCaches();
         const frames = picks.map(([s, v, changeTag], i) => {
           const head = series[s % series.length];
           return encodePoint(point({ ...head, tags: changeTag && i % 3 === 0 ? { ...head.tags, extra: 'e' } : head.tags, time: BigInt(i), fieldsDouble: { v } }));
