@@ -48,7 +48,11 @@ export function createPoint(): Point {
   };
 }
 
-export function readPoint(r: WireReader, end: number): Point {
+/**
+ * Decodes a Point body up to `end`. Its head is taken from the series cache
+ * unless `cached` is false (how the cache itself decodes a head it misses).
+ */
+export function readPoint(r: WireReader, end: number, cached = true): Point {
   // Fields are read into locals and the Point made once at the end (same
   // property order as createPoint, so the same hidden class): no default
   // values are allocated only to be replaced.
@@ -80,7 +84,7 @@ export function readPoint(r: WireReader, end: number): Point {
     r.pos++;
     time = r.int64(end);
   }
-  const head = readHead(r, end);
+  const head = cached ? readHead(r, end) : undefined;
   if (head !== undefined) {
     name = head.name;
     database = head.database;
@@ -169,24 +173,7 @@ function readHead(r: WireReader, end: number): SeriesHead | undefined {
 /** Decodes fields 2..7 up to `stop` (headEnd() found only those there). */
 function decodeHead(r: WireReader, stop: number): SeriesHead {
   const start = r.pos;
-  let name = '';
-  let database = '';
-  let retentionPolicy = '';
-  let group = '';
-  const dimensions: string[] = [];
-  const tags: { [key: string]: string } = {};
-  while (r.pos < stop) {
-    const tag = r.tag(stop);
-    switch (tag) {
-      case 18: name = r.string(stop); break;
-      case 26: database = r.string(stop); break;
-      case 34: retentionPolicy = r.string(stop); break;
-      case 42: group = r.string(stop); break;
-      case 50: dimensions.push(r.string(stop)); break;
-      case 58: readStringEntry(r, stop, tags, 'Point.tags'); break;
-      default: r.fail(`unexpected field tag ${tag} in a point's head`);
-    }
-  }
+  const { name, database, retentionPolicy, group, dimensions, tags } = readPoint(r, stop, false);
   const tagKeys: string[] = [];
   const tagValues: string[] = [];
   for (const key in tags) {
@@ -637,12 +624,13 @@ function writeStringEntry(w: WireWriter, tag: number, key: string, value: string
 function writeDoubleEntry(w: WireWriter, tag: number, key: string, value: number, what: string, index: number): void {
   if (typeof value !== 'number') notA('a number', what, key, value);
   // A key this position had on the way in: copy its entry bytes.
-  w.ensure(DOUBLE_PREFIX_ROOM + 9);
-  const known = writeKnownDoubleKey(index, key, w.buf, w.dataView(), w.pos + 1);
+  w.ensure(1 + DOUBLE_PREFIX_ROOM + 8);
+  const view = w.dataView();
+  const known = writeKnownDoubleKey(index, key, w.buf, view, w.pos + 1);
   if (known >= 0) {
     w.buf[w.pos] = tag;
-    w.pos = known;
-    w.double(value, what);
+    view.setFloat64(known, value, true);
+    w.pos = known + 8;
     return;
   }
   writeDoubleEntryInGeneral(w, tag, key, value, what);
