@@ -26,3 +26,23 @@ export function fromScratch<T>(f: () => T): T {
   forgetCaches();
   return result;
 }
+
+/**
+ * Decodes and encodes a stream of Request{point} bodies in order, with
+ * whatever the caches keep between points, and expects every point and
+ * every byte to be what empty caches give. After each point it also encodes
+ * the next point of the stream (a point of another series going out right
+ * after this one was read).
+ */
+export function expectSameAsFromScratch(frames: readonly Uint8Array[]): void {
+  forgetCaches();
+  const expectedPoints = frames.map((f) => fromScratch(() => decodePoint(f)));
+  const expectedBytes = expectedPoints.map((p) => fromScratch(() => encodePoint(p)));
+  for (let i = 0; i < frames.length; i++) {
+    const p = decodePoint(frames[i]);
+    expect(p).toEqual(expectedPoints[i]);
+    expect(encodePoint(p)).toEqual(expectedBytes[i]);
+    const next = (i + 1) % frames.length;
+    expect(encodePoint(expectedPoints[next])).toEqual(expectedBytes[next]);
+  }
+}
