@@ -11,9 +11,9 @@ export interface ConfOptions {
   timeout?: string;
 }
 
-/** The udf-run binary as an absolute path (the compiled bin next to this module). */
+/** The udf-run command as an absolute path: the package's `bin` script (dist/ is one level below the package). */
 export function binPath(): string {
-  return path.join(__dirname, 'bin', 'udf-run.js');
+  return path.join(__dirname, '..', 'bin', 'udf-run.js');
 }
 
 /**
