@@ -132,6 +132,33 @@ describe('udf-run --list', () => {
   });
 });
 
+describe('udf-run at a workspace root and beside a broken module', () => {
+  test('at this repository\'s root, --list finds the example packages\' UDFs and names each package', async () => {
+    const r = await runUdfRun(['--list'], { cwd: ROOT });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^mirror\s+stream -> stream\s+class Mirror .*from workspace package "@kapacitor-udf\/example-mirror"/m);
+    expect(r.stdout).toMatch(/^movingAvg\s+stream -> stream\s+.*from workspace package "@kapacitor-udf\/example-moving-avg"/m);
+    expect(r.stdout).toMatch(/^outliers\s+batch -> batch\s+.*from workspace package "@kapacitor-udf\/example-outliers"/m);
+  });
+
+  test('--list shows the loaded UDFs and the broken module with its error; a UDF that loaded still runs', async () => {
+    const list = await runUdfRun(['--list', '--module', MIRROR, '--module', fixture('broken.js')]);
+    expect(list.code).toBe(1);
+    expect(list.stdout).toMatch(/^mirror\s+stream -> stream/m);
+    expect(list.stdout).toContain(`could not load ${fixture('broken.js')}`);
+    expect(list.stdout).toContain('broken fixture: this module fails while loading');
+
+    const proc = new UdfRunProcess(['mirror', '--module', fixture('broken.js'), '--module', MIRROR]);
+    const peer = new KapacitorPeer(proc.child.stdout, proc.child.stdin);
+    peer.send(info());
+    expect(expectCase(await peer.next(), 'info').wants).toBe(0);
+    peer.endInput();
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    expect(proc.stderr).toContain(`warning: could not load ${fixture('broken.js')}`);
+  });
+});
+
 describe('udf-run <name> --describe', () => {
   test('process mode: options, kapacitor.conf section with absolute paths, TICKscript example', async () => {
     const r = await runUdfRun(['MirrorUdf', '--describe', '--module', MIRROR]);

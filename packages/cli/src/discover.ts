@@ -5,6 +5,7 @@ import { CliError, ModuleLoadError } from './errors';
 import { loadModuleFile } from './load-module';
 import { entryPointOf, findInstalledPackage, findNearestPackage, udfModulesOf } from './package-json';
 import { udfNameOf, type UdfClass } from './udf-name';
+import { workspacePackages } from './workspaces';
 
 /** A module to load and why it is loaded. */
 export interface ModuleSource {
@@ -27,6 +28,11 @@ export interface FoundUdf {
 
 export interface Discovery {
   udfs: FoundUdf[];
+  /**
+   * Modules that failed to load. They do not hide the UDFs of the others:
+   * `--list` shows both, and a UDF found elsewhere still runs.
+   */
+  failures: ModuleLoadError[];
   /** What was searched, for messages ("package my-udfs (/path/package.json), 2 dependencies"). */
   searched: string;
   /** The package directory discovery started from (for --describe's kapacitor.conf lines). */
@@ -81,10 +87,22 @@ export function findModuleSources(options: DiscoverOptions): { sources: ModuleSo
     udfDependencies++;
     for (const file of files) sources.push({ file, origin: `dependency "${name}"` });
   }
+  // At an npm workspace root, the workspace packages that declare themselves
+  // UDF packages: a monorepo of UDFs lists and runs from its root.
+  let udfWorkspaces = 0;
+  const workspaces = workspacePackages(pkg);
+  for (const member of workspaces) {
+    const files = udfModulesOf(member);
+    if (files === undefined) continue;
+    udfWorkspaces++;
+    const name = member.json.name ?? path.relative(pkg.dir, member.dir);
+    for (const file of files) sources.push({ file, origin: `workspace package "${name}"` });
+  }
   const searched =
     `${label} (${pkg.file})` +
     (declared === undefined ? '' : ' with its "kapacitorUdf" modules') +
-    `, and ${udfDependencies} installed UDF ${udfDependencies === 1 ? 'dependency' : 'dependencies'} of its ${dependencyNames.size}`;
+    `${workspaces.length === 0 ? ', and' : ','} ${udfDependencies} installed UDF ${udfDependencies === 1 ? 'dependency' : 'dependencies'} of its ${dependencyNames.size}` +
+    (workspaces.length === 0 ? '' : `, and ${udfWorkspaces} UDF ${udfWorkspaces === 1 ? 'package' : 'packages'} among its ${workspaces.length} workspace packages`);
   return { sources, searched, packageDir: pkg.dir };
 }
 
@@ -92,26 +110,30 @@ export function findModuleSources(options: DiscoverOptions): { sources: ModuleSo
 export async function discoverUdfs(options: DiscoverOptions): Promise<Discovery> {
   const { sources, searched, packageDir } = findModuleSources(options);
   const udfs: FoundUdf[] = [];
+  const failures: ModuleLoadError[] = [];
   const seenFiles = new Set<string>();
   for (const source of sources) {
     const real = fs.existsSync(source.file) ? fs.realpathSync(source.file) : source.file;
     if (seenFiles.has(real)) continue;
     seenFiles.add(real);
     if (!fs.existsSync(source.file)) {
-      throw new ModuleLoadError(source.file, source.origin, new Error('the file does not exist: build the package (npm run build) or fix the path'));
+      failures.push(new ModuleLoadError(source.file, source.origin, new Error('the file does not exist: build the package (npm run build) or fix the path')));
+      continue;
     }
     let exported: unknown;
     try {
       exported = await loadModuleFile(source.file);
     } catch (err) {
+      // Missing ts-node and the like concern every module: stop at once.
       if (err instanceof CliError) throw err;
-      throw new ModuleLoadError(source.file, source.origin, err);
+      failures.push(new ModuleLoadError(source.file, source.origin, err));
+      continue;
     }
     for (const { exportName, cls } of udfClassesIn(exported)) {
       udfs.push({ name: udfNameOf(cls), className: cls.name, cls, exportName, file: source.file, origin: source.origin });
     }
   }
-  return { udfs, searched, packageDir };
+  return { udfs, failures, searched, packageDir };
 }
 
 /**

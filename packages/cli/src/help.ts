@@ -17,8 +17,11 @@ Where UDFs are found:
     "kapacitorUdf": { "modules": [...] } field, or its entry point;
   - installed dependencies whose package.json has a "kapacitorUdf" field
     ("kapacitorUdf": true means the package entry point);
+  - at an npm workspace root, the workspace packages with a "kapacitorUdf" field;
   - or only the files given with --module (then nothing else is searched).
   TypeScript files run through ts-node; CommonJS and ES modules both load.
+  A module that fails to load is reported (--list exits 1) without hiding
+  the UDFs of the others.
 
 Options:
   --socket <path>            listen on this unix socket instead of stdin/stdout

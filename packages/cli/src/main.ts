@@ -62,9 +62,13 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   if (!serveOverStdio) stdoutGuard.restore();
   if (args.command === 'list') {
     io.out(formatList(discovery));
-    return 0;
+    // The list is printed either way; the exit code says whether all of it loaded.
+    return discovery.failures.length === 0 ? 0 : 1;
   }
   if (udf === undefined) throw new Error('unreachable: no UDF selected');
+  for (const failure of discovery.failures) {
+    io.err(`udf-run: warning: ${failure.message}\n  (${udf.name} comes from ${udf.file} and runs regardless)`);
+  }
   if (args.command === 'describe') {
     io.out(await describe(udf, args, discovery, dir));
     return 0;
@@ -99,7 +103,9 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
 }
 
 function formatList(discovery: Discovery): string {
-  if (discovery.udfs.length === 0) return `No UDFs found.\nSearched: ${discovery.searched}`;
+  const failed = discovery.failures.map((f) => `  ${f.message.split('\n').join('\n  ')}`);
+  const failedSection = failed.length === 0 ? [] : ['', `Could not load ${failed.length === 1 ? 'this module' : `these ${failed.length} modules`} (their UDFs are missing above):`, ...failed];
+  if (discovery.udfs.length === 0) return [`No UDFs found.`, `Searched: ${discovery.searched}`, ...failedSection].join('\n');
   const { toInfoResponse } = require('@kapacitor-udf/decorators') as typeof import('@kapacitor-udf/decorators');
   const counts = new Map<string, Set<unknown>>();
   for (const u of discovery.udfs) counts.set(u.name, (counts.get(u.name) ?? new Set()).add(u.cls));
@@ -113,7 +119,7 @@ function formatList(discovery: Discovery): string {
   const edgeWidth = Math.max(...rows.map((r) => r.edges.length));
   const lines = [`${'NAME'.padEnd(nameWidth)}  ${'EDGES'.padEnd(edgeWidth)}  SOURCE`];
   for (const r of rows) lines.push(`${r.name.padEnd(nameWidth)}  ${r.edges.padEnd(edgeWidth)}  ${r.where}`);
-  lines.push('', `Searched: ${discovery.searched}`);
+  lines.push('', `Searched: ${discovery.searched}`, ...failedSection);
   return lines.join('\n');
 }
 

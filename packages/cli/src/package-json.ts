@@ -10,6 +10,8 @@ export interface PackageJson {
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  /** An npm workspace root's package folders (patterns). */
+  workspaces?: unknown;
   /**
    * Marks a UDF package: `true` means its entry point holds the UDFs,
    * `{ modules: [...] }` lists the files (relative to the package) to load.

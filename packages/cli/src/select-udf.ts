@@ -14,7 +14,7 @@ export function selectUdf(discovery: Discovery, requested: string): FoundUdf {
 
   const names = [...new Set(discovery.udfs.map((u) => u.name))].sort();
   const candidates = [...new Set(discovery.udfs.flatMap((u) => [u.name, u.className]))];
-  throw new UnknownUdfError(requested, names, closest(requested, candidates), discovery.searched);
+  throw new UnknownUdfError(requested, names, closest(requested, candidates), discovery.searched, discovery.failures);
 }
 
 export function describeSource(udf: FoundUdf): string {

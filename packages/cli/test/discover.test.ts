@@ -81,3 +81,26 @@ describe('findModuleSources', () => {
     expect(() => findModuleSources({ modules: ['two.js'], dir: root })).toThrow('does not exist');
   });
 });
+
+describe('discoverUdfs', () => {
+  test('a module that fails to load is reported beside the UDFs of the others, not instead of them', async () => {
+    const decorators = path.join(__dirname, '..', '..', 'decorators', 'src');
+    write('package.json', json({ name: 'mine', kapacitorUdf: { modules: ['good.js', 'bad.js', 'unbuilt.js'] } }));
+    // The good module defines its UDF with the decorators as plain functions (legacy call form).
+    write(
+      'good.js',
+      `const { Udf, OnPoint } = require(${JSON.stringify(decorators)});
+class Good { point(p) { return p; } }
+OnPoint()(Good.prototype, 'point', Object.getOwnPropertyDescriptor(Good.prototype, 'point'));
+Udf({ wants: 'stream', provides: 'stream' })(Good);
+exports.Good = Good;`,
+    );
+    write('bad.js', 'throw new Error("bad module");');
+    const { discoverUdfs } = await import('../src/discover');
+    const found = await discoverUdfs({ modules: [], dir: root });
+    expect(found.udfs.map((u) => u.name)).toEqual(['Good']);
+    expect(found.failures.map((f) => f.file)).toEqual([path.join(root, 'bad.js'), path.join(root, 'unbuilt.js')]);
+    expect(found.failures[0].message).toContain('bad module');
+    expect(found.failures[1].message).toContain('does not exist');
+  });
+});
