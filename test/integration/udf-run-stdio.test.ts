@@ -1,6 +1,6 @@
 /**
  * udf-run as a process UDF: the built binary spawned with pipes, driven the
- * way Kapacitor drives it (protocol.md §3).
+ * way Kapacitor drives it (docs/protocol.md §4).
  */
 import { ValueType } from '@kapacitor-udf/core';
 import { ensureBuilt } from './helpers/build';

@@ -1,6 +1,6 @@
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../src/codec';
 import { Request, Response } from '../src/generated/udf';
-import { readVectors, splitFrames } from './vectors';
+import { readVectors, splitFrames } from '../../../test/vectors/read';
 
 describe('reference vectors (Kapacitor Go encoder)', () => {
   const requests = readVectors('requests');

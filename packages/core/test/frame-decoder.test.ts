@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from '../src/frame-decoder';
 import { encodeFrame } from '../src/encode-frame';
 import { ProtocolError } from '../src/errors';
-import { readVectors, splitFrames } from './vectors';
+import { readVectors, splitFrames } from '../../../test/vectors/read';
 
 const stream = readVectors('requests').frames;
 const expectedFrames = splitFrames(stream);

@@ -1,18 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { decodeRequest, encodeFrame, FrameDecoder } from '@kapacitor-udf/core';
 import { Duration, OnInit, OnPoint, Option, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { readVectors } from '../../../test/vectors/read';
 import { Conversation } from './conversation';
 
-/** The reference vectors live in `shared/vectors` beside the repository root: walk up to find them. */
-function findVectors(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'vectors');
-    if (existsSync(join(candidate, 'requests.bin'))) return candidate;
-  }
-  throw new Error(`shared/vectors not found in any parent of ${__dirname}`);
-}
-const VECTORS = findVectors();
+const requests = readVectors('requests');
 
 /** Declares options matching the Init in requests.jsonl line 2 (every option shape). */
 let seen: EveryShape | undefined;
@@ -44,8 +35,7 @@ class EveryShape {
 
 describe("Kapacitor's reference Init frame (requests.jsonl line 2)", () => {
   it('is the Init with every option shape', () => {
-    const line = readFileSync(`${VECTORS}/requests.jsonl`, 'utf8').split('\n')[1];
-    const json = JSON.parse(line);
+    const json = requests.jsonLines[1] as { init: { options: { name: string }[] } };
     expect(json.init.options.map((o: { name: string }) => o.name)).toEqual([
       'field',
       'size',
@@ -60,8 +50,9 @@ describe("Kapacitor's reference Init frame (requests.jsonl line 2)", () => {
   });
 
   it('is parsed by a UDF declaring matching options, with exact values', async () => {
-    // The binary frames are the same messages as the jsonl lines, written by Kapacitor's Go encoder.
-    const bodies = new FrameDecoder().push(readFileSync(`${VECTORS}/requests.bin`));
+    // The binary frames are the same messages as the jsonl lines, encoded with Kapacitor's Go message
+    // types (conformance/vectors; see test/vectors/README.md).
+    const bodies = new FrameDecoder().push(requests.frames);
     const initBody = bodies[1];
     expect(decodeRequest(initBody).message?.$case).toBe('init');
 

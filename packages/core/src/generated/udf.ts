@@ -12,9 +12,10 @@ export const protobufPackage = "agent";
 export const protobufFileName = "udf.proto";
 
 /**
- * The Kapacitor UDF wire protocol, written from the field tables in
- * shared/protocol.md. Field numbers and types must never change: Kapacitor
- * 1.5 through 1.8 speak exactly this.
+ * The Kapacitor UDF wire protocol: the messages of Kapacitor's
+ * udf/agent/udf.proto, identical at v1.5.9 and v1.7.6 (see docs/protocol.md
+ * §3). Field numbers and types must never change: they are the wire format
+ * every Kapacitor speaks.
  */
 
 export enum EdgeType {
