@@ -31,6 +31,6 @@ offline npx udf-run --list | grep -E '^mirror +stream -> stream .*workspace pack
   echo '+ npx --no-install udf-run mirror < /dev/null   (examples/mirror: a process UDF, ends at EOF)'
   offline npx --no-install udf-run mirror < /dev/null
 )
-echo '+ the tests that read the committed vectors'
-npx jest --ci vectors frame-decoder
+echo '+ the tests that read the committed vectors, and the self-containment check'
+npx jest --ci vectors frame-decoder test/repository
 echo 'fresh copy: passed'
