@@ -23,19 +23,18 @@ const BIN = join(__dirname, '..', 'bin', 'create-kapacitor-udf.js');
 /**
  * The generated package's dependencies, each linked to where this repository
  * has it: the @kapacitor-udf packages to the workspace packages (built with
- * `tsc -b`, as they would be published), the rest to the root node_modules.
+ * `tsc -b`, as they would be published), the others to wherever npm
+ * installed them for the repository.
  */
-const LINKS: Record<string, string> = {
-  '@kapacitor-udf/cli': 'packages/cli',
-  '@kapacitor-udf/decorators': 'packages/decorators',
-  '@kapacitor-udf/testing': 'packages/testing',
-  'class-validator': 'node_modules/class-validator',
-  jest: 'node_modules/jest',
-  'ts-jest': 'node_modules/ts-jest',
-  typescript: 'node_modules/typescript',
-  '@types/jest': 'node_modules/@types/jest',
-  '@types/node': 'node_modules/@types/node',
-};
+function dependencyLinks(manifest: { dependencies: Record<string, string>; devDependencies: Record<string, string> }): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const name of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]) {
+    links[name] = name.startsWith('@kapacitor-udf/')
+      ? join(REPO_ROOT, 'packages', name.slice('@kapacitor-udf/'.length))
+      : dirname(require.resolve(`${name}/package.json`, { paths: [REPO_ROOT] }));
+  }
+  return links;
+}
 
 /** The commands npm would link into node_modules/.bin from those packages. */
 const BINS: Record<string, string> = {
@@ -77,10 +76,11 @@ describe('a generated package, against the current workspace packages', () => {
     const out = await inPackage(work, process.execPath, [BIN, 'my-udfs']);
     expect(out).toMatch(/Next steps:/);
     pkg = join(work, 'my-udfs');
-    for (const [name, target] of Object.entries(LINKS)) {
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+    for (const [name, target] of Object.entries(dependencyLinks(manifest))) {
       const link = join(pkg, 'node_modules', name);
       mkdirSync(dirname(link), { recursive: true });
-      symlinkSync(join(REPO_ROOT, target), link, 'dir');
+      symlinkSync(target, link, 'dir');
     }
     mkdirSync(join(pkg, 'node_modules', '.bin'));
     for (const [name, target] of Object.entries(BINS)) symlinkSync(join('..', target), join(pkg, 'node_modules', '.bin', name));
