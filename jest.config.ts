@@ -7,7 +7,9 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/examples', '<rootDir>/test'],
   testMatch: ['**/?(*.)test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // The scaffold's template is the test of a package yet to be generated: its
+  // own test runs it there (packages/create-kapacitor-udf/test).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/packages/create-kapacitor-udf/template/'],
   moduleNameMapper: {
     '^@kapacitor-udf/(core|decorators|transports|cli|testing)$': '<rootDir>/packages/$1/src',
   },

@@ -1,0 +1,24 @@
+/** Every reason the scaffold refuses to write a package. */
+export type ScaffoldErrorCode =
+  | 'ERR_USAGE'
+  | 'ERR_INVALID_PACKAGE_NAME'
+  | 'ERR_TARGET_NOT_EMPTY'
+  | 'ERR_TARGET_NOT_DIRECTORY'
+  | 'ERR_INCOMPLETE_INSTALL';
+
+/**
+ * What create-kapacitor-udf reports instead of writing a package. `code` says
+ * which problem it is, the message what to do about it; `exitCode` is 2 for a
+ * wrong command line and 1 for everything else (like udf-run).
+ */
+export class ScaffoldError extends Error {
+  readonly code: ScaffoldErrorCode;
+  readonly exitCode: number;
+
+  constructor(code: ScaffoldErrorCode, message: string) {
+    super(message);
+    this.name = 'ScaffoldError';
+    this.code = code;
+    this.exitCode = code === 'ERR_USAGE' ? 2 : 1;
+  }
+}

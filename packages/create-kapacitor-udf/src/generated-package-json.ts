@@ -1,0 +1,42 @@
+import { EXAMPLE_UDF_NAME } from './udf-name';
+import { CLASS_VALIDATOR_RANGE, DEV_TOOL_RANGES } from './versions';
+
+/**
+ * The package.json of a new UDF package. It is built here rather than kept
+ * in template/ because its ranges are known only when the scaffold runs
+ * (`^` + the scaffold's own version for the @kapacitor-udf packages), and
+ * because a package.json inside template/ would be a second package to npm
+ * and to jest's module map.
+ */
+export function generatedPackageJson(name: string, frameworkVersion: string): Record<string, unknown> {
+  const framework = `^${frameworkVersion}`;
+  return {
+    name,
+    version: '0.1.0',
+    description: `Kapacitor user-defined functions (${EXAMPLE_UDF_NAME}), written with kapacitor-udf.`,
+    main: 'dist/index.js',
+    types: 'dist/index.d.ts',
+    files: ['dist', 'README.md'],
+    // udf-run finds the UDF classes through this field: in this package, and
+    // in any project that installs it.
+    kapacitorUdf: { modules: ['dist/index.js'] },
+    scripts: {
+      build: 'tsc -p tsconfig.build.json',
+      test: 'jest',
+      prepack: 'npm run build',
+      start: `udf-run ${EXAMPLE_UDF_NAME}`,
+    },
+    engines: { node: '>=20' },
+    dependencies: {
+      // The CLI is a run-time dependency: the package deploys with its own
+      // udf-run (`npm ci --omit=dev`), which kapacitor.conf names by path.
+      '@kapacitor-udf/cli': framework,
+      '@kapacitor-udf/decorators': framework,
+      'class-validator': CLASS_VALIDATOR_RANGE,
+    },
+    devDependencies: {
+      '@kapacitor-udf/testing': framework,
+      ...DEV_TOOL_RANGES,
+    },
+  };
+}
