@@ -10,7 +10,7 @@ function found(name: string, cls: Function, file: string): FoundUdf {
 }
 
 describe('selectUdf', () => {
-  const discovery = (udfs: FoundUdf[]): Discovery => ({ udfs, searched: 'the test' });
+  const discovery = (udfs: FoundUdf[]): Discovery => ({ udfs, failures: [], searched: 'the test' });
 
   test('by @Udf name or class name', () => {
     const d = discovery([found('alpha', A, '/a.js'), found('beta', B, '/b.js')]);
