@@ -22,7 +22,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { runCommand } = require('./lib/command');
+const { killRunning, runCommand } = require('./lib/command');
 const { PublishTestError } = require('./lib/errors');
 const { cleanEnv, localRegistryEnv } = require('./lib/npm-env');
 const { ensureVerdaccio } = require('./lib/registry-install');
@@ -171,6 +171,7 @@ async function main() {
   const cleanup = () => {
     if (cleaned) return;
     cleaned = true;
+    killRunning();
     registry?.killNow();
     if (!opts.keep) fs.rmSync(work, { recursive: true, force: true });
   };

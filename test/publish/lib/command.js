@@ -6,6 +6,9 @@ const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 const { PublishTestError } = require('./errors');
 
+/** Commands still running, ended by killRunning() when the test is interrupted. */
+const running = new Set();
+
 /** Last lines of a text, for error messages. */
 function tail(text, lines = 40) {
   return text.split('\n').slice(-lines).join('\n');
@@ -19,7 +22,10 @@ function tail(text, lines = 40) {
 function runCommand(cmd, args, { cwd, env, logFile, timeoutMs = 600_000 }) {
   return new Promise((resolve, reject) => {
     const shown = `${cmd} ${args.join(' ')}`;
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so killRunning() also ends what it started
+    // (npm runs lifecycle scripts and tsc as its children).
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child);
     const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
     log?.write(`$ ${shown}   (in ${cwd})\n`);
     let stdout = '';
@@ -32,13 +38,15 @@ function runCommand(cmd, args, { cwd, env, logFile, timeoutMs = 600_000 }) {
       stderr += c;
       log?.write(c);
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
     child.on('error', (err) => {
+      running.delete(child);
       clearTimeout(timer);
       log?.end();
       reject(new PublishTestError('ERR_COMMAND_FAILED', `could not start \`${shown}\`: ${err.message}`, { cause: err }));
     });
     child.on('close', (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       log?.end();
       if (code === 0) return resolve({ stdout, stderr });
@@ -53,4 +61,18 @@ function runCommand(cmd, args, { cwd, env, logFile, timeoutMs = 600_000 }) {
   });
 }
 
-module.exports = { runCommand, tail };
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Ends every command still running (and what it started), at once. */
+function killRunning() {
+  for (const child of running) killGroup(child, 'SIGKILL');
+  running.clear();
+}
+
+module.exports = { runCommand, killRunning, tail };
