@@ -136,7 +136,9 @@ async function installAndRun({ udfPkg, registry, env, work, logDir }) {
   await runCommand('npm', ['install', ...wanted], { cwd: app, env, logFile: appLog });
   log(`fresh project: npm install ${wanted.join(' ')}`);
 
-  // Real copies from the local registry, not links into this repository.
+  // Real copies fetched through the local registry, not links into this
+  // repository. (That they are our publishes, not upstream's, is the
+  // registry's local-only config: it has no uplink for these names.)
   const installed = fs.readdirSync(path.join(app, 'node_modules', '@kapacitor-udf')).map((n) => `@kapacitor-udf/${n}`);
   for (const name of [...installed, ...(udfPkg ? [udfPkg.name] : [])]) {
     const where = path.join(app, 'node_modules', name);
@@ -196,9 +198,16 @@ async function main() {
 
     // The uplink is whatever registry npm is configured with here.
     const uplink = (await runCommand('npm', ['config', 'get', 'registry'], { cwd: REPO_ROOT, env: userEnv })).stdout.trim();
+    const cafile = (await runCommand('npm', ['config', 'get', 'cafile'], { cwd: REPO_ROOT, env: userEnv })).stdout.trim();
     const bin = await ensureVerdaccio({ env: userEnv, log });
     const localOnly = ['@kapacitor-udf/*', ...publishable.map((w) => w.pkg.name).filter((n) => !n.startsWith('@kapacitor-udf/')), UDF_PACKAGE_DIR];
-    registry = new LocalRegistry({ bin, dir: path.join(work, 'registry'), uplink, localOnly });
+    registry = new LocalRegistry({
+      bin,
+      dir: path.join(work, 'registry'),
+      uplink,
+      localOnly,
+      cafile: cafile && cafile !== 'null' && cafile !== 'undefined' ? cafile : undefined,
+    });
     fs.mkdirSync(registry.dir);
     await registry.start();
     log(`Verdaccio on ${registry.url}; served only from local storage: ${localOnly.join(', ')}; everything else via npm's configured registry`);

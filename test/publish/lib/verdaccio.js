@@ -36,9 +36,11 @@ class LocalRegistry {
    * @param {string} o.dir      an empty temp directory for config, storage and log
    * @param {string} o.uplink   the registry every other package is proxied to
    * @param {string[]} o.localOnly  package name patterns served only from our publishes
+   * @param {string} [o.cafile]  CA bundle npm trusts (`npm config get cafile`), trusted for the uplink too
    */
-  constructor({ bin, dir, uplink, localOnly }) {
+  constructor({ bin, dir, uplink, localOnly, cafile }) {
     this.bin = bin;
+    this.cafile = cafile;
     this.dir = dir;
     this.uplink = uplink;
     this.localOnly = [...localOnly];
@@ -86,7 +88,9 @@ class LocalRegistry {
     // Its own process group, so stop() ends whatever it started too.
     this.proc = spawn(process.execPath, [this.bin, '--config', config], {
       cwd: this.dir,
-      env: process.env,
+      // Node does not read npm's cafile: without it, an uplink behind a
+      // TLS-inspecting proxy fails where npm itself works.
+      env: this.cafile && !process.env.NODE_EXTRA_CA_CERTS ? { ...process.env, NODE_EXTRA_CA_CERTS: this.cafile } : process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -120,7 +124,11 @@ class LocalRegistry {
     }
   }
 
-  /** Serves `names` locally too, restarting with the new config (storage is kept). */
+  /**
+   * Serves `names` locally too, restarting with the new config (storage is
+   * kept). Only for names nothing has asked for yet: Verdaccio keeps the
+   * upstream metadata it fetched and would go on serving it.
+   */
   async addLocalOnly(names) {
     const fresh = names.filter((n) => !this.servesLocally(n));
     if (fresh.length === 0) return false;
