@@ -22,7 +22,7 @@ import type { DeclaredMembers, DeclaredOption } from './metadata';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const UDF_CONFIG_KEYS = new Set(['wants', 'provides', 'name', 'description', 'stateVersion']);
-const OPTION_CONFIG_KEYS = new Set(['type', 'types', 'flag', 'name', 'description', 'required', 'repeatable', 'int']);
+const OPTION_CONFIG_KEYS = new Set(['type', 'types', 'flag', 'name', 'description', 'required', 'repeatable', 'int', 'validate']);
 
 const fail = (code: ConstructorParameters<typeof UdfDefinitionError>[0], message: string): never => {
   throw new UdfDefinitionError(code, message);
@@ -121,6 +121,9 @@ function checkOption(className: string, declared: DeclaredOption): OptionDefinit
   for (const key of ['required', 'repeatable'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') fail('ERR_OPTION_INVALID', `${where}: '${key}' must be a boolean`);
   }
+  if (c.validate !== undefined && !Array.isArray(c.validate)) {
+    fail('ERR_OPTION_INVALID', `${where}: 'validate' must be an array of class-validator decorators, e.g. validate: [Min(1)]`);
+  }
   if (c.description !== undefined && typeof c.description !== 'string') {
     fail('ERR_OPTION_INVALID', `${where}: 'description' must be a string`);
   }
@@ -154,7 +157,7 @@ const DATA_KINDS: readonly HandlerKind[] = ['point', 'batch', 'beginBatch', 'end
 export function buildDefinition(
   cls: Function,
   config: UdfConfig,
-  chain: ReadonlyArray<{ className: string; declared: DeclaredMembers }>,
+  chain: ReadonlyArray<{ readonly className: string; readonly declared: DeclaredMembers }>,
 ): UdfDefinition {
   const className = cls.name || '(anonymous class)';
   const udf = checkUdfConfig(className, config);

@@ -5,6 +5,7 @@ export type { BeginBatch, EndBatch, Point } from '@kapacitor-udf/core';
 
 export { Udf } from './udf';
 export { Option } from './option';
+export { ValidateWith } from './validate-with';
 export { State } from './state';
 export { OnInit, OnPoint, OnBeginBatch, OnEndBatch, OnBatch, OnSnapshot, OnRestore, OnStop } from './handlers';
 export { Duration } from './duration';
@@ -16,6 +17,7 @@ export type {
   UdfConfig,
   OptionConfig,
   OptionConfigBase,
+  PropertyValidator,
   SingleOptionConfig,
   TupleOptionConfig,
   FlagOptionConfig,
