@@ -5,6 +5,8 @@ export type { BeginBatch, EndBatch, Point } from '@kapacitor-udf/core';
 
 export { Udf } from './udf';
 export { Option } from './option';
+export type { OptionValueOf } from './option-type';
+export type { HandlerSignatures, RestoreResult } from './handler-signatures';
 export { ValidateWith } from './validate-with';
 export { State } from './state';
 export { OnInit, OnPoint, OnBeginBatch, OnEndBatch, OnBatch, OnSnapshot, OnRestore, OnStop } from './handlers';

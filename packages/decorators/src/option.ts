@@ -1,14 +1,32 @@
-import type { OptionConfig } from './definition';
-import { declareMember, type PropertyDecorator } from './member';
+import type { FlagOptionConfig, OptionConfig, SingleOptionConfig, TupleOptionConfig } from './definition';
+import { declareMember } from './member';
+import type { OptionDecorator } from './option-type';
 import { recordValidators } from './validate-with';
+
+type AllowedKeys<C> = C extends { flag: unknown }
+  ? keyof FlagOptionConfig
+  : C extends { types: unknown }
+    ? keyof TupleOptionConfig
+    : keyof SingleOptionConfig;
+
+/**
+ * A misspelt setting, or one the option's shape does not take (`int` on a
+ * flag), is a compile error; `Option` being generic would otherwise accept it.
+ */
+type NoExtraKeys<C> = { [K in Exclude<keyof C, AllowedKeys<C>>]: never };
 
 /**
  * Marks a property as a UDF option that TICKscript sets, e.g.
  * `@Option({ type: 'int' }) size = 10n;` for `.size(10)`.
  * The property initializer is the default. The settings are checked when the
  * class is decorated with `@Udf` (so a mistake fails at load time).
+ *
+ * The property must have the type the option delivers (`bigint` for an int,
+ * `number` with `int: 'number'` or for a double, a tuple for `types`, an
+ * array when `repeatable`; `undefined` allowed when not `required`): the
+ * compiler checks it in both decorator modes.
  */
-export function Option(config: OptionConfig): PropertyDecorator {
+export function Option<const C extends OptionConfig>(config: C & NoExtraKeys<C>): OptionDecorator<C> {
   // Copy now so later mutation of the caller's object cannot change the declaration.
   const copy = (
     typeof config === 'object' && config !== null
@@ -26,5 +44,5 @@ export function Option(config: OptionConfig): PropertyDecorator {
       // A non-array `validate` is reported by the option checks in @Udf.
       if (Array.isArray(validate)) recordValidators('@Option', declared, property, validate);
     });
-  } as PropertyDecorator;
+  } as OptionDecorator<C>;
 }

@@ -38,7 +38,7 @@ function compilerOptions(mode: DecoratorMode): ts.CompilerOptions {
     moduleResolution: ts.ModuleResolutionKind.Node10,
     strict: true,
     skipLibCheck: true,
-    types: [],
+    types: ['node'],
     experimentalDecorators: mode === 'legacy',
     baseUrl: ROOT,
     paths: {

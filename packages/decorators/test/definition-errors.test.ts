@@ -108,6 +108,7 @@ describe('definition errors are thrown when the class is decorated', () => {
       @Udf({ wants: 'stream', provides: 'stream' })
       class Twice {
         @Option({ type: 'string' })
+        // @ts-expect-error the compiler also sees that an int option cannot fill a string; the run-time check is for untyped code
         @Option({ type: 'int' })
         field = 'a';
         @OnPoint() p() {}
@@ -241,7 +242,7 @@ describe('definition errors are thrown when the class is decorated', () => {
 
     const onStatic = definitionError(() => {
       class StaticOption {
-        @Option({ type: 'int' }) static size = 1;
+        @Option({ type: 'int' }) static size = 1n;
       }
     });
     expect(onStatic.message).toBe('@Option on static StaticOption.size: decorate an instance property, not a static one');
@@ -249,7 +250,7 @@ describe('definition errors are thrown when the class is decorated', () => {
     const symbolKey = Symbol('size');
     const onSymbol = definitionError(() => {
       class SymbolOption {
-        @Option({ type: 'int' }) [symbolKey] = 1;
+        @Option({ type: 'int' }) [symbolKey] = 1n;
       }
     });
     expect(onSymbol.message).toBe('@Option on SymbolOption.[size]: give the property a string name');
