@@ -45,6 +45,7 @@ export {
 export type { ProtocolErrorCode, RequestKind } from './errors';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { compareUtf8 } from './map-keys';
+export { closest } from './closest';
 export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
 export type { FrameDecoderOptions } from './frame-decoder';
 export { encodeFrame } from './encode-frame';
