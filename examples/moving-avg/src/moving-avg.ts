@@ -1,4 +1,4 @@
-import { OnPoint, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { numericField, OnPoint, Option, replaceFields, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
 import { IsNotEmpty, Min } from 'class-validator';
 
 /**
@@ -41,7 +41,7 @@ export class MovingAvg {
 
   @OnPoint()
   point(p: Point, ctx: UdfContext): Point | undefined {
-    const value = fieldValue(p, this.field);
+    const value = numericField(p, this.field);
     if (value === undefined) {
       ctx.log.warn('point has no numeric field to average: skipped', { field: this.field, name: p.name, time: String(p.time) });
       return undefined;
@@ -54,29 +54,8 @@ export class MovingAvg {
     window.push(value);
     // shift(), not splice(): no array of removed values per point.
     while (window.length > this.size) window.shift();
-    // Built as one literal (not a spread plus overrides): one object shape, no copying of replaced maps.
-    return {
-      time: p.time,
-      name: p.name,
-      database: p.database,
-      retentionPolicy: p.retentionPolicy,
-      group: p.group,
-      dimensions: p.dimensions,
-      tags: p.tags,
-      fieldsDouble: { [this.as]: mean(window) },
-      fieldsInt: {},
-      fieldsString: {},
-      byName: p.byName,
-      fieldsBool: {},
-    };
+    return replaceFields(p, { [this.as]: mean(window) });
   }
-}
-
-/** The field as a number: a double as is, an integer converted (the average is a double anyway). */
-function fieldValue(p: Point, field: string): number | undefined {
-  if (Object.prototype.hasOwnProperty.call(p.fieldsDouble, field)) return p.fieldsDouble[field];
-  if (Object.prototype.hasOwnProperty.call(p.fieldsInt, field)) return Number(p.fieldsInt[field]);
-  return undefined;
 }
 
 /**

@@ -56,3 +56,5 @@ export type { AgentOptions } from './agent';
 export { createLogger, childLogger, isLogLevel, silentLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';
 export { createPoint } from './data-messages';
+export { numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
+export type { BatchBounds, FieldValues } from './point-helpers';

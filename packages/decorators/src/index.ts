@@ -1,7 +1,9 @@
 /**
  * @kapacitor-udf/decorators: describe a Kapacitor UDF as a decorated class.
  */
-export type { BeginBatch, EndBatch, Point } from '@kapacitor-udf/core';
+export type { BeginBatch, EndBatch, Point, FieldValues, BatchBounds } from '@kapacitor-udf/core';
+// The point helpers, so a UDF module imports everything from one package.
+export { numericField, pointFromBatch, replaceFields, withFields } from '@kapacitor-udf/core';
 
 export { Udf } from './udf';
 export { Option } from './option';
