@@ -33,6 +33,7 @@ export type {
 } from './generated/udf';
 export type { Emitter, Handler, MaybePromise } from './handler';
 export {
+  UdfError,
   BatchOrderError,
   EncodeError,
   HandlerError,
@@ -56,5 +57,5 @@ export type { AgentOptions } from './agent';
 export { createLogger, childLogger, isLogLevel, silentLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';
 export { createPoint } from './data-messages';
-export { numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
+export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
 export type { BatchBounds, FieldValues } from './point-helpers';

@@ -120,11 +120,11 @@ export interface BatchBounds {
 }
 
 /**
- * Kapacitor's group ID (models.ToGroupID): with dimensions, `name\n` when
+ * The group ID Kapacitor computes for a point (models.ToGroupID): with dimensions, `name\n` when
  * grouped by name, then `tag=value` per dimension joined by commas; without
  * dimensions, the name when grouped by name, else ''.
  */
-function groupID(name: string, tags: Readonly<Record<string, string>>, dimensions: readonly string[], byName: boolean): string {
+export function groupID(name: string, tags: Readonly<Record<string, string>>, dimensions: readonly string[], byName: boolean): string {
   if (dimensions.length === 0) return byName ? name : '';
   const parts = dimensions.map((d) => `${d}=${hasOwn(tags, d) ? tags[d] : ''}`).join(',');
   return byName ? `${name}\n${parts}` : parts;

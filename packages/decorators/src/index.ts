@@ -34,6 +34,7 @@ export { getUdfDefinition, isUdfClass, DEFINITION_KEY, type UdfClass } from './m
 export { toInfoResponse } from './info';
 export { describeUdf, formatDescription, type UdfDescription, type OptionDescription } from './describe';
 export { createHandler, type CreateHandlerOptions } from './create-handler';
+export { UdfError, BatchOrderError } from '@kapacitor-udf/core';
 export {
   UdfDefinitionError,
   type UdfDefinitionErrorCode,

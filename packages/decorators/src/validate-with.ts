@@ -9,6 +9,7 @@
  * it is given; `@Udf` later calls each with `(prototype, property)`, which is
  * exactly the call they expect, whatever mode the class was compiled in.
  */
+import { describeError } from '@kapacitor-udf/core';
 import type { PropertyValidator } from './definition';
 import { UdfDefinitionError } from './errors';
 import { declareMember, type PropertyDecorator } from './member';
@@ -72,7 +73,7 @@ export function applyRecordedValidators(chain: readonly ChainLink[]): void {
         } catch (error) {
           throw new UdfDefinitionError(
             'ERR_OPTION_INVALID',
-            `validator on ${className}.${property} failed when applied: ${error instanceof Error ? error.message : String(error)}; pass class-validator property decorators such as Min(1)`,
+            `validator on ${className}.${property} failed when applied: ${describeError(error)}; pass class-validator property decorators such as Min(1)`,
           );
         }
         if (typeof returned === 'function') {

@@ -35,7 +35,7 @@ const ADAPTED = `
 
 describe.each(DECORATOR_MODES)('class-validator with %s decorators', (mode) => {
   const compiled = compileInMode(mode, { 'adapted.ts': ADAPTED }, modules);
-  const { Validated, Sibling } = compiled.run('adapted.ts') as Record<string, Function>;
+  const { Validated, Sibling } = compiled.run('adapted.ts') as Record<string, decorators.UdfClass>;
 
   it('@ValidateWith and @Option({ validate }) type-check', () => {
     expect(compiled.diagnostics).toEqual([]);
@@ -110,7 +110,7 @@ describe('class-validator decorators written directly on a property', () => {
   it('work with experimentalDecorators', async () => {
     const compiled = compileInMode('legacy', { 'direct.ts': DIRECT }, modules);
     expect(compiled.diagnostics).toEqual([]);
-    const { Direct } = compiled.run('direct.ts') as Record<string, Function>;
+    const { Direct } = compiled.run('direct.ts') as Record<string, decorators.UdfClass>;
     const [response] = await converse(Direct, init([opt('size', 0n)]));
     expect((response.value as { error: string }).error).toBe("option 'size': must not be less than 1 (given 0)");
   });
