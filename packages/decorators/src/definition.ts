@@ -71,7 +71,19 @@ export interface FlagOptionConfig extends Omit<OptionConfigBase, 'required' | 'r
   flag: true;
 }
 
-export type OptionConfig = SingleOptionConfig | TupleOptionConfig | FlagOptionConfig;
+/**
+ * No type: `@Option()` or `@Option({ description })`. The type is read from
+ * the property's declared type (`string`, `boolean`, `bigint`, `Duration`),
+ * which needs `experimentalDecorators` with `emitDecoratorMetadata` and
+ * reflect-metadata loaded.
+ */
+export interface InferredOptionConfig extends Omit<OptionConfigBase, 'repeatable' | 'int'> {
+  type?: undefined;
+  types?: undefined;
+  flag?: undefined;
+}
+
+export type OptionConfig = SingleOptionConfig | TupleOptionConfig | FlagOptionConfig | InferredOptionConfig;
 
 export type OptionShape = 'single' | 'tuple' | 'flag';
 

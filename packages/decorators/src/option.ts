@@ -1,4 +1,4 @@
-import type { FlagOptionConfig, OptionConfig, SingleOptionConfig, TupleOptionConfig } from './definition';
+import type { FlagOptionConfig, InferredOptionConfig, OptionConfig, SingleOptionConfig, TupleOptionConfig } from './definition';
 import { declareMember } from './member';
 import type { OptionDecorator } from './option-type';
 import { recordValidators } from './validate-with';
@@ -7,7 +7,9 @@ type AllowedKeys<C> = C extends { flag: unknown }
   ? keyof FlagOptionConfig
   : C extends { types: unknown }
     ? keyof TupleOptionConfig
-    : keyof SingleOptionConfig;
+    : C extends { type: unknown }
+      ? keyof SingleOptionConfig
+      : keyof InferredOptionConfig;
 
 /**
  * A misspelt setting, or one the option's shape does not take (`int` on a
@@ -25,8 +27,13 @@ type NoExtraKeys<C> = { [K in Exclude<keyof C, AllowedKeys<C>>]: never };
  * `number` with `int: 'number'` or for a double, a tuple for `types`, an
  * array when `repeatable`; `undefined` allowed when not `required`): the
  * compiler checks it in both decorator modes.
+ *
+ * Without a type (`@Option()`), the type comes from the property's declared
+ * type (`string`, `boolean`, `bigint`, `Duration`): this needs
+ * `experimentalDecorators`, `emitDecoratorMetadata` and reflect-metadata.
  */
-export function Option<const C extends OptionConfig>(config: C & NoExtraKeys<C>): OptionDecorator<C> {
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export function Option<const C extends OptionConfig = {}>(config?: C & NoExtraKeys<C>): OptionDecorator<C> {
   // Copy now so later mutation of the caller's object cannot change the declaration.
   const copy = (
     typeof config === 'object' && config !== null

@@ -31,7 +31,7 @@ export interface Compiled {
 // Library and package sources parse the same in both modes: parse them once per test file.
 const sourceCache = new Map<string, ts.SourceFile>();
 
-function compilerOptions(mode: DecoratorMode): ts.CompilerOptions {
+function compilerOptions(mode: DecoratorMode, extra: ts.CompilerOptions): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.CommonJS,
@@ -45,19 +45,22 @@ function compilerOptions(mode: DecoratorMode): ts.CompilerOptions {
       '@kapacitor-udf/core': ['packages/core/src'],
       '@kapacitor-udf/decorators': ['packages/decorators/src'],
     },
+    ...extra,
   };
 }
 
 /**
  * @param files file name (e.g. 'udf.ts') to source
  * @param modules what `require` returns for each import of the emitted code
+ * @param extra more compiler options (e.g. emitDecoratorMetadata)
  */
 export function compileInMode(
   mode: DecoratorMode,
   files: Readonly<Record<string, string>>,
   modules: Readonly<Record<string, unknown>>,
+  extra: ts.CompilerOptions = {},
 ): Compiled {
-  const options = compilerOptions(mode);
+  const options = compilerOptions(mode, extra);
   const virtual = new Map(Object.entries(files).map(([name, text]) => [path.join(VIRTUAL_DIR, name), text]));
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;

@@ -122,13 +122,14 @@ describe('definition errors are thrown when the class is decorated', () => {
     const error = definitionError(() => {
       @Udf({ wants: 'stream', provides: 'stream' })
       class Untyped {
-        @Option({} as never) size = 1;
+        // @ts-expect-error a number property names no option type; the compiler says so too
+        @Option({}) size = 1;
         @OnPoint() p() {}
       }
     });
     expect(error.code).toBe('ERR_OPTION_NO_TYPE');
     expect(error.message).toBe(
-      "@Option on Untyped.size: the option has no type; give { type: 'int' } for one value, { types: ['string', 'double'] } for several, or { flag: true } for none",
+      "@Option on Untyped.size: the option has no type; give { type: 'int' } for one value, { types: ['string', 'double'] } for several, or { flag: true } for none (a string, boolean, bigint or Duration property may leave it out with emitDecoratorMetadata and reflect-metadata)",
     );
   });
 
@@ -148,6 +149,7 @@ describe('definition errors are thrown when the class is decorated', () => {
     const error = definitionError(() => {
       @Udf({ wants: 'stream', provides: 'stream' })
       class Bad {
+        // @ts-expect-error the settings are wrong on purpose: the compiler rejects them too
         @Option(config as never) size = 1;
         @OnPoint() p() {}
       }
