@@ -25,12 +25,13 @@ export type {
   SingleOptionConfig,
   TupleOptionConfig,
   FlagOptionConfig,
+  InferredOptionConfig,
   OptionShape,
   OptionDefinition,
   HandlerKind,
   UdfDefinition,
 } from './definition';
-export { getUdfDefinition, isUdfClass, DEFINITION_KEY, type UdfClass } from './metadata';
+export { getUdfDefinition, isUdfClass, type UdfClass } from './metadata';
 export { toInfoResponse } from './info';
 export { describeUdf, formatDescription, type UdfDescription, type OptionDescription } from './describe';
 export { createHandler, type CreateHandlerOptions } from './create-handler';
