@@ -5,6 +5,7 @@
  * for everything else).
  */
 import { UdfError } from '@kapacitor-udf/core';
+import { loadFailureHint } from './load-hints';
 
 /** Codes of {@link CliError}. */
 export type CliErrorCode =
@@ -63,7 +64,11 @@ export class ModuleLoadError extends CliError {
 
   constructor(file: string, origin: string, cause: unknown) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super('ERR_MODULE_LOAD', `could not load ${file} (${origin}):\n  ${reason.split('\n').join('\n  ')}`);
+    const hint = loadFailureHint(cause);
+    super(
+      'ERR_MODULE_LOAD',
+      `could not load ${file} (${origin}):\n  ${reason.split('\n').join('\n  ')}${hint === undefined ? '' : `\n${hint}`}`,
+    );
     this.file = file;
     if (cause instanceof Error && cause.stack) this.stack = `${this.name}: ${this.message}\nCaused by: ${cause.stack}`;
   }
