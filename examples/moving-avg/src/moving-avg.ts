@@ -27,12 +27,11 @@ export class MovingAvg {
   @Option({ type: 'string', required: true, description: 'the field to average (double or integer)' })
   field!: string;
 
-  @Option({ type: 'int', int: 'number', required: true, description: 'how many points the window holds (>= 1)' })
-  @Min(1)
+  // class-validator through `validate`: works with legacy and with TC39 decorators.
+  @Option({ type: 'int', int: 'number', required: true, validate: [Min(1)], description: 'how many points the window holds (>= 1)' })
   size!: number;
 
-  @Option({ type: 'string', name: 'as', description: 'the name of the output field' })
-  @IsNotEmpty()
+  @Option({ type: 'string', name: 'as', validate: [IsNotEmpty()], description: 'the name of the output field' })
   as = 'avg';
 
   /** The last `size` values of each group, oldest first, keyed by the point's group (a Map: one lookup per point, any group name). */

@@ -26,8 +26,7 @@ export class Outliers {
   @Option({ type: 'string', required: true, description: 'the field to test (double or integer)' })
   field!: string;
 
-  @Option({ type: 'double', description: 'how many IQRs beyond the quartiles a value must lie (>= 1.0)' })
-  @Min(1)
+  @Option({ type: 'double', validate: [Min(1)], description: 'how many IQRs beyond the quartiles a value must lie (>= 1.0)' })
   scale = 1.5;
 
   @OnBatch()
