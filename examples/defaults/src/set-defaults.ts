@@ -1,4 +1,4 @@
-import type { Point } from '@kapacitor-udf/decorators';
+import { type Point, withFields } from '@kapacitor-udf/decorators';
 
 const own = (map: object, key: string) => Object.prototype.hasOwnProperty.call(map, key);
 
@@ -41,14 +41,11 @@ export function setDefaults(
   fields: ReadonlyArray<[string, number]>,
   tags: ReadonlyArray<[string, string]>,
 ): Point {
-  let fieldsDouble = p.fieldsDouble;
+  let missing: { [name: string]: number } | undefined;
   for (const [name, value] of fields) {
-    if (!hasField(p, name)) {
-      if (fieldsDouble === p.fieldsDouble) fieldsDouble = { ...p.fieldsDouble };
-      setOwn(fieldsDouble, name, value);
-    }
+    if (!hasField(p, name)) setOwn((missing ??= {}), name, value);
   }
+  const withDefaults = missing === undefined ? p : withFields(p, missing);
   const newTags = defaultTags(p.tags, tags);
-  if (fieldsDouble === p.fieldsDouble && newTags === p.tags) return p;
-  return { ...p, fieldsDouble, tags: newTags };
+  return newTags === p.tags ? withDefaults : { ...withDefaults, tags: newTags };
 }

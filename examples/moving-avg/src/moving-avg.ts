@@ -1,4 +1,4 @@
-import { OnPoint, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { numericField, OnPoint, Option, replaceFields, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
 import { IsNotEmpty, Min } from 'class-validator';
 
 /**
@@ -27,12 +27,11 @@ export class MovingAvg {
   @Option({ type: 'string', required: true, description: 'the field to average (double or integer)' })
   field!: string;
 
-  @Option({ type: 'int', int: 'number', required: true, description: 'how many points the window holds (>= 1)' })
-  @Min(1)
+  // class-validator through `validate`: works with legacy and with TC39 decorators.
+  @Option({ type: 'int', int: 'number', required: true, validate: [Min(1)], description: 'how many points the window holds (>= 1)' })
   size!: number;
 
-  @Option({ type: 'string', name: 'as', description: 'the name of the output field' })
-  @IsNotEmpty()
+  @Option({ type: 'string', name: 'as', validate: [IsNotEmpty()], description: 'the name of the output field' })
   as = 'avg';
 
   /** The last `size` values of each group, oldest first, keyed by the point's group (a Map: one lookup per point, any group name). */
@@ -41,7 +40,7 @@ export class MovingAvg {
 
   @OnPoint()
   point(p: Point, ctx: UdfContext): Point | undefined {
-    const value = fieldValue(p, this.field);
+    const value = numericField(p, this.field);
     if (value === undefined) {
       ctx.log.warn('point has no numeric field to average: skipped', { field: this.field, name: p.name, time: String(p.time) });
       return undefined;
@@ -54,29 +53,8 @@ export class MovingAvg {
     window.push(value);
     // shift(), not splice(): no array of removed values per point.
     while (window.length > this.size) window.shift();
-    // Built as one literal (not a spread plus overrides): one object shape, no copying of replaced maps.
-    return {
-      time: p.time,
-      name: p.name,
-      database: p.database,
-      retentionPolicy: p.retentionPolicy,
-      group: p.group,
-      dimensions: p.dimensions,
-      tags: p.tags,
-      fieldsDouble: { [this.as]: mean(window) },
-      fieldsInt: {},
-      fieldsString: {},
-      byName: p.byName,
-      fieldsBool: {},
-    };
+    return replaceFields(p, { [this.as]: mean(window) });
   }
-}
-
-/** The field as a number: a double as is, an integer converted (the average is a double anyway). */
-function fieldValue(p: Point, field: string): number | undefined {
-  if (Object.prototype.hasOwnProperty.call(p.fieldsDouble, field)) return p.fieldsDouble[field];
-  if (Object.prototype.hasOwnProperty.call(p.fieldsInt, field)) return Number(p.fieldsInt[field]);
-  return undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { OnBatch, Option, Udf, type Batch, type Point } from '@kapacitor-udf/decorators';
+import { numericField, OnBatch, Option, Udf, type Batch, type Point } from '@kapacitor-udf/decorators';
 import { Min } from 'class-validator';
 import { tukeyFences } from './tukey-fences';
 
@@ -26,8 +26,7 @@ export class Outliers {
   @Option({ type: 'string', required: true, description: 'the field to test (double or integer)' })
   field!: string;
 
-  @Option({ type: 'double', description: 'how many IQRs beyond the quartiles a value must lie (>= 1.0)' })
-  @Min(1)
+  @Option({ type: 'double', validate: [Min(1)], description: 'how many IQRs beyond the quartiles a value must lie (>= 1.0)' })
   scale = 1.5;
 
   @OnBatch()
@@ -45,7 +44,7 @@ export class Outliers {
     const sorted = new Float64Array(n);
     let measured = 0;
     for (let i = 0; i < n; i++) {
-      const value = fieldValue(points[i], this.field);
+      const value = numericField(points[i], this.field);
       // NaN has no place in an order: such values are left out like missing ones.
       if (value === undefined || Number.isNaN(value)) {
         values[i] = NaN;
@@ -61,10 +60,4 @@ export class Outliers {
     for (let i = 0; i < n; i++) if (values[i] < fences.lower || values[i] > fences.upper) outliers.push(points[i]);
     return outliers;
   }
-}
-
-function fieldValue(p: Point, field: string): number | undefined {
-  if (Object.prototype.hasOwnProperty.call(p.fieldsDouble, field)) return p.fieldsDouble[field];
-  if (Object.prototype.hasOwnProperty.call(p.fieldsInt, field)) return Number(p.fieldsInt[field]);
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { LogLevel } from '@kapacitor-udf/core';
 import { UsageError } from './errors';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** The command line, checked and converted. */

@@ -1,16 +1,27 @@
 /**
- * Errors udf-run reports before (or instead of) serving. Each has a string
- * `code` and a message that says what to do; `exitCode` is what the process
- * exits with (2 for a wrong command line, 1 for everything else).
+ * Errors udf-run reports before (or instead of) serving. Each extends core's
+ * `UdfError` with a typed `code` and a message that says what to do;
+ * `exitCode` is what the process exits with (2 for a wrong command line, 1
+ * for everything else).
  */
-export class CliError extends Error {
-  readonly code: string;
+import { UdfError } from '@kapacitor-udf/core';
+import { loadFailureHint } from './load-hints';
+
+/** Codes of {@link CliError}. */
+export type CliErrorCode =
+  | 'ERR_USAGE'
+  | 'ERR_UNKNOWN_UDF'
+  | 'ERR_DUPLICATE_UDF'
+  | 'ERR_MODULE_NOT_FOUND'
+  | 'ERR_MODULE_LOAD'
+  | 'ERR_TS_NODE_MISSING'
+  | 'ERR_BAD_PACKAGE_JSON';
+
+export class CliError extends UdfError<CliErrorCode> {
   readonly exitCode: number;
 
-  constructor(code: string, message: string, exitCode = 1) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
+  constructor(code: CliErrorCode, message: string, exitCode = 1) {
+    super(code, message);
     this.exitCode = exitCode;
   }
 }
@@ -57,7 +68,11 @@ export class ModuleLoadError extends CliError {
 
   constructor(file: string, origin: string, cause: unknown) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super('ERR_MODULE_LOAD', `could not load ${file} (${origin}):\n  ${reason.split('\n').join('\n  ')}`);
+    const hint = loadFailureHint(cause);
+    super(
+      'ERR_MODULE_LOAD',
+      `could not load ${file} (${origin}):\n  ${reason.split('\n').join('\n  ')}${hint === undefined ? '' : `\n${hint}`}`,
+    );
     this.file = file;
     if (cause instanceof Error && cause.stack) this.stack = `${this.name}: ${this.message}\nCaused by: ${cause.stack}`;
   }

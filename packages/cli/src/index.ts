@@ -1,9 +1,8 @@
 export { main, type CliIo } from './main';
 export { parseCliArgs, type CliArgs } from './args';
-export { discoverUdfs, findModuleSources, type Discovery, type FoundUdf, type ModuleSource } from './discover';
-export { selectUdf, closest } from './select-udf';
-export { kapacitorConfSection, binPath } from './kapacitor-conf';
-export { loadModuleFile } from './load-module';
+export { discoverUdfs, type Discovery, type FoundUdf, type ModuleSource } from './discover';
+export { selectUdf } from './select-udf';
+export { kapacitorConfSection } from './kapacitor-conf';
 export {
   CliError,
   UsageError,

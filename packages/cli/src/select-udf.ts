@@ -1,3 +1,4 @@
+import { closest } from '@kapacitor-udf/core';
 import type { Discovery, FoundUdf } from './discover';
 import { DuplicateUdfError, UnknownUdfError } from './errors';
 
@@ -25,36 +26,4 @@ export function describeSource(udf: FoundUdf): string {
 function uniqueByClass(udfs: FoundUdf[]): FoundUdf[] {
   const seen = new Set<unknown>();
   return udfs.filter((u) => (seen.has(u.cls) ? false : (seen.add(u.cls), true)));
-}
-
-/** The candidate nearest to `word` (case-insensitive edit distance), if near enough to be a likely typo. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  const lower = word.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
-  const contains = best.toLowerCase().includes(lower) || lower.includes(best.toLowerCase());
-  return bestDistance <= limit || contains ? best : undefined;
-}
-
-/** Levenshtein distance, two rows. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

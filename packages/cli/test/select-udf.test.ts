@@ -1,6 +1,6 @@
 import type { Discovery, FoundUdf } from '../src/discover';
 import { DuplicateUdfError, UnknownUdfError } from '../src/errors';
-import { closest, selectUdf } from '../src/select-udf';
+import { selectUdf } from '../src/select-udf';
 
 class A {}
 class B {}
@@ -41,15 +41,5 @@ describe('selectUdf', () => {
     expect((error as UnknownUdfError).code).toBe('ERR_UNKNOWN_UDF');
     expect((error as UnknownUdfError).suggestion).toBe('movingAvg');
     expect((error as Error).message).toContain('Available UDFs: movingAvg, outliers');
-  });
-});
-
-describe('closest', () => {
-  test('typos and case are suggested, unrelated names are not', () => {
-    expect(closest('mirorr', ['mirror', 'outliers'])).toBe('mirror');
-    expect(closest('MIRROR', ['mirror'])).toBe('mirror');
-    expect(closest('mirror', ['MirrorUdf', 'outliers'])).toBe('MirrorUdf');
-    expect(closest('zzz', ['mirror', 'outliers'])).toBeUndefined();
-    expect(closest('x', [])).toBeUndefined();
   });
 });

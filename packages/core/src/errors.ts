@@ -1,7 +1,23 @@
 /**
- * Error classes of the core package. Every error carries a string `code` so
- * callers can branch on it without parsing messages.
+ * Error classes of the core package, and `UdfError`, the base class of every
+ * error the kapacitor-udf packages throw. Every error carries a typed string
+ * `code` so callers can branch on it without parsing messages.
  */
+
+/**
+ * The base class of every kapacitor-udf error (core, decorators, transports,
+ * cli, testing): `err instanceof UdfError` tells ours from anything else, and
+ * `code` (one per condition, typed by each subclass) says which it is.
+ */
+export abstract class UdfError<Code extends string = string> extends Error {
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
 
 /** Codes of {@link ProtocolError}. */
 export type ProtocolErrorCode =
@@ -16,14 +32,11 @@ export type ProtocolErrorCode =
  * in the input stream for framing errors and for errors the Agent reports,
  * in the decoded body when thrown by a `decode*` function called directly.
  */
-export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCode;
+export class ProtocolError extends UdfError<ProtocolErrorCode> {
   readonly offset: number;
 
   constructor(code: ProtocolErrorCode, message: string, offset: number) {
-    super(message);
-    this.name = 'ProtocolError';
-    this.code = code;
+    super(code, message);
     this.offset = offset;
   }
 }
@@ -32,12 +45,9 @@ export class ProtocolError extends Error {
  * A BeginBatch while a batch is already open, or an EndBatch with no open
  * batch. Kapacitor would crash or wedge on such output, so it is never sent.
  */
-export class BatchOrderError extends Error {
-  readonly code = 'ERR_BATCH_ORDER' as const;
-
+export class BatchOrderError extends UdfError<'ERR_BATCH_ORDER'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'BatchOrderError';
+    super('ERR_BATCH_ORDER', message);
   }
 }
 
@@ -53,29 +63,26 @@ export type RequestKind =
   | 'stop';
 
 /** A handler method threw or its promise rejected; `cause` is what it threw. */
-export class HandlerError extends Error {
-  readonly code = 'ERR_HANDLER_FAILED' as const;
+export class HandlerError extends UdfError<'ERR_HANDLER_FAILED'> {
   readonly requestKind: RequestKind;
 
   constructor(requestKind: RequestKind, cause: unknown) {
-    super(`${requestKind} handler failed: ${describeError(cause)}`, { cause });
-    this.name = 'HandlerError';
+    super('ERR_HANDLER_FAILED', `${requestKind} handler failed: ${describeError(cause)}`, { cause });
     this.requestKind = requestKind;
   }
 }
 
 /** A handler promise did not settle within `handlerTimeoutMs`. */
-export class HandlerTimeoutError extends Error {
-  readonly code = 'ERR_HANDLER_TIMEOUT' as const;
+export class HandlerTimeoutError extends UdfError<'ERR_HANDLER_TIMEOUT'> {
   readonly requestKind: RequestKind;
   readonly timeoutMs: number;
 
   constructor(requestKind: RequestKind, timeoutMs: number) {
     super(
+      'ERR_HANDLER_TIMEOUT',
       `${requestKind} handler did not finish within ${timeoutMs} ms ` +
         `(raise handlerTimeoutMs, or 0 to disable the limit, if it legitimately takes longer)`,
     );
-    this.name = 'HandlerTimeoutError';
     this.requestKind = requestKind;
     this.timeoutMs = timeoutMs;
   }
@@ -85,42 +92,50 @@ export class HandlerTimeoutError extends Error {
  * The output stream failed or was closed by the peer (EPIPE, ECONNRESET...)
  * before the agent finished writing.
  */
-export class OutputClosedError extends Error {
-  readonly code = 'ERR_OUTPUT_CLOSED' as const;
-
+export class OutputClosedError extends UdfError<'ERR_OUTPUT_CLOSED'> {
   constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'OutputClosedError';
+    super('ERR_OUTPUT_CLOSED', message, cause === undefined ? undefined : { cause });
   }
 }
 
 /** The input stream failed, or closed without a clean end. */
-export class InputError extends Error {
-  readonly code = 'ERR_INPUT_FAILED' as const;
-
+export class InputError extends UdfError<'ERR_INPUT_FAILED'> {
   constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'InputError';
+    super('ERR_INPUT_FAILED', message, cause === undefined ? undefined : { cause });
   }
 }
 
 /** A value of the wrong type was given to an encoder (e.g. a number where int64 needs a bigint). */
-export class EncodeError extends TypeError {
-  readonly code = 'ERR_INVALID_VALUE' as const;
-
+export class EncodeError extends UdfError<'ERR_INVALID_VALUE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'EncodeError';
+    super('ERR_INVALID_VALUE', message);
   }
 }
 
-/** `String(err.message)` for Errors, a readable rendering of anything else thrown. */
+/**
+ * The message of anything thrown, for logs and for responses sent to
+ * Kapacitor: an error's `message` (else its `name`), a string as is, anything
+ * else as JSON; never empty. Errors are recognised by shape, not `instanceof Error`:
+ * errors from another realm (node:v8's DataCloneError, vm contexts, jest
+ * sandboxes) are not instances of this realm's Error.
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  if (typeof err === 'string') return err;
-  try {
-    return JSON.stringify(err) ?? String(err);
-  } catch {
-    return String(err);
+  if (typeof err === 'object' && err !== null) {
+    const { message, name } = err as { message?: unknown; name?: unknown };
+    if (typeof message === 'string' && message !== '') return message;
+    // [object Error] also for errors of other realms.
+    if (Object.prototype.toString.call(err) === '[object Error]' && typeof name === 'string' && name !== '') return name;
   }
+  let text: string;
+  if (typeof err === 'string') {
+    text = err;
+  } else {
+    try {
+      text = JSON.stringify(err) ?? String(err);
+    } catch {
+      text = String(err);
+    }
+  }
+  // An empty reason would read as success in an InitResponse or RestoreResponse.
+  return text === '' ? 'unknown error' : text;
 }

@@ -2,14 +2,7 @@
  * @kapacitor-udf/core: the Kapacitor UDF wire protocol for Node.js (codec,
  * framing, agent) shared by every other package.
  */
-export {
-  EdgeType,
-  ValueType,
-  edgeTypeFromJSON,
-  edgeTypeToJSON,
-  valueTypeFromJSON,
-  valueTypeToJSON,
-} from './generated/udf';
+export { EdgeType, ValueType } from './generated/udf';
 export type {
   BeginBatch,
   EndBatch,
@@ -33,6 +26,7 @@ export type {
 } from './generated/udf';
 export type { Emitter, Handler, MaybePromise } from './handler';
 export {
+  UdfError,
   BatchOrderError,
   EncodeError,
   HandlerError,
@@ -44,7 +38,7 @@ export {
 } from './errors';
 export type { ProtocolErrorCode, RequestKind } from './errors';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
-export { compareUtf8 } from './map-keys';
+export { closest } from './closest';
 export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
 export type { FrameDecoderOptions } from './frame-decoder';
 export { encodeFrame } from './encode-frame';
@@ -52,6 +46,8 @@ export { FrameWriter } from './frame-writer';
 export type { FrameWriterOptions } from './frame-writer';
 export { Agent } from './agent';
 export type { AgentOptions } from './agent';
-export { createLogger, childLogger, isLogLevel, silentLogger } from './logger';
+export { createLogger, childLogger, silentLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';
 export { createPoint } from './data-messages';
+export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
+export type { BatchBounds, FieldValues } from './point-helpers';

@@ -15,6 +15,7 @@ import {
   VALUE_TYPE_NAMES,
   type ValueTypeName,
 } from './definition';
+import { optionTypeFromDesign } from './design-type';
 import { UdfDefinitionError } from './errors';
 import type { DeclaredMembers, DeclaredOption } from './metadata';
 
@@ -22,7 +23,7 @@ import type { DeclaredMembers, DeclaredOption } from './metadata';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const UDF_CONFIG_KEYS = new Set(['wants', 'provides', 'name', 'description', 'stateVersion']);
-const OPTION_CONFIG_KEYS = new Set(['type', 'types', 'flag', 'name', 'description', 'required', 'repeatable', 'int']);
+const OPTION_CONFIG_KEYS = new Set(['type', 'types', 'flag', 'name', 'description', 'required', 'repeatable', 'int', 'validate']);
 
 const fail = (code: ConstructorParameters<typeof UdfDefinitionError>[0], message: string): never => {
   throw new UdfDefinitionError(code, message);
@@ -75,9 +76,15 @@ function checkValueTypes(where: string, types: unknown): ValueTypeName[] {
   return types as ValueTypeName[];
 }
 
-function checkOption(className: string, declared: DeclaredOption): OptionDefinition {
-  const { property, config } = declared;
+/**
+ * @param prototype the declaring class's prototype, where design types are
+ *                  recorded (undefined: none to look at)
+ */
+function checkOption(className: string, declared: DeclaredOption, prototype: object | undefined): OptionDefinition {
+  const { property } = declared;
   const where = `@Option on ${className}.${property}`;
+  // `@Option()` has no settings at all: the type can only come from the design type.
+  const config = declared.config === undefined ? {} : declared.config;
   if (typeof config !== 'object' || config === null) {
     return fail('ERR_OPTION_NO_TYPE', `${where}: give the settings, e.g. @Option({ type: 'string' })`);
   }
@@ -91,18 +98,27 @@ function checkOption(className: string, declared: DeclaredOption): OptionDefinit
   if (c.type !== undefined) shapes.push('single');
   if (c.types !== undefined) shapes.push('tuple');
   if (c.flag !== undefined && c.flag !== false) shapes.push('flag');
+  let designed: ValueTypeName | undefined;
   if (shapes.length === 0) {
-    fail(
-      'ERR_OPTION_NO_TYPE',
-      `${where}: the option has no type; give { type: 'int' } for one value, { types: ['string', 'double'] } for several, or { flag: true } for none`,
-    );
+    const answer = prototype === undefined ? undefined : optionTypeFromDesign(prototype, property);
+    if (answer === undefined) {
+      fail(
+        'ERR_OPTION_NO_TYPE',
+        `${where}: the option has no type; give { type: 'int' } for one value, { types: ['string', 'double'] } for several, or { flag: true } for none (a string, boolean, bigint or Duration property may leave it out with emitDecoratorMetadata and reflect-metadata)`,
+      );
+    } else if ('problem' in answer) {
+      fail('ERR_OPTION_NO_TYPE', `${where}: the option has no type and ${answer.problem}`);
+    } else {
+      designed = answer.type;
+      shapes.push('single');
+    }
   }
   if (shapes.length > 1) {
     fail('ERR_OPTION_CONFLICTING_SHAPE', `${where}: use only one of 'type', 'types' and 'flag'`);
   }
   const shape = shapes[0];
   let valueTypes: ValueTypeName[] = [];
-  if (shape === 'single') valueTypes = checkValueTypes(where, [c.type]);
+  if (shape === 'single') valueTypes = checkValueTypes(where, [c.type ?? designed]);
   if (shape === 'tuple') valueTypes = checkValueTypes(where, c.types);
   if (shape === 'flag') {
     if (c.flag !== true) fail('ERR_OPTION_INVALID', `${where}: 'flag' must be true`);
@@ -120,6 +136,9 @@ function checkOption(className: string, declared: DeclaredOption): OptionDefinit
   }
   for (const key of ['required', 'repeatable'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') fail('ERR_OPTION_INVALID', `${where}: '${key}' must be a boolean`);
+  }
+  if (c.validate !== undefined && !Array.isArray(c.validate)) {
+    fail('ERR_OPTION_INVALID', `${where}: 'validate' must be an array of class-validator decorators, e.g. validate: [Min(1)]`);
   }
   if (c.description !== undefined && typeof c.description !== 'string') {
     fail('ERR_OPTION_INVALID', `${where}: 'description' must be a string`);
@@ -154,7 +173,7 @@ const DATA_KINDS: readonly HandlerKind[] = ['point', 'batch', 'beginBatch', 'end
 export function buildDefinition(
   cls: Function,
   config: UdfConfig,
-  chain: ReadonlyArray<{ className: string; declared: DeclaredMembers }>,
+  chain: ReadonlyArray<{ readonly cls?: Function; readonly className: string; readonly declared: DeclaredMembers }>,
 ): UdfDefinition {
   const className = cls.name || '(anonymous class)';
   const udf = checkUdfConfig(className, config);
@@ -163,14 +182,14 @@ export function buildDefinition(
   const options = new Map<string, OptionDefinition>();
   const handlers = new Map<HandlerKind, { method: string; className: string }>();
   const state = new Set<string>();
-  for (const { className: declaredIn, declared } of chain) {
+  for (const { cls: declaringClass, className: declaredIn, declared } of chain) {
     const ownOptions = new Set<string>();
     for (const option of declared.options) {
       if (ownOptions.has(option.property)) {
         fail('ERR_DUPLICATE_OPTION', `${declaredIn}.${option.property} has two @Option decorators; keep one`);
       }
       ownOptions.add(option.property);
-      options.set(option.property, checkOption(declaredIn, option));
+      options.set(option.property, checkOption(declaredIn, option, declaringClass?.prototype as object | undefined));
     }
     const ownKinds = new Map<HandlerKind, string>();
     for (const { kind, method } of declared.handlers) {

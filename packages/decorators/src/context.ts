@@ -3,7 +3,7 @@
  * runs for, a logger, and the way to emit data at any time (from handlers,
  * timers, or at stop).
  */
-import type { BeginBatch, Emitter, EndBatch, Logger, Point } from '@kapacitor-udf/core';
+import { BatchOrderError, type BeginBatch, type Emitter, type EndBatch, type Logger, type Point } from '@kapacitor-udf/core';
 import { type Batch, isBatch } from './batch';
 import type { EdgeName } from './definition';
 import { UdfRuntimeError } from './errors';
@@ -68,10 +68,7 @@ export class HandlerContext implements UdfContext {
   beginBatch(begin: BeginBatch): void {
     this.requireBatchOutput('beginBatch');
     if (this.emitter.batchOpen) {
-      throw new UdfRuntimeError(
-        'ERR_BATCH_ORDER',
-        `${this.udfName} began an output batch while another was open; call endBatch first`,
-      );
+      throw new BatchOrderError(`${this.udfName} began an output batch while another was open; call endBatch first`);
     }
     this.emitter.beginBatch(begin);
   }
@@ -79,7 +76,7 @@ export class HandlerContext implements UdfContext {
   endBatch(end: EndBatch): void {
     this.requireBatchOutput('endBatch');
     if (!this.emitter.batchOpen) {
-      throw new UdfRuntimeError('ERR_BATCH_ORDER', `${this.udfName} ended an output batch it never began; call beginBatch first`);
+      throw new BatchOrderError(`${this.udfName} ended an output batch it never began; call beginBatch first`);
     }
     this.emitter.endBatch(end);
   }

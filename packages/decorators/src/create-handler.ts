@@ -10,6 +10,7 @@
 import {
   type BeginBatch,
   createLogger,
+  describeError,
   type Emitter,
   type EndBatch,
   type Handler,
@@ -26,10 +27,9 @@ import {
 import type { Batch } from './batch';
 import { HandlerContext } from './context';
 import type { HandlerKind, UdfDefinition } from './definition';
-import { errorMessage } from './error-message';
 import { UdfRuntimeError } from './errors';
 import { definitionToInfoResponse } from './info';
-import { getUdfDefinition } from './metadata';
+import { getUdfDefinition, type UdfClass } from './metadata';
 import { applyOptions } from './option-values';
 import { restoreState, snapshotState } from './state-snapshot';
 import { validateInstance } from './validation';
@@ -50,7 +50,7 @@ const restoreOk = (): RestoreResponse => ({ success: true, error: '' });
  * A Handler for `cls`, emitting through `emitter`. Throws
  * `UdfDefinitionError` (`ERR_NOT_A_UDF_CLASS`) for a class without `@Udf`.
  */
-export function createHandler(cls: Function, emitter: Emitter, opts: CreateHandlerOptions = {}): Handler {
+export function createHandler(cls: UdfClass, emitter: Emitter, opts: CreateHandlerOptions = {}): Handler {
   return new UdfHandler(cls, getUdfDefinition(cls), emitter, opts.logger ?? createLogger({ level: 'info' }));
 }
 
@@ -93,7 +93,7 @@ class UdfHandler implements Handler {
     if (this.constructError !== undefined) {
       const error = new UdfRuntimeError(
         'ERR_CONSTRUCTOR_FAILED',
-        `constructing ${this.definition.className} failed: ${errorMessage(this.constructError)}`,
+        `constructing ${this.definition.className} failed: ${describeError(this.constructError)}`,
       );
       return () => {
         throw error;
@@ -180,7 +180,7 @@ class UdfHandler implements Handler {
     if (this.initReceived) return refuse(`${this.definition.name} already received Init on this connection`);
     this.initReceived = true;
     if (this.constructError !== undefined) {
-      return refuse(`constructing ${this.definition.className} failed: ${errorMessage(this.constructError)}`);
+      return refuse(`constructing ${this.definition.className} failed: ${describeError(this.constructError)}`);
     }
     this.ctx.taskID = request.taskID;
     this.ctx.nodeID = request.nodeID;
@@ -191,7 +191,7 @@ class UdfHandler implements Handler {
         if (all.length > 0) return refuse(all.join('\n'));
         return this.runOnInit();
       },
-      (error) => refuse(`validating the options of ${this.definition.name} failed: ${errorMessage(error)}`),
+      (error) => refuse(`validating the options of ${this.definition.name} failed: ${describeError(error)}`),
     );
   }
 
@@ -199,7 +199,7 @@ class UdfHandler implements Handler {
   private runOnInit(): MaybePromise<InitResponse> {
     const fn = this.method('init');
     if (fn === undefined) return initOk();
-    const refuse = (error: unknown): InitResponse => ({ success: false, error: errorMessage(error) });
+    const refuse = (error: unknown): InitResponse => ({ success: false, error: describeError(error) });
     try {
       const result = fn.call(this.instance, this.ctx);
       if (result instanceof Promise) return result.then(initOk, refuse);
@@ -232,7 +232,7 @@ class UdfHandler implements Handler {
   restore(request: RestoreRequest): MaybePromise<RestoreResponse> {
     const fn = this.method('restore');
     if (fn !== undefined) {
-      const refuse = (error: unknown): RestoreResponse => ({ success: false, error: errorMessage(error) });
+      const refuse = (error: unknown): RestoreResponse => ({ success: false, error: describeError(error) });
       try {
         const result = fn.call(this.instance, request.snapshot, this.ctx);
         if (result instanceof Promise) return result.then((r) => this.toRestoreResponse(r), refuse);

@@ -30,6 +30,13 @@ export interface UdfConfig {
   stateVersion?: number;
 }
 
+/**
+ * A class-validator property decorator such as `Min(1)` or `IsIn(['a', 'b'])`
+ * (any legacy property decorator). It is recorded and applied by `@Udf`, which
+ * is what makes it work under TC39 decorators too.
+ */
+export type PropertyValidator = (target: object, propertyName: string) => void;
+
 /** Settings every option shape accepts. */
 export interface OptionConfigBase {
   /** The TICKscript method name, when it differs from the property name (e.g. 'as'). */
@@ -41,6 +48,12 @@ export interface OptionConfigBase {
   repeatable?: boolean;
   /** How 'int' values are delivered: 'bigint' (default, exact) or 'number' (only safe integers accepted). */
   int?: 'bigint' | 'number';
+  /**
+   * class-validator decorators checked at Init after the options were read,
+   * e.g. `validate: [Min(1), Max(10)]`. Works in both decorator modes, unlike
+   * `@Min(1)` written on the property, which needs `experimentalDecorators`.
+   */
+  validate?: readonly PropertyValidator[];
 }
 
 /** One value: `.size(10)`. */
@@ -58,7 +71,19 @@ export interface FlagOptionConfig extends Omit<OptionConfigBase, 'required' | 'r
   flag: true;
 }
 
-export type OptionConfig = SingleOptionConfig | TupleOptionConfig | FlagOptionConfig;
+/**
+ * No type: `@Option()` or `@Option({ description })`. The type is read from
+ * the property's declared type (`string`, `boolean`, `bigint`, `Duration`),
+ * which needs `experimentalDecorators` with `emitDecoratorMetadata` and
+ * reflect-metadata loaded.
+ */
+export interface InferredOptionConfig extends Omit<OptionConfigBase, 'repeatable' | 'int'> {
+  type?: undefined;
+  types?: undefined;
+  flag?: undefined;
+}
+
+export type OptionConfig = SingleOptionConfig | TupleOptionConfig | FlagOptionConfig | InferredOptionConfig;
 
 export type OptionShape = 'single' | 'tuple' | 'flag';
 

@@ -3,9 +3,9 @@
  * and descriptions, and a TICKscript usage line. Defaults are read from a
  * throwaway instance (so UDF constructors must be free of side effects).
  */
+import { describeError } from '@kapacitor-udf/core';
 import type { EdgeName, OptionDefinition, OptionShape, ValueTypeName } from './definition';
-import { errorMessage } from './error-message';
-import { getUdfDefinition } from './metadata';
+import { getUdfDefinition, type UdfClass } from './metadata';
 import { placeholder, tickLiteral } from './tickscript-literal';
 
 export interface OptionDescription {
@@ -71,14 +71,14 @@ function usageArguments(option: OptionDefinition, value: unknown): string {
   return occurrence !== undefined && occurrence !== null ? tickLiteral(occurrence, type) : placeholder(type);
 }
 
-export function describeUdf(cls: Function): UdfDescription {
+export function describeUdf(cls: UdfClass): UdfDescription {
   const definition = getUdfDefinition(cls);
   let instance: Record<string, unknown> | undefined;
   let defaultsError: string | undefined;
   try {
     instance = new (cls as new () => Record<string, unknown>)();
   } catch (error) {
-    defaultsError = `constructing ${definition.className} failed: ${errorMessage(error)}`;
+    defaultsError = `constructing ${definition.className} failed: ${describeError(error)}`;
   }
   const options = definition.options.map((option): OptionDescription => {
     const value = instance?.[option.property];
@@ -115,7 +115,7 @@ function signature(option: OptionDescription): string {
 }
 
 /** The description as text, for `udf-run --describe` and documentation. */
-export function formatDescription(description: UdfDescription | Function): string {
+export function formatDescription(description: UdfDescription | UdfClass): string {
   const d = typeof description === 'function' ? describeUdf(description) : description;
   const lines: string[] = [];
   lines.push(d.description ? `${d.name} - ${d.description}` : d.name);

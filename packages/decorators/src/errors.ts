@@ -1,7 +1,9 @@
 /**
- * Error classes of the decorators package. Each has a string `code` so
- * callers can branch on it, and a message that says what to change.
+ * Error classes of the decorators package. Each extends core's `UdfError`
+ * with a typed `code` so callers can branch on it, and a message that says
+ * what to change.
  */
+import { UdfError } from '@kapacitor-udf/core';
 
 /** Codes of {@link UdfDefinitionError}: a UDF class is declared wrongly. */
 export type UdfDefinitionErrorCode =
@@ -26,15 +28,7 @@ export type UdfDefinitionErrorCode =
  * is used as one). It is a programming error: the message names the class and
  * member and says how to fix the declaration.
  */
-export class UdfDefinitionError extends Error {
-  override readonly name = 'UdfDefinitionError';
-  constructor(
-    readonly code: UdfDefinitionErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class UdfDefinitionError extends UdfError<UdfDefinitionErrorCode> {}
 
 /** Codes of {@link UdfRuntimeError}: a running UDF was used in a way it cannot honour. */
 export type UdfRuntimeErrorCode =
@@ -42,8 +36,6 @@ export type UdfRuntimeErrorCode =
   | 'ERR_POINT_OUTSIDE_BATCH'
   /** A batch was emitted by a UDF that provides 'stream'. */
   | 'ERR_BATCH_ON_STREAM_OUTPUT'
-  /** An output EndBatch without an open BeginBatch, or a BeginBatch inside an open one. */
-  | 'ERR_BATCH_ORDER'
   /** A handler returned something that is not a point / batch message. */
   | 'ERR_INVALID_RESULT'
   /** Kapacitor sent data that does not fit the UDF's input edge or batch order. */
@@ -54,13 +46,7 @@ export type UdfRuntimeErrorCode =
 /**
  * Thrown by the running handler (and so turned into an ErrorResponse by the
  * core Agent) when emitting or input does not match the UDF's declaration.
+ * (Output batches out of order are core's `BatchOrderError`, whichever
+ * layer notices.)
  */
-export class UdfRuntimeError extends Error {
-  override readonly name = 'UdfRuntimeError';
-  constructor(
-    readonly code: UdfRuntimeErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class UdfRuntimeError extends UdfError<UdfRuntimeErrorCode> {}

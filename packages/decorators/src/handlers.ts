@@ -5,9 +5,10 @@
 import type { HandlerKind } from './definition';
 import { HANDLER_DECORATOR_NAMES } from './definition';
 import { UdfDefinitionError } from './errors';
-import { declareMember, type MethodDecorator } from './member';
+import type { HandlerDecorator } from './handler-signatures';
+import { declareMember } from './member';
 
-function handlerDecorator(kind: HandlerKind): () => MethodDecorator {
+function handlerDecorator<K extends HandlerKind>(kind: K): () => HandlerDecorator<K> {
   const name = HANDLER_DECORATOR_NAMES[kind];
   return (...misuse: unknown[]) => {
     // `@OnPoint` without parentheses would pass the decorator arguments here.
@@ -16,7 +17,7 @@ function handlerDecorator(kind: HandlerKind): () => MethodDecorator {
       declareMember(name, 'method', args, (declared, method) => {
         declared.handlers.push({ kind, method });
       });
-    } as MethodDecorator;
+    } as HandlerDecorator<K>;
   };
 }
 

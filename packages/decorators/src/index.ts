@@ -1,10 +1,15 @@
 /**
  * @kapacitor-udf/decorators: describe a Kapacitor UDF as a decorated class.
  */
-export type { BeginBatch, EndBatch, Point } from '@kapacitor-udf/core';
+export type { BeginBatch, EndBatch, Point, FieldValues, BatchBounds } from '@kapacitor-udf/core';
+// The point helpers, so a UDF module imports everything from one package.
+export { numericField, pointFromBatch, replaceFields, withFields } from '@kapacitor-udf/core';
 
 export { Udf } from './udf';
 export { Option } from './option';
+export type { OptionValueOf } from './option-type';
+export type { HandlerSignatures, RestoreResult } from './handler-signatures';
+export { ValidateWith } from './validate-with';
 export { State } from './state';
 export { OnInit, OnPoint, OnBeginBatch, OnEndBatch, OnBatch, OnSnapshot, OnRestore, OnStop } from './handlers';
 export { Duration } from './duration';
@@ -16,18 +21,21 @@ export type {
   UdfConfig,
   OptionConfig,
   OptionConfigBase,
+  PropertyValidator,
   SingleOptionConfig,
   TupleOptionConfig,
   FlagOptionConfig,
+  InferredOptionConfig,
   OptionShape,
   OptionDefinition,
   HandlerKind,
   UdfDefinition,
 } from './definition';
-export { getUdfDefinition, isUdfClass, DEFINITION_KEY, type UdfClass } from './metadata';
+export { getUdfDefinition, isUdfClass, type UdfClass } from './metadata';
 export { toInfoResponse } from './info';
 export { describeUdf, formatDescription, type UdfDescription, type OptionDescription } from './describe';
 export { createHandler, type CreateHandlerOptions } from './create-handler';
+export { UdfError, BatchOrderError } from '@kapacitor-udf/core';
 export {
   UdfDefinitionError,
   type UdfDefinitionErrorCode,

@@ -1,6 +1,6 @@
 import { EdgeType, type InfoResponse, type OptionInfo, ValueType } from '@kapacitor-udf/core';
 import type { EdgeName, UdfDefinition, ValueTypeName } from './definition';
-import { getUdfDefinition } from './metadata';
+import { getUdfDefinition, type UdfClass } from './metadata';
 
 const EDGE: Readonly<Record<EdgeName, EdgeType>> = { stream: EdgeType.STREAM, batch: EdgeType.BATCH };
 
@@ -23,6 +23,6 @@ export function definitionToInfoResponse(definition: UdfDefinition): InfoRespons
 }
 
 /** What the UDF tells Kapacitor about itself: edges and options with their value types. */
-export function toInfoResponse(cls: Function): InfoResponse {
+export function toInfoResponse(cls: UdfClass): InfoResponse {
   return definitionToInfoResponse(getUdfDefinition(cls));
 }

@@ -33,12 +33,6 @@ export interface PropertyDecorator {
   (value: ClassAccessorDecoratorTarget<unknown, unknown>, context: ClassAccessorDecoratorContext): void;
 }
 
-/** A decorator usable on a method, in either decorator mode. */
-export interface MethodDecorator {
-  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): void;
-  (value: Function, context: ClassMethodDecoratorContext): void;
-}
-
 type MemberKind = 'property' | 'method';
 
 function describeKey(key: string | symbol): string {

@@ -6,7 +6,7 @@
  * `Symbol.for`, two copies of this package in one process read each other's
  * classes.
  */
-import type { HandlerKind, OptionConfig, UdfDefinition } from './definition';
+import type { HandlerKind, OptionConfig, PropertyValidator, UdfDefinition } from './definition';
 import { UdfDefinitionError } from './errors';
 
 export const DEFINITION_KEY: unique symbol = Symbol.for('kapacitor-udf.definition') as never;
@@ -28,11 +28,19 @@ export interface DeclaredHandler {
   readonly method: string;
 }
 
+/** class-validator decorators recorded by `@ValidateWith` or `@Option({ validate })`. */
+export interface DeclaredValidators {
+  readonly property: string;
+  readonly validators: readonly PropertyValidator[];
+}
+
 /** What the decorators of one class (not its bases) declared, in decoration order. */
 export interface DeclaredMembers {
   readonly options: DeclaredOption[];
   readonly handlers: DeclaredHandler[];
   readonly state: string[];
+  /** Optional: records written by older copies of this package have none. */
+  readonly validators?: DeclaredValidators[];
 }
 
 /** The record stored on each class. */
@@ -41,10 +49,16 @@ export interface ClassRecord {
   readonly declared: DeclaredMembers;
   /** Set by `@Udf`: only classes with it are runnable UDFs. */
   definition?: UdfDefinition;
+  /**
+   * Set once the recorded class-validator decorators were applied to the
+   * class's prototype, so a base class shared by several UDFs gets them once
+   * (class-validator would otherwise report each failure twice).
+   */
+  validatorsApplied?: boolean;
 }
 
 function emptyRecord(): ClassRecord {
-  return { format: 1, declared: { options: [], handlers: [], state: [] } };
+  return { format: 1, declared: { options: [], handlers: [], state: [], validators: [] } };
 }
 
 export function ownRecordOf(holder: object): ClassRecord | undefined {
@@ -86,12 +100,21 @@ export function ownRecord(cls: Function): ClassRecord | undefined {
   return undefined;
 }
 
+export interface ChainLink {
+  readonly cls: Function;
+  readonly className: string;
+  readonly record: ClassRecord;
+  readonly declared: DeclaredMembers;
+}
+
 /** The class and its bases, base first, each with what its own decorators declared. */
-export function declarationChain(cls: Function): Array<{ className: string; declared: DeclaredMembers }> {
-  const chain: Array<{ className: string; declared: DeclaredMembers }> = [];
+export function declarationChain(cls: Function): ChainLink[] {
+  const chain: ChainLink[] = [];
   for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     const record = ownRecord(c);
-    if (record !== undefined) chain.push({ className: c.name || '(anonymous class)', declared: record.declared });
+    if (record !== undefined) {
+      chain.push({ cls: c, className: c.name || '(anonymous class)', record, declared: record.declared });
+    }
   }
   return chain.reverse();
 }

@@ -5,7 +5,7 @@
  * value at all), so every rule is checked again here. Every problem becomes one
  * readable line; nothing throws.
  */
-import type { Option as ProtoOption, OptionValue } from '@kapacitor-udf/core';
+import { closest, type Option as ProtoOption, type OptionValue } from '@kapacitor-udf/core';
 import type { OptionDefinition, UdfDefinition, ValueTypeName } from './definition';
 import { Duration } from './duration';
 import { abbreviate } from './abbreviate';
@@ -150,8 +150,9 @@ export function applyOptions(
     const option = byName.get(entry.name);
     if (option === undefined) {
       const known = definition.options.map((o) => o.name);
+      const near = closest(entry.name, known);
       problems.push(
-        `unknown option '${abbreviate(entry.name)}': ${known.length === 0 ? `${definition.name} has no options` : `the options of ${definition.name} are ${known.join(', ')}`}`,
+        `unknown option '${abbreviate(entry.name)}': ${near === undefined ? '' : `did you mean .${near}(...)? `}${known.length === 0 ? `${definition.name} has no options` : `the options of ${definition.name} are ${known.join(', ')}`}`,
       );
       continue;
     }

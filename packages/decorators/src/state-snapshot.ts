@@ -5,9 +5,8 @@
  * RestoreResponse error instead of corrupting the instance.
  */
 import { deserialize, serialize } from 'node:v8';
-import type { RestoreResponse } from '@kapacitor-udf/core';
+import { describeError, type RestoreResponse } from '@kapacitor-udf/core';
 import type { UdfDefinition } from './definition';
-import { errorMessage } from './error-message';
 
 const FORMAT = 'kapacitor-udf/state';
 const FORMAT_VERSION = 1;
@@ -40,7 +39,7 @@ export function snapshotState(definition: UdfDefinition, instance: Record<string
         serialize(values[property]);
       } catch (propertyError) {
         throw new Error(
-          `cannot snapshot @State property ${definition.className}.${property}: ${errorMessage(propertyError)}; keep state as plain data (objects, arrays, Map, Set, bigint, Date)`,
+          `cannot snapshot @State property ${definition.className}.${property}: ${describeError(propertyError)}; keep state as plain data (objects, arrays, Map, Set, bigint, Date)`,
         );
       }
     }
@@ -63,7 +62,7 @@ export function restoreState(
   try {
     envelope = deserialize(snapshot) as Partial<StateEnvelope>;
   } catch (error) {
-    return refuse(`the snapshot could not be decoded (${errorMessage(error)}); it was not written by a @State() snapshot`);
+    return refuse(`the snapshot could not be decoded (${describeError(error)}); it was not written by a @State() snapshot`);
   }
   if (typeof envelope !== 'object' || envelope === null || envelope.format !== FORMAT) {
     return refuse('the snapshot was not written by a @State() snapshot of @kapacitor-udf/decorators');

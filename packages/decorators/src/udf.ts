@@ -3,6 +3,7 @@ import type { UdfConfig } from './definition';
 import { UdfDefinitionError } from './errors';
 import { declarationChain, ensureOwnRecord, ownRecordOf } from './metadata';
 import { isStandardContext } from './member';
+import { applyRecordedValidators, recordValidators } from './validate-with';
 
 /** A decorator usable on a class, in either decorator mode. */
 export interface ClassDecorator {
@@ -37,8 +38,15 @@ export function Udf(config: UdfConfig): ClassDecorator {
         record.declared.options.push(...fromMetadata.declared.options);
         record.declared.handlers.push(...fromMetadata.declared.handlers);
         record.declared.state.push(...fromMetadata.declared.state);
+        for (const entry of fromMetadata.declared.validators ?? []) {
+          recordValidators('@ValidateWith', record.declared, entry.property, entry.validators);
+        }
       }
     }
-    record.definition = buildDefinition(target, config, declarationChain(target));
+    const chain = declarationChain(target);
+    const definition = buildDefinition(target, config, chain);
+    // Only a valid declaration reaches class-validator's global registry.
+    applyRecordedValidators(chain);
+    record.definition = definition;
   } as ClassDecorator;
 }

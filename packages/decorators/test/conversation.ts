@@ -23,7 +23,7 @@ import {
   type Response,
   ValueType,
 } from '@kapacitor-udf/core';
-import { createHandler, Duration } from '@kapacitor-udf/decorators';
+import { createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
 
 export type RequestMessage = NonNullable<Request['message']>;
 export type ResponseMessage = NonNullable<Response['message']>;
@@ -59,7 +59,7 @@ export class Conversation {
   private waiters: Array<() => void> = [];
   private cursor = 0;
 
-  constructor(cls: Function) {
+  constructor(cls: UdfClass) {
     this.output.on('data', (chunk: Buffer) => {
       for (const body of this.decoder.push(chunk)) {
         const message = decodeResponse(body).message;
@@ -141,7 +141,7 @@ export class Conversation {
 }
 
 /** Sends everything, ends the input, and returns all responses. */
-export async function converse(cls: Function, ...messages: RequestMessage[]): Promise<ResponseMessage[]> {
+export async function converse(cls: UdfClass, ...messages: RequestMessage[]): Promise<ResponseMessage[]> {
   return new Conversation(cls).send(...messages).finish();
 }
 

@@ -108,6 +108,7 @@ describe('definition errors are thrown when the class is decorated', () => {
       @Udf({ wants: 'stream', provides: 'stream' })
       class Twice {
         @Option({ type: 'string' })
+        // @ts-expect-error the compiler also sees that an int option cannot fill a string; the run-time check is for untyped code
         @Option({ type: 'int' })
         field = 'a';
         @OnPoint() p() {}
@@ -121,13 +122,14 @@ describe('definition errors are thrown when the class is decorated', () => {
     const error = definitionError(() => {
       @Udf({ wants: 'stream', provides: 'stream' })
       class Untyped {
-        @Option({} as never) size = 1;
+        // @ts-expect-error a number property names no option type; the compiler says so too
+        @Option({}) size = 1;
         @OnPoint() p() {}
       }
     });
     expect(error.code).toBe('ERR_OPTION_NO_TYPE');
     expect(error.message).toBe(
-      "@Option on Untyped.size: the option has no type; give { type: 'int' } for one value, { types: ['string', 'double'] } for several, or { flag: true } for none",
+      "@Option on Untyped.size: the option has no type; give { type: 'int' } for one value, { types: ['string', 'double'] } for several, or { flag: true } for none (a string, boolean, bigint or Duration property may leave it out with emitDecoratorMetadata and reflect-metadata)",
     );
   });
 
@@ -147,6 +149,7 @@ describe('definition errors are thrown when the class is decorated', () => {
     const error = definitionError(() => {
       @Udf({ wants: 'stream', provides: 'stream' })
       class Bad {
+        // @ts-expect-error the settings are wrong on purpose: the compiler rejects them too
         @Option(config as never) size = 1;
         @OnPoint() p() {}
       }
@@ -241,7 +244,7 @@ describe('definition errors are thrown when the class is decorated', () => {
 
     const onStatic = definitionError(() => {
       class StaticOption {
-        @Option({ type: 'int' }) static size = 1;
+        @Option({ type: 'int' }) static size = 1n;
       }
     });
     expect(onStatic.message).toBe('@Option on static StaticOption.size: decorate an instance property, not a static one');
@@ -249,7 +252,7 @@ describe('definition errors are thrown when the class is decorated', () => {
     const symbolKey = Symbol('size');
     const onSymbol = definitionError(() => {
       class SymbolOption {
-        @Option({ type: 'int' }) [symbolKey] = 1;
+        @Option({ type: 'int' }) [symbolKey] = 1n;
       }
     });
     expect(onSymbol.message).toBe('@Option on SymbolOption.[size]: give the property a string name');

@@ -14,6 +14,7 @@ import { converse, init, makePoint, opt, point } from './conversation';
 /** A reusable base that is not itself a UDF: its options and handlers are inherited. */
 abstract class FieldUdf {
   @Option({ type: 'string', description: 'Field to read.' }) field = 'value';
+  // @ts-expect-error this option delivers a bigint; the property is wider because Scale redeclares it with int: 'number'
   @Option({ type: 'int' }) size: bigint | number = 10n;
   @State() processed = 0;
   initialized = '';

@@ -117,7 +117,7 @@ describe('option values at Init', () => {
     );
     expect(result.success).toBe(false);
     expect(result.error.split('\n')).toEqual([
-      "unknown option 'siz': the options of shapes are size, count, ratio, label, strict, period, field, enabled, tag, pair, as",
+      "unknown option 'siz': did you mean .size(...)? the options of shapes are size, count, ratio, label, strict, period, field, enabled, tag, pair, as",
       "option 'size': expected int, given double 10.5",
       "option 'ratio': expected double, given int 2 (write 2.0 for a double)",
       "option 'period': expected duration, given int 5 (write a duration literal such as 10s)",

@@ -56,8 +56,8 @@ describe('TC39 standard decorators', () => {
       @Option({ type: 'double' }) ratio = 1.5;
     }
   `);
-  const Std = compiled.Std as Function;
-  const Derived = compiled.Derived as Function;
+  const Std = compiled.Std as decorators.UdfClass;
+  const Derived = compiled.Derived as decorators.UdfClass;
 
   it('declare the same definition as legacy decorators', () => {
     expect(decorators.isUdfClass(Std)).toBe(true);

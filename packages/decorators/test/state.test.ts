@@ -178,6 +178,7 @@ describe('without state or with custom snapshot handlers', () => {
       @OnPoint() p(p: Point) {
         return p;
       }
+      // @ts-expect-error the compiler sees it too; the run-time check is for untyped code
       @OnSnapshot() s() {
         return { total: 1 };
       }

@@ -1,10 +1,9 @@
-import type { Point } from '@kapacitor-udf/core';
+import { type FieldValues, groupID, type Point, replaceFields } from '@kapacitor-udf/core';
 import type { Batch } from '@kapacitor-udf/decorators';
-import { HarnessError } from './errors';
 import { ns, type TimeInput } from './time';
 
 /** A field value; its JavaScript type picks the typed map it goes to. */
-export type FieldValue = number | bigint | string | boolean;
+export type FieldValue = FieldValues[string];
 
 type StringMap = { [key: string]: string };
 
@@ -48,46 +47,12 @@ export interface BatchInput {
   tmax?: TimeInput;
 }
 
-/**
- * The group ID Kapacitor computes for a point (models.ToGroupID): '' when
- * ungrouped; otherwise `name\n` when grouped by name, then `tag=value` for each
- * dimension, comma separated.
- */
-export function groupID(name: string, tags: StringMap, dimensions: readonly string[], byName: boolean): string {
-  const parts = dimensions.map((d) => `${d}=${tags[d] ?? ''}`).join(',');
-  return byName ? `${name}\n${parts}` : parts;
-}
-
 /** Copies a map into a fresh object keeping every key (including '__proto__') an ordinary own key. */
 function copyMap<T>(source: { [key: string]: T } | undefined): { [key: string]: T } {
   const out: { [key: string]: T } = {};
   if (source === undefined) return out;
   for (const key of Object.keys(source)) {
     Object.defineProperty(out, key, { value: source[key], writable: true, enumerable: true, configurable: true });
-  }
-  return out;
-}
-
-/** Sorts `fields` into the four typed maps by JavaScript type. */
-function typedFields(fields: { [key: string]: FieldValue } | undefined): Pick<Point, 'fieldsDouble' | 'fieldsInt' | 'fieldsString' | 'fieldsBool'> {
-  const out = { fieldsDouble: {}, fieldsInt: {}, fieldsString: {}, fieldsBool: {} } as Pick<
-    Point,
-    'fieldsDouble' | 'fieldsInt' | 'fieldsString' | 'fieldsBool'
-  >;
-  for (const [key, value] of Object.entries(fields ?? {})) {
-    const map =
-      typeof value === 'number' ? out.fieldsDouble
-      : typeof value === 'bigint' ? out.fieldsInt
-      : typeof value === 'string' ? out.fieldsString
-      : typeof value === 'boolean' ? out.fieldsBool
-      : undefined;
-    if (map === undefined) {
-      throw new HarnessError(
-        'ERR_INVALID_FIELD',
-        `field ${JSON.stringify(key)} has a ${typeof value} value: give a number (double), bigint (integer), string or boolean`,
-      );
-    }
-    Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
   }
   return out;
 }
@@ -101,7 +66,7 @@ export function point(input: PointInput = {}): Point {
   const tags = copyMap(input.tags);
   const dimensions = [...(input.dimensions ?? [])];
   const byName = input.byName ?? false;
-  return {
+  const series: Point = {
     time: ns(input.time ?? 0n),
     name,
     database: input.database ?? '',
@@ -109,9 +74,14 @@ export function point(input: PointInput = {}): Point {
     group: input.group ?? groupID(name, tags, dimensions, byName),
     dimensions,
     tags,
-    ...typedFields(input.fields),
+    fieldsDouble: {},
+    fieldsInt: {},
+    fieldsString: {},
     byName,
+    fieldsBool: {},
   };
+  // The point helpers type the fields (and reject a value of no field type with EncodeError).
+  return replaceFields(series, input.fields ?? {});
 }
 
 function isPoint(value: PointInput | Point): value is Point {

@@ -1,14 +1,15 @@
 /**
- * Errors of the testing kit. Each has a string `code`; messages say what
- * happened on the wire and what to change.
+ * Errors of the testing kit. Each extends core's `UdfError` with a typed
+ * `code`; messages say what happened on the wire and what to change. (A
+ * field value the builders cannot type is core's `EncodeError`
+ * `ERR_INVALID_VALUE`, as in the point helpers.)
  */
+import { UdfError } from '@kapacitor-udf/core';
 export type HarnessErrorCode =
   /** A TICKscript-style option the UDF does not declare. */
   | 'ERR_UNKNOWN_OPTION'
   /** An option value that does not fit the option's declared types. */
   | 'ERR_OPTION_VALUE'
-  /** A field value the builders cannot type (not number, bigint, string or boolean). */
-  | 'ERR_INVALID_FIELD'
   /** A time the builders cannot turn into nanoseconds. */
   | 'ERR_INVALID_TIME'
   /** The UDF answered with an ErrorResponse. */
@@ -26,12 +27,4 @@ export type HarnessErrorCode =
   /** A request was sent after `close()`. */
   | 'ERR_CLOSED';
 
-export class HarnessError extends Error {
-  override readonly name = 'HarnessError';
-  constructor(
-    readonly code: HarnessErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class HarnessError extends UdfError<HarnessErrorCode> {}

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Agent, type Emitter, type Handler, type InfoResponse, type InitResponse, type KeepaliveResponse, type Logger, type Point, type Response, type RestoreResponse, type BeginBatch, type EndBatch } from '@kapacitor-udf/core';
-import { createHandler, toInfoResponse, type Batch } from '@kapacitor-udf/decorators';
+import { createHandler, toInfoResponse, type Batch, type UdfClass } from '@kapacitor-udf/decorators';
 import type { Emitted } from './emitted';
 import { HarnessError } from './errors';
 import { KapacitorClient, type Traffic } from './kapacitor-client';
@@ -63,7 +63,7 @@ export class UdfHarness {
   ) {}
 
   /** Runs `cls` in memory, through the core Agent over in-memory streams. */
-  static async create(cls: Function, options: CreateHarnessOptions = {}): Promise<UdfHarness> {
+  static async create(cls: UdfClass, options: CreateHarnessOptions = {}): Promise<UdfHarness> {
     const info = toInfoResponse(cls);
     const toUdf = new PassThrough();
     const fromUdf = new PassThrough();

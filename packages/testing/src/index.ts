@@ -1,12 +1,13 @@
 export { UdfHarness, type HarnessOptions, type CreateHarnessOptions, type SpawnHarnessOptions } from './harness';
 export { KapacitorClient, type KapacitorClientOptions, type SpawnOptions, type Traffic } from './kapacitor-client';
-export { spawnUdf, spawnSocketUdf, findUdfRun, type SpawnUdfOptions, type SocketUdf, type SpawnSocketUdfOptions } from './udf-run';
-export { point, batch, groupID, type PointInput, type BatchInput, type FieldValue } from './builders';
+export { spawnUdf, spawnSocketUdf, type SpawnUdfOptions, type SocketUdf, type SpawnSocketUdfOptions } from './udf-run';
+export { point, batch, type PointInput, type BatchInput, type FieldValue } from './builders';
+export { groupID } from '@kapacitor-udf/core';
 export { ns, fromDate, time, type TimeInput } from './time';
 export { raw, toInitOptions, type TickOptions, type TickValue, type OptionsInput, type DeclaredOptions } from './options';
 export { parseDurationLiteral } from './duration-literal';
 export { pointsOf, batchesOf, type Emitted } from './emitted';
-export { formatRequest, formatResponse, formatPoint, formatOptionValue } from './format';
+export { formatRequest, formatResponse, formatPoint } from './format';
 export { MemoryLogger, type LogEntry } from './memory-logger';
 export { HarnessError, type HarnessErrorCode } from './errors';
 export type { Batch } from '@kapacitor-udf/decorators';

@@ -1,7 +1,7 @@
-import type { Logger } from '@kapacitor-udf/core';
+import type { LogLevel, Logger } from '@kapacitor-udf/core';
 
 export interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
+  level: LogLevel;
   msg: string;
   fields?: object;
 }

@@ -63,14 +63,15 @@ describe('point()', () => {
   });
 
   it('refuses a field value of another type', () => {
-    expect(() => point({ fields: { x: null as never } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_FIELD' }));
+    expect(() => point({ fields: { x: null as never } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_VALUE' }));
   });
 });
 
 describe('groupID()', () => {
   it('follows models.ToGroupID', () => {
     expect(groupID('cpu', { host: 'a' }, [], false)).toBe('');
-    expect(groupID('cpu', { host: 'a' }, [], true)).toBe('cpu\n');
+    // models.ToGroupID: no dimensions and byName is the bare name.
+    expect(groupID('cpu', { host: 'a' }, [], true)).toBe('cpu');
     expect(groupID('cpu', { host: 'a', dc: 'x' }, ['dc', 'host'], true)).toBe('cpu\ndc=x,host=a');
   });
 });

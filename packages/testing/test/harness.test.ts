@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { OnInit, OnPoint, OnStop, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { Duration, OnInit, OnPoint, OnStop, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
 import { UdfHarness, point, pointsOf, raw, type Traffic } from '../src';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from './support/build';
 
@@ -14,7 +14,7 @@ class Collector {
   failAt = -1;
 
   @Option({ type: 'duration' })
-  period?: unknown;
+  period?: Duration;
 
   @Option({ flag: true })
   verbose = false;

@@ -1,25 +1,21 @@
 /**
- * Errors raised by the transports. Each has a stable string `code` so callers
- * (the CLI, a user's own `main`) can react without matching message text, and
- * a message that says what to do about it.
+ * Errors raised by the transports. Each extends core's `UdfError` with a
+ * typed `code` so callers (the CLI, a user's own `main`) can react without
+ * matching message text, and a message that says what to do about it. (A
+ * value that is not a UDF class is the decorators' `UdfDefinitionError`
+ * `ERR_NOT_A_UDF_CLASS`, as everywhere else.)
  */
-export class TransportError extends Error {
-  readonly code: string;
+import { UdfError } from '@kapacitor-udf/core';
 
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+/** Codes of {@link TransportError}. */
+export type TransportErrorCode =
+  | 'ERR_SOCKET_IN_USE'
+  | 'ERR_SOCKET_PATH_NOT_SOCKET'
+  | 'ERR_SOCKET_PATH_NOT_WRITABLE'
+  | 'ERR_INVALID_TRANSPORT_OPTION'
+  | 'ERR_WORKER_START_FAILED';
 
-/** The value given to serveStdio/serveSocket is not a class decorated with `@Udf`. */
-export class NotAUdfClassError extends TransportError {
-  constructor(value: unknown) {
-    const what = typeof value === 'function' ? `class ${value.name || '(anonymous)'}` : typeof value;
-    super('ERR_NOT_A_UDF', `${what} is not a UDF class: decorate it with @Udf({ wants, provides }) from @kapacitor-udf/decorators`);
-  }
-}
+export abstract class TransportError extends UdfError<TransportErrorCode> {}
 
 /** Another live process is accepting connections on the socket path. */
 export class SocketInUseError extends TransportError {

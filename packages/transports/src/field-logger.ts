@@ -1,4 +1,4 @@
-import type { Logger } from '@kapacitor-udf/core';
+import { describeError, type Logger } from '@kapacitor-udf/core';
 
 /**
  * A logger that adds `fields` to every line. The object is read at each call,
@@ -21,5 +21,5 @@ export function errorFields(err: unknown): Record<string, unknown> {
     const code = (err as { code?: unknown }).code;
     return { error: err.message, ...(typeof code === 'string' ? { code } : {}), errorName: err.name };
   }
-  return { error: String(err) };
+  return { error: describeError(err) };
 }

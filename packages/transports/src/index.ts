@@ -6,11 +6,10 @@ export {
   type SocketOptions,
   type SocketServer,
 } from './socket-server';
-export { type ServeOptions, type LogLevel } from './options';
-export { type UdfClass } from './udf-class';
+export { type ServeOptions } from './options';
 export {
   TransportError,
-  NotAUdfClassError,
+  type TransportErrorCode,
   SocketInUseError,
   SocketPathNotSocketError,
   SocketPathNotWritableError,

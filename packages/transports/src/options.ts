@@ -1,7 +1,5 @@
-import { createLogger, type Logger } from '@kapacitor-udf/core';
+import { createLogger, type LogLevel, type Logger } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError } from './errors';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Options shared by both transports. */
 export interface ServeOptions {

@@ -1,10 +1,8 @@
-import { isUdfClass } from '@kapacitor-udf/decorators';
-import { NotAUdfClassError } from './errors';
+import { getUdfDefinition, type UdfClass } from '@kapacitor-udf/decorators';
 
-/** A class decorated with `@Udf` (checked at runtime with `isUdfClass`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type UdfClass = new (...args: any[]) => object;
+export type { UdfClass };
 
+/** Throws the decorators' `UdfDefinitionError` (`ERR_NOT_A_UDF_CLASS`, with a hint) for anything but a `@Udf` class. */
 export function assertUdfClass(value: unknown): asserts value is UdfClass {
-  if (!isUdfClass(value)) throw new NotAUdfClassError(value);
+  getUdfDefinition(value);
 }

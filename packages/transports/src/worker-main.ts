@@ -7,7 +7,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { Logger } from '@kapacitor-udf/core';
+import { describeError, type LogLevel, type Logger } from '@kapacitor-udf/core';
 import { errorFields } from './field-logger';
 import { loadUdfClass } from './udf-module';
 import type { UdfClass } from './udf-class';
@@ -23,7 +23,7 @@ function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
 }
 
 /** Logs go to the main thread's logger, so every line lands where in-thread logs would. */
-function forward(level: 'debug' | 'info' | 'warn' | 'error') {
+function forward(level: LogLevel) {
   return (msg: string, fields?: object): void => {
     try {
       post({ t: 'log', level, msg, fields });
@@ -113,7 +113,7 @@ async function run(): Promise<void> {
   try {
     cls = await loadUdfClass({ module: init.module, exportName: init.exportName }, init.className, init.moduleLoader);
   } catch (err) {
-    post({ t: 'load-failed', error: err instanceof Error ? err.message : String(err) });
+    post({ t: 'load-failed', error: describeError(err) });
     return;
   }
   // A promise the module's top level left rejected (e.g. a serveSocket call

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { encodeFrame, encodeResponse, type Logger } from '@kapacitor-udf/core';
+import { describeError, encodeFrame, encodeResponse, type Logger } from '@kapacitor-udf/core';
 import { WorkerStartError } from './errors';
 import { errorFields } from './field-logger';
 import type { UdfSource } from './udf-module';
@@ -143,7 +143,7 @@ export class WorkerPool {
         if (slot.worker !== worker) return;
         const wasReady = slot.ready;
         slot.ready = false;
-        const why = lastError === undefined ? `the thread exited with code ${code}` : messageOf(lastError);
+        const why = lastError === undefined ? `the thread exited with code ${code}` : describeError(lastError);
         reject(lastError instanceof WorkerStartError ? lastError : new WorkerStartError(options.className, options.source.module, why));
         if (this.closing) {
           // Stopped by close(): its connections were cut already; nothing more will come for them.
@@ -286,12 +286,6 @@ export class WorkerPool {
     this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
-}
-
-/** An error's message (errors from a worker may not be instances of this thread's Error). */
-function messageOf(err: unknown): string {
-  const message = (err as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(err);
 }
 
 /**

@@ -14,6 +14,8 @@
  *   (or on its 'drain'); the agent sees an output that does not drain.
  */
 
+import type { LogLevel } from '@kapacitor-udf/core';
+
 /** Bytes of one connection's input in flight to a worker before the socket is paused. */
 export const INPUT_WINDOW = 1024 * 1024;
 /** Bytes of one connection's output in flight from a worker before its output stream stops draining. */
@@ -67,4 +69,4 @@ export type FromWorker =
   | { t: 'end'; id: number }
   /** The conversation is over (cleanly or not; the worker logged how). */
   | { t: 'done'; id: number }
-  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: object };
+  | { t: 'log'; level: LogLevel; msg: string; fields?: object };

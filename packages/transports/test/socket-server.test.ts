@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OnPoint, OnStop, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
-import { InvalidTransportOptionError, NotAUdfClassError, SocketInUseError } from '../src/errors';
+import { OnPoint, OnStop, Udf, UdfDefinitionError, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { InvalidTransportOptionError, SocketInUseError } from '../src/errors';
 import { serveSocket, type SocketServer } from '../src/socket-server';
 import { Client, MemoryLogger, point } from './helpers';
 import { makeStaleSocket } from './stale-socket';
@@ -159,7 +159,8 @@ describe('serveSocket', () => {
 
   test('options and the class are checked up front', async () => {
     class Plain {}
-    await expect(start(Plain)).rejects.toThrow(NotAUdfClassError);
+    await expect(start(Plain)).rejects.toThrow(expect.objectContaining({ name: 'UdfDefinitionError', code: 'ERR_NOT_A_UDF_CLASS' }));
+    await expect(start(Plain)).rejects.toThrow(UdfDefinitionError);
     await expect(start(Echo, { mode: 0o1777 })).rejects.toThrow(InvalidTransportOptionError);
     await expect(start(Echo, { path: '' })).rejects.toThrow('needs a path');
     await expect(start(Echo, { shutdownTimeoutMs: -1 })).rejects.toThrow('shutdownTimeoutMs');

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { encodeFrame, encodeRequest, type Response } from '@kapacitor-udf/core';
+import { encodeFrame, encodeRequest, type Point, type Response } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, WorkerStartError } from '../src/errors';
 import { serveSocket, type SocketOptions, type SocketServer } from '../src/socket-server';
 import { Compute, HoldUntilStop, WhereAmI } from './fixtures/worker-udfs';
@@ -245,7 +245,7 @@ function defineLocalUdf(): Function {
   @Udf({ wants: 'stream', provides: 'stream' })
   class Local {
     @OnPoint()
-    point(p: unknown): unknown {
+    point(p: Point): Point {
       return p;
     }
   }

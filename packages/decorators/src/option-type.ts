@@ -1,0 +1,124 @@
+/**
+ * The TypeScript type an `@Option` delivers, computed from its settings, and
+ * the decorator type that makes the compiler check the property against it in
+ * both decorator modes. Types only: nothing here exists at run time.
+ */
+import type { Duration } from './duration';
+import type { OptionConfig, ValueTypeName } from './definition';
+
+/** The JavaScript type of one protocol value; `I` is the option's `int` setting. */
+export type ValueOf<T extends ValueTypeName, I = undefined> = T extends 'int'
+  ? I extends 'number'
+    ? number
+    : bigint
+  : T extends 'double'
+    ? number
+    : T extends 'string'
+      ? string
+      : T extends 'bool'
+        ? boolean
+        : T extends 'duration'
+          ? Duration
+          : never;
+
+type IntSetting<C> = C extends { int: infer I } ? I : undefined;
+
+type TupleOf<Ts extends readonly ValueTypeName[], I> = { -readonly [K in keyof Ts]: ValueOf<Ts[K], I> };
+
+/** The property types an `@Option()` without `type` can take its type from. */
+export type InferableOptionValue = string | boolean | bigint | Duration;
+
+/** Settings without `type`, `types` or `flag`: the type comes from the property (design types). */
+type IsInferred<C> = C extends { flag: true } | { types: readonly unknown[] } | { type: ValueTypeName } ? false : true;
+
+/** One occurrence of the option: a value, a tuple in declared order, or `true` for a flag. */
+type OccurrenceOf<C> = C extends { flag: true }
+  ? boolean
+  : C extends { types: infer Ts extends readonly ValueTypeName[] }
+    ? TupleOf<Ts, IntSetting<C>>
+    : C extends { type: infer T extends ValueTypeName }
+      ? ValueOf<T, IntSetting<C>>
+      : InferableOptionValue;
+
+/** What an `@Option` with settings `C` assigns: an array of occurrences when repeatable. */
+export type OptionValueOf<C extends OptionConfig> = C extends { repeatable: true } ? Array<OccurrenceOf<C>> : OccurrenceOf<C>;
+
+/**
+ * The property types an option may be declared with: exactly the delivered
+ * type, or (when it is not required, so the script may leave it unset and
+ * there may be no default) that type or undefined: `field?: string`.
+ */
+export type OptionPropertyOf<C extends OptionConfig> = C extends { required: true }
+  ? OptionValueOf<C>
+  : OptionValueOf<C> | undefined;
+
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** True when a property of type `P` can hold what the option delivers, and nothing else. */
+type Fits<P, V, Optional extends boolean> = Equal<P, V> extends true
+  ? true
+  : Optional extends true
+    ? Equal<P, V | undefined>
+    : false;
+
+/** What the compiler shows when a property does not fit: the type the option delivers. */
+export interface OptionTypeMismatch<V> {
+  readonly 'the property must have the type the option delivers': V;
+}
+
+/** True for exactly one of the inferable types (a union of two has design type Object). */
+type OneInferable<P> = [P] extends [never]
+  ? false
+  : [P] extends [string]
+    ? true
+    : [P] extends [boolean]
+      ? true
+      : [P] extends [bigint]
+        ? true
+        : [P] extends [Duration]
+          ? true
+          : false;
+
+/** What the compiler shows when an `@Option()` without type is on a property whose type names none. */
+export interface OptionTypeNotInferable {
+  readonly "give @Option a type: only a string, boolean, bigint or Duration property can leave it out": never;
+}
+
+type PropertyCheck<T, K, C extends OptionConfig> = K extends keyof T
+  ? IsInferred<C> extends true
+    ? OneInferable<C extends { required: true } ? T[K] : Exclude<T[K], undefined>> extends true
+      ? K
+      : OptionTypeNotInferable
+    : Fits<T[K], OptionValueOf<C>, C extends { required: true } ? false : true> extends true
+      ? K
+      : OptionTypeMismatch<OptionPropertyOf<C>>
+  : K; // a `private` property is not visible in the prototype's type: nothing to check
+
+/** What the compiler shows for an `@Option()` without type under TC39 decorators. */
+export interface OptionTypeNeedsDesignTypes {
+  readonly "TC39 decorators record no design types: give @Option a type, e.g. { type: 'string' }": never;
+}
+
+/**
+ * `@Option(...)` as the compiler sees it. Legacy mode: called with the
+ * prototype and the property name, the property's type is looked up and
+ * compared. TC39 mode: the field's type is the context's `Value`, which must
+ * be the delivered type (or it or undefined for an option that is not required).
+ */
+export type OptionDecorator<C extends OptionConfig> = IsInferred<C> extends true ? InferredOptionDecorator<C> : TypedOptionDecorator<C>;
+
+/** `@Option()` without type: legacy decorators only (they alone carry design types). */
+export interface InferredOptionDecorator<C extends OptionConfig> {
+  <T extends object, K extends string | symbol>(target: T, propertyKey: K & PropertyCheck<T, K, C>): void;
+  (value: undefined, context: OptionTypeNeedsDesignTypes): void;
+}
+
+/** `@Option({ type | types | flag, ... })`. */
+export interface TypedOptionDecorator<C extends OptionConfig> {
+  <T extends object, K extends string | symbol>(target: T, propertyKey: K & PropertyCheck<T, K, C>): void;
+  (value: undefined, context: ClassFieldDecoratorContext<unknown, OptionPropertyOf<C>> | ClassFieldDecoratorContext<unknown, OptionValueOf<C>>): void;
+  (
+    value: ClassAccessorDecoratorTarget<unknown, OptionPropertyOf<C>>,
+    context: ClassAccessorDecoratorContext<unknown, OptionPropertyOf<C>>,
+  ): void;
+}

@@ -1,0 +1,2 @@
+// What the snippets import as './moving-avg' and '../src': the example UDF.
+export { MovingAvg } from '../../examples/moving-avg/src';

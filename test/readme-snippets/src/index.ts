@@ -1,0 +1,2 @@
+// What the testing README's snippet imports as '../src'.
+export { MovingAvg } from '../moving-avg';
