@@ -1,4 +1,4 @@
-import { OnPoint, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { numericField, OnPoint, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
 import { Min } from 'class-validator';
 
 /**
@@ -43,6 +43,7 @@ export class Deadband {
   // Called for every point; what it returns is emitted (nothing = dropped).
   @OnPoint()
   point(p: Point, ctx: UdfContext): Point | undefined {
+    // A double as it is, an integer (bigint) converted; undefined when absent.
     const value = numericField(p, this.field);
     if (value === undefined) {
       ctx.log.warn('point has no numeric field to watch: dropped', { field: this.field, name: p.name });
@@ -53,12 +54,4 @@ export class Deadband {
     this.lastPassed.set(p.group, value);
     return p;
   }
-}
-
-/** The field as a number: a double as it is, an integer (bigint) converted. */
-function numericField(p: Point, field: string): number | undefined {
-  // Object.hasOwn: a field named e.g. "constructor" must not find Object's.
-  if (Object.hasOwn(p.fieldsDouble, field)) return p.fieldsDouble[field];
-  if (Object.hasOwn(p.fieldsInt, field)) return Number(p.fieldsInt[field]);
-  return undefined;
 }
