@@ -17,6 +17,8 @@ export interface CliArgs {
   dir?: string;
   maxMessageSize?: number;
   handlerTimeoutMs?: number;
+  maxBatchPoints?: number;
+  maxBatchSize?: number;
   logLevel: LogLevel;
 }
 
@@ -36,6 +38,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         dir: { type: 'string', short: 'C' },
         'max-message-size': { type: 'string' },
         'handler-timeout': { type: 'string' },
+        'max-batch-points': { type: 'string' },
+        'max-batch-size': { type: 'string' },
         'log-level': { type: 'string' },
         list: { type: 'boolean', short: 'l' },
         describe: { type: 'boolean', short: 'd' },
@@ -61,6 +65,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     workers: optional(values.workers, parseWorkers),
     maxMessageSize: optional(values['max-message-size'], (v) => parseSize('--max-message-size', v)),
     handlerTimeoutMs: optional(values['handler-timeout'], (v) => parseDurationMs('--handler-timeout', v)),
+    maxBatchPoints: optional(values['max-batch-points'], (v) => parseCount('--max-batch-points', v)),
+    maxBatchSize: optional(values['max-batch-size'], (v) => parseSize('--max-batch-size', v)),
     logLevel,
   };
 
@@ -97,6 +103,13 @@ export function parseWorkers(text: string): number {
   if (!Number.isSafeInteger(n) || n < 1 || n > 256) {
     throw new UsageError(`--workers must be a number of threads from 1 to 256 (e.g. the number of cores), got "${text}"`);
   }
+  return n;
+}
+
+/** A positive whole number, e.g. a number of points. */
+export function parseCount(flag: string, text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, e.g. 1000000, got "${text}"`);
   return n;
 }
 

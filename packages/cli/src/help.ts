@@ -31,6 +31,9 @@ Options:
   -C, --dir <dir>            find the current package from this directory (default: cwd)
   --max-message-size <size>  largest accepted request (default 64MiB; e.g. 1048576, 16MiB)
   --handler-timeout <time>   fail the task when one handler call takes longer (default: none)
+  --max-batch-points <n>     most points one batch collected for @OnBatch may hold
+                             (default 1000000)
+  --max-batch-size <size>    most bytes of points one collected batch may hold (default 128MiB)
   --log-level <level>        debug, info, warn or error (default info); logs are JSON
                              lines on stderr
   -l, --list                 list the UDFs found

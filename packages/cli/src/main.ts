@@ -72,6 +72,8 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   const common = {
     maxMessageSize: args.maxMessageSize,
     handlerTimeoutMs: args.handlerTimeoutMs,
+    maxBatchPoints: args.maxBatchPoints,
+    maxBatchSize: args.maxBatchSize,
     logLevel: args.logLevel,
   };
   if (serveOverStdio) {
@@ -131,6 +133,8 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   }
   if (args.maxMessageSize !== undefined) runArgs.push('--max-message-size', String(args.maxMessageSize));
   if (args.handlerTimeoutMs !== undefined) runArgs.push('--handler-timeout', `${args.handlerTimeoutMs}ms`);
+  if (args.maxBatchPoints !== undefined) runArgs.push('--max-batch-points', String(args.maxBatchPoints));
+  if (args.maxBatchSize !== undefined) runArgs.push('--max-batch-size', String(args.maxBatchSize));
   if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
   if (args.socket !== undefined) {
     if (args.socketMode !== undefined) runArgs.push('--socket-mode', args.socketMode.toString(8));

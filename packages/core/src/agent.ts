@@ -80,7 +80,11 @@ export class Agent implements Emitter {
   private busyKind: RequestKind = 'point';
   private timer: NodeJS.Timeout | null = null;
   private queue: (QueueItem | undefined)[] = [];
+  /** Body size of each queued item (parallel to `queue`), restored into requestBytes when it is handled. */
+  private queueBytes: number[] = [];
   private queueHead = 0;
+  /** Emitter.requestBytes: body size of the request being handled. */
+  requestBytes = 0;
   private pauseReasons = 0;
   /** Input is no longer read (EOF, an error, close()). */
   private inputDone = false;
@@ -253,10 +257,14 @@ export class Agent implements Emitter {
         : err);
       return;
     }
-    if (point !== undefined) this.dispatchPoint(point);
-    else if (direct) this.dispatch(req!);
-    else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
-    else this.enqueue(req!);
+    if (point !== undefined) {
+      this.requestBytes = end - start;
+      this.dispatchPoint(point);
+    } else if (direct) {
+      this.requestBytes = end - start;
+      this.dispatch(req!);
+    } else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
+    else this.enqueue(req!, end - start);
   }
 
   /** A framing / decoding error: handled after the requests received before it. */
@@ -316,8 +324,9 @@ export class Agent implements Emitter {
 
   // --------------------------------------------------------------- queue
 
-  private enqueue(item: QueueItem): void {
+  private enqueue(item: QueueItem, bytes = 0): void {
     this.queue.push(item);
+    this.queueBytes.push(bytes);
     if (this.queue.length - this.queueHead >= this.maxQueued) this.setPaused(PAUSE_QUEUE, true);
   }
 
@@ -326,6 +335,7 @@ export class Agent implements Emitter {
     const queue = this.queue;
     while (this.queueHead < queue.length && !this.busy && !this.writer.blocked && !this.stopping) {
       const item = queue[this.queueHead]!;
+      this.requestBytes = this.queueBytes[this.queueHead];
       queue[this.queueHead++] = undefined;
       if (item === EOF) this.onEof();
       else if (item instanceof Error) this.fail(item);
@@ -333,9 +343,11 @@ export class Agent implements Emitter {
     }
     if (this.queueHead === queue.length) {
       queue.length = 0;
+      this.queueBytes.length = 0;
       this.queueHead = 0;
     } else if (this.queueHead > 1024 && this.queueHead * 2 > queue.length) {
       queue.splice(0, this.queueHead);
+      this.queueBytes.splice(0, this.queueHead);
       this.queueHead = 0;
     }
     if (this.pauseReasons & PAUSE_QUEUE && queue.length - this.queueHead <= this.maxQueued >> 1) {
@@ -501,6 +513,7 @@ export class Agent implements Emitter {
     this.stopReading();
     this.clearTimer();
     this.queue = [];
+    this.queueBytes = [];
     this.queueHead = 0;
     const outputBroken = err instanceof OutputClosedError;
     this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });

@@ -27,6 +27,7 @@ import type { Batch } from './batch';
 import { HandlerContext } from './context';
 import type { HandlerKind, UdfDefinition } from './definition';
 import { errorMessage } from './error-message';
+import { batchTooManyBytes, batchTooManyPoints, type BatchLimits, resolveBatchLimits } from './batch-limits';
 import { UdfRuntimeError } from './errors';
 import { definitionToInfoResponse } from './info';
 import { getUdfDefinition } from './metadata';
@@ -37,6 +38,10 @@ import { validateInstance } from './validation';
 export interface CreateHandlerOptions {
   /** Where `ctx.log` writes. Default: JSON lines on stderr at level 'info' (Kapacitor logs UDF stderr). */
   logger?: Logger;
+  /** Most points one batch collected for @OnBatch may hold (default 1,000,000). */
+  maxBatchPoints?: number;
+  /** Most request bytes one batch collected for @OnBatch may hold (default 128 MiB). */
+  maxBatchSize?: number;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -51,7 +56,7 @@ const restoreOk = (): RestoreResponse => ({ success: true, error: '' });
  * `UdfDefinitionError` (`ERR_NOT_A_UDF_CLASS`) for a class without `@Udf`.
  */
 export function createHandler(cls: Function, emitter: Emitter, opts: CreateHandlerOptions = {}): Handler {
-  return new UdfHandler(cls, getUdfDefinition(cls), emitter, opts.logger ?? createLogger({ level: 'info' }));
+  return new UdfHandler(cls, getUdfDefinition(cls), emitter, opts.logger ?? createLogger({ level: 'info' }), resolveBatchLimits(opts));
 }
 
 class UdfHandler implements Handler {
@@ -62,6 +67,8 @@ class UdfHandler implements Handler {
   private initReceived = false;
   /** The input batch being collected for @OnBatch. */
   private collecting: Batch | undefined;
+  /** Request bytes of the points in `collecting`. */
+  private collectingBytes = 0;
 
   readonly point: (point: Point) => MaybePromise<void>;
   readonly beginBatch: (begin: BeginBatch) => MaybePromise<void>;
@@ -70,8 +77,9 @@ class UdfHandler implements Handler {
   constructor(
     cls: Function,
     private readonly definition: UdfDefinition,
-    emitter: Emitter,
+    private readonly emitter: Emitter,
     logger: Logger,
+    private readonly limits: BatchLimits,
   ) {
     this.ctx = new HandlerContext(emitter, definition.provides, logger, definition.name);
     let instance: Record<string, unknown> = {};
@@ -110,9 +118,15 @@ class UdfHandler implements Handler {
 
   private pointHandler(): (point: Point) => MaybePromise<void> {
     if (this.definition.handlers.batch !== undefined) {
+      const { maxBatchPoints, maxBatchSize } = this.limits;
+      const emitter = this.emitter;
       return (point) => {
-        if (this.collecting === undefined) this.unexpected('received a point outside a batch (no BeginBatch before it)');
-        this.collecting.points.push(point);
+        const batch = this.collecting;
+        if (batch === undefined) this.unexpected('received a point outside a batch (no BeginBatch before it)');
+        if (batch.points.length >= maxBatchPoints) throw batchTooManyPoints(this.definition.name, maxBatchPoints);
+        this.collectingBytes += emitter.requestBytes ?? 0;
+        if (this.collectingBytes > maxBatchSize) throw batchTooManyBytes(this.definition.name, maxBatchSize);
+        batch.points.push(point);
       };
     }
     const fn = this.method('point');
@@ -135,6 +149,7 @@ class UdfHandler implements Handler {
       return (begin) => {
         if (this.collecting !== undefined) this.unexpected('received a BeginBatch inside an open batch');
         this.collecting = { begin, points: [], end: undefined as unknown as EndBatch };
+        this.collectingBytes = 0;
       };
     }
     const fn = this.method('beginBatch');

@@ -28,6 +28,7 @@ export { getUdfDefinition, isUdfClass, DEFINITION_KEY, type UdfClass } from './m
 export { toInfoResponse } from './info';
 export { describeUdf, formatDescription, type UdfDescription, type OptionDescription } from './describe';
 export { createHandler, type CreateHandlerOptions } from './create-handler';
+export { DEFAULT_MAX_BATCH_POINTS, DEFAULT_MAX_BATCH_SIZE } from './batch-limits';
 export {
   UdfDefinitionError,
   type UdfDefinitionErrorCode,

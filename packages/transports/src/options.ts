@@ -9,6 +9,10 @@ export interface ServeOptions {
   maxMessageSize?: number;
   /** Abort the conversation when one handler call takes longer than this (0 = no limit, the default). */
   handlerTimeoutMs?: number;
+  /** Most points one batch collected for @OnBatch may hold (default 1,000,000). */
+  maxBatchPoints?: number;
+  /** Most request bytes one batch collected for @OnBatch may hold (default 128 MiB). */
+  maxBatchSize?: number;
   /** Where logs go; by default JSON lines on stderr at `logLevel`. */
   logger?: Logger;
   /** Level for the default logger (default 'info'). Ignored when `logger` is given. */
@@ -23,6 +27,8 @@ export function resolveLogger(options: ServeOptions): Logger {
 export function checkServeOptions(options: ServeOptions): void {
   checkNonNegativeInteger('maxMessageSize', options.maxMessageSize, 1);
   checkNonNegativeInteger('handlerTimeoutMs', options.handlerTimeoutMs, 0);
+  checkNonNegativeInteger('maxBatchPoints', options.maxBatchPoints, 1);
+  checkNonNegativeInteger('maxBatchSize', options.maxBatchSize, 1);
 }
 
 export function checkNonNegativeInteger(name: string, value: number | undefined, min: number): void {

@@ -117,6 +117,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       moduleLoader: options.moduleLoader,
       maxMessageSize: options.maxMessageSize,
       handlerTimeoutMs: options.handlerTimeoutMs,
+      maxBatchPoints: options.maxBatchPoints,
+      maxBatchSize: options.maxBatchSize,
       catchUncaught: handleProcessEvents,
       logger,
       fields: baseFields,

@@ -28,7 +28,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   const agent = new Agent({
     input,
     output,
-    handler: (emitter: Emitter) => observeInit(createHandler(cls, emitter, { logger: log }), fields, log),
+    handler: (emitter: Emitter) => observeInit(createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }), fields, log),
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
     logger: log,

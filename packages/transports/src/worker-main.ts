@@ -63,7 +63,12 @@ class WorkerSideConnection {
       cls,
       input: this.input,
       output: this.output,
-      options: { maxMessageSize: init.maxMessageSize, handlerTimeoutMs: init.handlerTimeoutMs },
+      options: {
+        maxMessageSize: init.maxMessageSize,
+        handlerTimeoutMs: init.handlerTimeoutMs,
+        maxBatchPoints: init.maxBatchPoints,
+        maxBatchSize: init.maxBatchSize,
+      },
       logger,
       fields,
     });

@@ -15,6 +15,8 @@ export interface WorkerPoolOptions {
   moduleLoader?: string;
   maxMessageSize?: number;
   handlerTimeoutMs?: number;
+  maxBatchPoints?: number;
+  maxBatchSize?: number;
   catchUncaught: boolean;
   logger: Logger;
   fields: Record<string, unknown>;
@@ -107,6 +109,8 @@ export class WorkerPool {
       moduleLoader: options.moduleLoader,
       maxMessageSize: options.maxMessageSize,
       handlerTimeoutMs: options.handlerTimeoutMs,
+      maxBatchPoints: options.maxBatchPoints,
+      maxBatchSize: options.maxBatchSize,
       catchUncaught: options.catchUncaught,
     };
     const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });

@@ -33,6 +33,8 @@ export interface WorkerInit {
   moduleLoader?: string;
   maxMessageSize?: number;
   handlerTimeoutMs?: number;
+  maxBatchPoints?: number;
+  maxBatchSize?: number;
   /** Log errors thrown outside any handler call instead of letting them stop the worker. */
   catchUncaught: boolean;
 }
