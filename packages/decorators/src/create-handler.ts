@@ -23,6 +23,7 @@ import {
   type RestoreResponse,
   type SnapshotResponse,
 } from '@kapacitor-udf/core';
+import { abbreviate } from './abbreviate';
 import type { Batch } from './batch';
 import { HandlerContext } from './context';
 import type { HandlerKind, UdfDefinition } from './definition';
@@ -65,6 +66,15 @@ class UdfHandler implements Handler {
   /** Set when the class constructor threw: Init reports it, data handlers throw it. */
   private readonly constructError: unknown;
   private initReceived = false;
+  /**
+   * Init succeeded. Until then (no Init yet, or a refused one) data, Snapshot
+   * and Restore are refused: the options they would run with were rejected
+   * or never set, and a handler running on them can do anything (a negative
+   * window size looping forever, say).
+   */
+  private ready = false;
+  /** Why Init was refused (for the error data then gets). */
+  private refusal: string | undefined;
   /** The input batch being collected for @OnBatch. */
   private collecting: Batch | undefined;
   /** Request bytes of the points in `collecting`. */
@@ -89,9 +99,9 @@ class UdfHandler implements Handler {
       this.constructError = error;
     }
     this.instance = instance;
-    this.point = this.pointHandler();
-    this.beginBatch = this.beginHandler();
-    this.endBatch = this.endHandler();
+    this.point = this.gated('a point', this.pointHandler());
+    this.beginBatch = this.gated('a BeginBatch', this.beginHandler());
+    this.endBatch = this.gated('an EndBatch', this.endHandler());
   }
 
   /** The user's method for a handler kind, bound to nothing (called with `.call(instance, ...)`). */
@@ -108,6 +118,28 @@ class UdfHandler implements Handler {
       };
     }
     return this.instance[name] as AnyFunction;
+  }
+
+  /** `fn`, refusing its request while Init has not succeeded. */
+  private gated<T>(what: string, fn: (value: T) => MaybePromise<void>): (value: T) => MaybePromise<void> {
+    return (value) => {
+      if (!this.ready) this.notInitialized(what);
+      return fn(value);
+    };
+  }
+
+  private notInitialized(what: string): never {
+    const name = this.definition.name;
+    if (this.refusal !== undefined) {
+      throw new UdfRuntimeError(
+        'ERR_NOT_INITIALIZED',
+        `${name} received ${what} after its Init was refused (${this.refusal}); fix the task's options for ${name} and restart the task`,
+      );
+    }
+    throw new UdfRuntimeError(
+      'ERR_NOT_INITIALIZED',
+      `${name} received ${what} before Init; a client must send Init (with the task's options) before data, Snapshot or Restore`,
+    );
   }
 
   private unexpected(message: string): never {
@@ -195,19 +227,28 @@ class UdfHandler implements Handler {
     if (this.initReceived) return refuse(`${this.definition.name} already received Init on this connection`);
     this.initReceived = true;
     if (this.constructError !== undefined) {
-      return refuse(`constructing ${this.definition.className} failed: ${errorMessage(this.constructError)}`);
+      return this.initDone(refuse(`constructing ${this.definition.className} failed: ${errorMessage(this.constructError)}`));
     }
     this.ctx.taskID = request.taskID;
     this.ctx.nodeID = request.nodeID;
     const { problems, failed } = applyOptions(this.definition, this.instance, request.options);
-    return validateInstance(this.definition, this.instance, failed).then(
-      (validationProblems) => {
-        const all = [...problems, ...validationProblems];
-        if (all.length > 0) return refuse(all.join('\n'));
-        return this.runOnInit();
-      },
-      (error) => refuse(`validating the options of ${this.definition.name} failed: ${errorMessage(error)}`),
-    );
+    return validateInstance(this.definition, this.instance, failed)
+      .then(
+        (validationProblems) => {
+          const all = [...problems, ...validationProblems];
+          if (all.length > 0) return refuse(all.join('\n'));
+          return this.runOnInit();
+        },
+        (error) => refuse(`validating the options of ${this.definition.name} failed: ${errorMessage(error)}`),
+      )
+      .then((response) => this.initDone(response));
+  }
+
+  /** Records the outcome of Init: only a successful one lets data through. */
+  private initDone(response: InitResponse): InitResponse {
+    this.ready = response.success;
+    if (!response.success) this.refusal = abbreviate(response.error.split('\n')[0], 200);
+    return response;
   }
 
   /** @OnInit: throwing or rejecting refuses Init with the error's message. */
@@ -225,6 +266,7 @@ class UdfHandler implements Handler {
   }
 
   snapshot(): MaybePromise<SnapshotResponse> {
+    if (!this.ready) this.notInitialized('a Snapshot request');
     const fn = this.method('snapshot');
     if (fn !== undefined) {
       const result = fn.call(this.instance, this.ctx);
@@ -245,6 +287,7 @@ class UdfHandler implements Handler {
   }
 
   restore(request: RestoreRequest): MaybePromise<RestoreResponse> {
+    if (!this.ready) this.notInitialized('a Restore request');
     const fn = this.method('restore');
     if (fn !== undefined) {
       const refuse = (error: unknown): RestoreResponse => ({ success: false, error: errorMessage(error) });
@@ -279,7 +322,8 @@ class UdfHandler implements Handler {
       this.collecting = undefined;
     }
     const fn = this.method('stop');
-    if (fn === undefined) return;
+    // @OnStop flushes what data handlers built: with no successful Init there is none.
+    if (fn === undefined || !this.ready) return;
     const result = fn.call(this.instance, this.ctx);
     if (result instanceof Promise) return result.then(() => undefined);
   }
