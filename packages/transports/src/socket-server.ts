@@ -311,15 +311,42 @@ function listenError(err: NodeJS.ErrnoException, socketPath: string): TransportE
   return new SocketPathNotWritableError(socketPath, err.message);
 }
 
-/** Ends our side after pending output, then frees the socket even if the peer never closes its side. */
+/**
+ * Ends our side after pending output, then frees the socket even if the peer
+ * never closes its side. A lingering close: after our last byte (often an
+ * ErrorResponse) the socket is read and discarded until the peer ends its
+ * side, for at most LINGER_MS. Destroying a socket with unread input makes
+ * the kernel reset the connection, and a reset discards what the peer had
+ * not read yet: the ErrorResponse would be lost exactly when it matters.
+ */
 function releaseWhenFlushed(socket: net.Socket): void {
   if (socket.destroyed) return;
+  const linger = (): void => {
+    if (socket.destroyed) return;
+    if (socket.readableEnded) {
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    socket.once('end', () => socket.destroy());
+    socket.on('data', discard);
+    socket.resume();
+  };
   if (socket.writableFinished) {
-    socket.destroy();
+    linger();
     return;
   }
-  socket.once('finish', () => socket.destroy());
+  socket.once('finish', linger);
   socket.end();
+}
+
+/** Longest a finished connection is read (and discarded) waiting for the peer to close its side. */
+const LINGER_MS = 2000;
+
+function discard(): void {
+  // Input after the conversation ended: read only so the close is not a reset.
 }
 
 async function waitAll(connections: Set<OpenConnection>, timeoutMs: number): Promise<boolean> {
