@@ -26,10 +26,11 @@ import {
 import { abbreviate } from './abbreviate';
 import type { Batch } from './batch';
 import { HandlerContext } from './context';
-import type { HandlerKind, UdfDefinition } from './definition';
+import { HANDLER_DECORATOR_NAMES, type HandlerKind, type UdfDefinition } from './definition';
 import { errorMessage } from './error-message';
 import { batchTooManyBytes, batchTooManyPoints, type BatchLimits, resolveBatchLimits } from './batch-limits';
 import { UdfRuntimeError } from './errors';
+import { isThenable } from './result-check';
 import { definitionToInfoResponse } from './info';
 import { getUdfDefinition } from './metadata';
 import { applyOptions } from './option-values';
@@ -165,11 +166,12 @@ class UdfHandler implements Handler {
     if (fn === undefined) return () => undefined; // a batch UDF with only begin/end handlers
     const instance = this.instance;
     const ctx = this.ctx;
-    const emit = ctx.emitPointResult;
+    const emit = ctx.resultEmitter('point', this.label('point'));
     return (point) => {
       const result = fn.call(instance, point, ctx);
       if (result === undefined) return;
       if (result instanceof Promise) return result.then(emit);
+      if (isThenable(result)) return settle(result).then(emit);
       emit(result);
     };
   }
@@ -185,7 +187,10 @@ class UdfHandler implements Handler {
       };
     }
     const fn = this.method('beginBatch');
-    if (fn !== undefined) return (begin) => this.emitResult(fn.call(this.instance, begin, this.ctx), this.ctx.emitBeginResult);
+    if (fn !== undefined) {
+      const emit = this.ctx.resultEmitter('begin', this.label('beginBatch'));
+      return (begin) => this.emitResult(fn.call(this.instance, begin, this.ctx), emit);
+    }
     // A point-mapping batch UDF (no begin/end handlers) passes batch boundaries through.
     if (provides === 'batch' && handlers.endBatch === undefined) return (begin) => this.ctx.beginBatch(begin);
     return () => undefined;
@@ -196,24 +201,33 @@ class UdfHandler implements Handler {
     if (wants === 'stream') return () => this.unexpected("received an EndBatch, but it wants 'stream'");
     const onBatch = this.method('batch');
     if (onBatch !== undefined) {
+      const emit = this.ctx.resultEmitter('batch', this.label('batch'));
       return (end) => {
         const batch = this.collecting;
         if (batch === undefined) this.unexpected('received an EndBatch without a BeginBatch');
         this.collecting = undefined;
         batch.end = end;
-        return this.emitResult(onBatch.call(this.instance, batch, this.ctx), this.ctx.emitBatchResult);
+        return this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
       };
     }
     const fn = this.method('endBatch');
-    if (fn !== undefined) return (end) => this.emitResult(fn.call(this.instance, end, this.ctx), this.ctx.emitEndResult);
+    if (fn !== undefined) {
+      const emit = this.ctx.resultEmitter('end', this.label('endBatch'));
+      return (end) => this.emitResult(fn.call(this.instance, end, this.ctx), emit);
+    }
     if (provides === 'batch' && handlers.beginBatch === undefined) return (end) => this.ctx.endBatch(end);
     return () => undefined;
   }
 
-  /** Emits a handler's result now, or when its promise settles. */
+  /** Emits a handler's result now, or when it settles (any thenable, not only a native Promise). */
   private emitResult(result: unknown, emit: (result: unknown) => void): MaybePromise<void> {
-    if (result instanceof Promise) return result.then(emit);
+    if (isThenable(result)) return settle(result).then(emit);
     emit(result);
+  }
+
+  /** How errors name a handler: "Outliers.batch() (@OnBatch)". */
+  private label(kind: HandlerKind): string {
+    return `${this.definition.className}.${String(this.definition.handlers[kind])}() (${HANDLER_DECORATOR_NAMES[kind]})`;
   }
 
   // ---- management ----
@@ -258,7 +272,7 @@ class UdfHandler implements Handler {
     const refuse = (error: unknown): InitResponse => ({ success: false, error: errorMessage(error) });
     try {
       const result = fn.call(this.instance, this.ctx);
-      if (result instanceof Promise) return result.then(initOk, refuse);
+      if (isThenable(result)) return settle(result).then(initOk, refuse);
       return initOk();
     } catch (error) {
       return refuse(error);
@@ -270,7 +284,7 @@ class UdfHandler implements Handler {
     const fn = this.method('snapshot');
     if (fn !== undefined) {
       const result = fn.call(this.instance, this.ctx);
-      return result instanceof Promise ? result.then((bytes) => this.toSnapshot(bytes)) : this.toSnapshot(result);
+      return isThenable(result) ? settle(result).then((bytes) => this.toSnapshot(bytes)) : this.toSnapshot(result);
     }
     if (this.definition.state.length > 0) return { snapshot: snapshotState(this.definition, this.instance) };
     return { snapshot: Buffer.alloc(0) };
@@ -293,7 +307,7 @@ class UdfHandler implements Handler {
       const refuse = (error: unknown): RestoreResponse => ({ success: false, error: errorMessage(error) });
       try {
         const result = fn.call(this.instance, request.snapshot, this.ctx);
-        if (result instanceof Promise) return result.then((r) => this.toRestoreResponse(r), refuse);
+        if (isThenable(result)) return settle(result).then((r) => this.toRestoreResponse(r), refuse);
         return this.toRestoreResponse(result);
       } catch (error) {
         return refuse(error);
@@ -325,6 +339,15 @@ class UdfHandler implements Handler {
     // @OnStop flushes what data handlers built: with no successful Init there is none.
     if (fn === undefined || !this.ready) return;
     const result = fn.call(this.instance, this.ctx);
-    if (result instanceof Promise) return result.then(() => undefined);
+    if (isThenable(result)) return settle(result).then(() => undefined);
   }
+}
+
+/**
+ * A native promise of what a thenable settles to. Promise.resolve adopts
+ * any thenable (of another realm, a query object) and flattens thenables
+ * that resolve to thenables, so emit always sees a plain value.
+ */
+function settle(thenable: PromiseLike<unknown>): Promise<unknown> {
+  return thenable instanceof Promise ? thenable : Promise.resolve(thenable);
 }
