@@ -83,8 +83,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (name === undefined) {
     throw new UsageError('which UDF should run? Give its name, e.g. "udf-run MirrorUdf", or run "udf-run --list"');
   }
-  if (common.socket === undefined && (common.socketMode !== undefined || common.shutdownTimeoutMs !== undefined)) {
-    throw new UsageError('--socket-mode and --shutdown-timeout only apply with --socket PATH');
+  if (common.socket === undefined && common.socketMode !== undefined) {
+    throw new UsageError('--socket-mode only applies with --socket PATH');
   }
   if (common.socket === undefined && common.workers !== undefined) {
     throw new UsageError('--workers only applies with --socket PATH (a process UDF serves one task: start more tasks instead)');

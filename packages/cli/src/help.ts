@@ -23,8 +23,9 @@ Where UDFs are found:
 Options:
   --socket <path>            listen on this unix socket instead of stdin/stdout
   --socket-mode <octal>      permission bits of the socket file (default 660)
-  --shutdown-timeout <time>  on SIGINT/SIGTERM, how long open connections may finish
-                             before they are cut (default 10s)
+  --shutdown-timeout <time>  on SIGINT/SIGTERM (and at end of input for a process UDF),
+                             how long pending handlers and open connections may
+                             finish before they are cut (default 10s)
   --workers <n>              serve the socket's connections on n worker threads
                              (CPU-heavy UDFs; default: all in the main thread)
   -m, --module <file>        load UDFs from this file (repeatable)

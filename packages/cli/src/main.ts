@@ -83,7 +83,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
           'Kapacitor starts this command itself (see --describe for the kapacitor.conf section). Ctrl-D ends it.',
       );
     }
-    transports.serveStdio(udf.cls, { ...common, stdoutGuard });
+    transports.serveStdio(udf.cls, { ...common, stdoutGuard, shutdownTimeoutMs: args.shutdownTimeoutMs });
     return undefined;
   }
   await transports.serveSocket(udf.cls, {
@@ -136,9 +136,9 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   if (args.maxBatchPoints !== undefined) runArgs.push('--max-batch-points', String(args.maxBatchPoints));
   if (args.maxBatchSize !== undefined) runArgs.push('--max-batch-size', String(args.maxBatchSize));
   if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
+  if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
   if (args.socket !== undefined) {
     if (args.socketMode !== undefined) runArgs.push('--socket-mode', args.socketMode.toString(8));
-    if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
     if (args.workers !== undefined) runArgs.push('--workers', String(args.workers));
   }
   const section = kapacitorConfSection({

@@ -65,3 +65,16 @@ export class WorkerStartError extends TransportError {
     );
   }
 }
+
+/** A process UDF stopping (input ended, SIGTERM) whose pending handlers did not finish in time. */
+export class ShutdownTimeoutError extends TransportError {
+  readonly timeoutMs: number;
+  constructor(why: string, timeoutMs: number) {
+    super(
+      'ERR_SHUTDOWN_TIMEOUT',
+      `the UDF is stopping (${why}) and its pending handlers did not finish within ${timeoutMs} ms; ` +
+        'the requests still queued were not handled. Raise --shutdown-timeout (option shutdownTimeoutMs) if they legitimately take longer',
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -19,6 +19,9 @@ export interface ServeOptions {
   logLevel?: LogLevel;
 }
 
+/** How long open conversations may finish after a stop request (SIGTERM, or EOF for a process UDF). */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
 export function resolveLogger(options: ServeOptions): Logger {
   return options.logger ?? createLogger({ level: options.logLevel ?? 'info', stream: process.stderr });
 }

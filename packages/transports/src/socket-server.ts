@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Logger } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
 import { errorFields } from './field-logger';
-import { checkNonNegativeInteger, checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { checkNonNegativeInteger, checkServeOptions, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
 import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -63,7 +63,7 @@ export interface SocketServer {
 }
 
 export const DEFAULT_SOCKET_MODE = 0o660;
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './options';
 /** After a shutdown timeout, how long a cut connection may take to flush its ErrorResponse. */
 const ABORT_GRACE_MS = 1000;
 
