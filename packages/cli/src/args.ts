@@ -19,6 +19,7 @@ export interface CliArgs {
   handlerTimeoutMs?: number;
   maxBatchPoints?: number;
   maxBatchSize?: number;
+  maxQueuedSize?: number;
   logLevel: LogLevel;
 }
 
@@ -40,6 +41,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'handler-timeout': { type: 'string' },
         'max-batch-points': { type: 'string' },
         'max-batch-size': { type: 'string' },
+        'max-queued-size': { type: 'string' },
         'log-level': { type: 'string' },
         list: { type: 'boolean', short: 'l' },
         describe: { type: 'boolean', short: 'd' },
@@ -67,6 +69,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     handlerTimeoutMs: optional(values['handler-timeout'], (v) => parseDurationMs('--handler-timeout', v)),
     maxBatchPoints: optional(values['max-batch-points'], (v) => parseCount('--max-batch-points', v)),
     maxBatchSize: optional(values['max-batch-size'], (v) => parseSize('--max-batch-size', v)),
+    maxQueuedSize: optional(values['max-queued-size'], (v) => parseSize('--max-queued-size', v)),
     logLevel,
   };
 

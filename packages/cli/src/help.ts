@@ -35,6 +35,8 @@ Options:
   --max-batch-points <n>     most points one batch collected for @OnBatch may hold
                              (default 1000000)
   --max-batch-size <size>    most bytes of points one collected batch may hold (default 128MiB)
+  --max-queued-size <size>   bytes of requests that may wait behind a pending handler before
+                             input pauses (default 64MiB; keepalives are answered until then)
   --log-level <level>        debug, info, warn or error (default info); logs are JSON
                              lines on stderr
   -l, --list                 list the UDFs found

@@ -74,6 +74,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     handlerTimeoutMs: args.handlerTimeoutMs,
     maxBatchPoints: args.maxBatchPoints,
     maxBatchSize: args.maxBatchSize,
+    maxQueuedSize: args.maxQueuedSize,
     logLevel: args.logLevel,
   };
   if (serveOverStdio) {
@@ -135,6 +136,7 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   if (args.handlerTimeoutMs !== undefined) runArgs.push('--handler-timeout', `${args.handlerTimeoutMs}ms`);
   if (args.maxBatchPoints !== undefined) runArgs.push('--max-batch-points', String(args.maxBatchPoints));
   if (args.maxBatchSize !== undefined) runArgs.push('--max-batch-size', String(args.maxBatchSize));
+  if (args.maxQueuedSize !== undefined) runArgs.push('--max-queued-size', String(args.maxQueuedSize));
   if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
   if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
   if (args.socket !== undefined) {

@@ -29,19 +29,34 @@ export interface AgentOptions {
   /** Default: JSON lines on stderr at level info. */
   logger?: Logger;
   /**
-   * Requests buffered while an async handler runs before the agent stops
-   * reading its input (default 1024). Keepalives are answered regardless.
+   * Requests kept decoded while an async handler runs (default 1024). Later
+   * ones are kept as their bytes (a few times smaller) up to maxQueuedSize.
    */
   maxQueuedRequests?: number;
+  /**
+   * Bytes of requests kept beyond maxQueuedRequests before the agent stops
+   * reading its input (default 64 MiB). Reading on is what lets keepalives
+   * behind them be answered while a handler is pending.
+   */
+  maxQueuedSize?: number;
 }
 
 // Markers queued behind requests, so that everything received before them
 // is handled first.
 const EOF = Symbol('eof');
-type QueueItem = Request | typeof EOF | Error;
+
+/** A request queued as its body bytes (already decoded once, so known valid): decoded again when its turn comes. */
+class QueuedBody {
+  constructor(readonly body: Uint8Array) {}
+}
+/** What holding a QueuedBody costs beyond its bytes (the Uint8Array and wrapper objects). */
+const QUEUED_BODY_OVERHEAD = 160;
+export const DEFAULT_MAX_QUEUED_SIZE = 64 * 1024 * 1024;
+
+type QueueItem = Request | QueuedBody | typeof EOF | Error;
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
-const PAUSE_QUEUE = 2; // too many requests waiting for an async handler
+const PAUSE_QUEUE = 2; // more than maxQueuedSize bytes of requests waiting for an async handler
 
 type Reply = 'info' | 'init' | 'snapshot' | 'restore';
 
@@ -69,6 +84,9 @@ export class Agent implements Emitter {
   private readonly writer: FrameWriter;
   private readonly handlerTimeoutMs: number;
   private readonly maxQueued: number;
+  private readonly maxQueuedSize: number;
+  /** Bytes held by QueuedBody items in the queue (with their overhead). */
+  private queuedBodyBytes = 0;
 
   private started = false;
   private promise: Promise<void> | null = null;
@@ -113,6 +131,9 @@ export class Agent implements Emitter {
     this.logger = options.logger ?? createLogger();
     this.handlerTimeoutMs = timeout;
     this.maxQueued = maxQueued;
+    const maxQueuedSize = options.maxQueuedSize ?? DEFAULT_MAX_QUEUED_SIZE;
+    if (!Number.isSafeInteger(maxQueuedSize) || maxQueuedSize < 1) throw new RangeError(`maxQueuedSize must be an integer >= 1, got ${String(maxQueuedSize)}`);
+    this.maxQueuedSize = maxQueuedSize;
     this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
@@ -264,7 +285,8 @@ export class Agent implements Emitter {
       this.requestBytes = end - start;
       this.dispatch(req!);
     } else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
-    else this.enqueue(req!, end - start);
+    else if (this.queue.length - this.queueHead < this.maxQueued) this.enqueue(req!, end - start);
+    else this.enqueueBody(buf.slice(start, end));
   }
 
   /** A framing / decoding error: handled after the requests received before it. */
@@ -327,7 +349,16 @@ export class Agent implements Emitter {
   private enqueue(item: QueueItem, bytes = 0): void {
     this.queue.push(item);
     this.queueBytes.push(bytes);
-    if (this.queue.length - this.queueHead >= this.maxQueued) this.setPaused(PAUSE_QUEUE, true);
+  }
+
+  /**
+   * Past maxQueuedRequests, a request waits as its bytes: input goes on being
+   * read (so keepalives behind it are answered) until maxQueuedSize is held.
+   */
+  private enqueueBody(body: Uint8Array): void {
+    this.enqueue(new QueuedBody(body), body.length);
+    this.queuedBodyBytes += body.length + QUEUED_BODY_OVERHEAD;
+    if (this.queuedBodyBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
   }
 
   /** Handles queued items while nothing blocks: no pending handler, output not full. */
@@ -339,7 +370,10 @@ export class Agent implements Emitter {
       queue[this.queueHead++] = undefined;
       if (item === EOF) this.onEof();
       else if (item instanceof Error) this.fail(item);
-      else this.dispatch(item);
+      else if (item instanceof QueuedBody) {
+        this.queuedBodyBytes -= item.body.length + QUEUED_BODY_OVERHEAD;
+        this.dispatch(decodeRequestAt(item.body, 0, item.body.length));
+      } else this.dispatch(item);
     }
     if (this.queueHead === queue.length) {
       queue.length = 0;
@@ -350,7 +384,7 @@ export class Agent implements Emitter {
       this.queueBytes.splice(0, this.queueHead);
       this.queueHead = 0;
     }
-    if (this.pauseReasons & PAUSE_QUEUE && queue.length - this.queueHead <= this.maxQueued >> 1) {
+    if (this.pauseReasons & PAUSE_QUEUE && this.queuedBodyBytes <= this.maxQueuedSize / 2) {
       this.setPaused(PAUSE_QUEUE, false);
     }
   }
@@ -514,6 +548,7 @@ export class Agent implements Emitter {
     this.clearTimer();
     this.queue = [];
     this.queueBytes = [];
+    this.queuedBodyBytes = 0;
     this.queueHead = 0;
     const outputBroken = err instanceof OutputClosedError;
     this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });

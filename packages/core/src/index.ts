@@ -50,7 +50,7 @@ export type { FrameDecoderOptions } from './frame-decoder';
 export { encodeFrame } from './encode-frame';
 export { FrameWriter } from './frame-writer';
 export type { FrameWriterOptions } from './frame-writer';
-export { Agent } from './agent';
+export { Agent, DEFAULT_MAX_QUEUED_SIZE } from './agent';
 export type { AgentOptions } from './agent';
 export { createLogger, childLogger, isLogLevel, silentLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';

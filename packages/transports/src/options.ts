@@ -13,6 +13,8 @@ export interface ServeOptions {
   maxBatchPoints?: number;
   /** Most request bytes one batch collected for @OnBatch may hold (default 128 MiB). */
   maxBatchSize?: number;
+  /** Bytes of requests held (beyond 1024) behind a pending handler before input pauses (default 64 MiB). */
+  maxQueuedSize?: number;
   /** Where logs go; by default JSON lines on stderr at `logLevel`. */
   logger?: Logger;
   /** Level for the default logger (default 'info'). Ignored when `logger` is given. */
@@ -32,6 +34,7 @@ export function checkServeOptions(options: ServeOptions): void {
   checkNonNegativeInteger('handlerTimeoutMs', options.handlerTimeoutMs, 0);
   checkNonNegativeInteger('maxBatchPoints', options.maxBatchPoints, 1);
   checkNonNegativeInteger('maxBatchSize', options.maxBatchSize, 1);
+  checkNonNegativeInteger('maxQueuedSize', options.maxQueuedSize, 1);
 }
 
 export function checkNonNegativeInteger(name: string, value: number | undefined, min: number): void {

@@ -119,6 +119,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       handlerTimeoutMs: options.handlerTimeoutMs,
       maxBatchPoints: options.maxBatchPoints,
       maxBatchSize: options.maxBatchSize,
+      maxQueuedSize: options.maxQueuedSize,
       catchUncaught: handleProcessEvents,
       logger,
       fields: baseFields,

@@ -31,6 +31,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     handler: (emitter: Emitter) => observeInit(createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }), fields, log),
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
+    maxQueuedSize: options.maxQueuedSize,
     logger: log,
   });
   log.info('connection opened');

@@ -68,6 +68,7 @@ class WorkerSideConnection {
         handlerTimeoutMs: init.handlerTimeoutMs,
         maxBatchPoints: init.maxBatchPoints,
         maxBatchSize: init.maxBatchSize,
+        maxQueuedSize: init.maxQueuedSize,
       },
       logger,
       fields,

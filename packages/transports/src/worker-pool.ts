@@ -17,6 +17,7 @@ export interface WorkerPoolOptions {
   handlerTimeoutMs?: number;
   maxBatchPoints?: number;
   maxBatchSize?: number;
+  maxQueuedSize?: number;
   catchUncaught: boolean;
   logger: Logger;
   fields: Record<string, unknown>;
@@ -111,6 +112,7 @@ export class WorkerPool {
       handlerTimeoutMs: options.handlerTimeoutMs,
       maxBatchPoints: options.maxBatchPoints,
       maxBatchSize: options.maxBatchSize,
+      maxQueuedSize: options.maxQueuedSize,
       catchUncaught: options.catchUncaught,
     };
     const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });

@@ -35,6 +35,7 @@ export interface WorkerInit {
   handlerTimeoutMs?: number;
   maxBatchPoints?: number;
   maxBatchSize?: number;
+  maxQueuedSize?: number;
   /** Log errors thrown outside any handler call instead of letting them stop the worker. */
   catchUncaught: boolean;
 }
