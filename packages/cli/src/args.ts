@@ -20,6 +20,8 @@ export interface CliArgs {
   maxBatchPoints?: number;
   maxBatchSize?: number;
   maxQueuedSize?: number;
+  maxPartialFramesSize?: number;
+  frameTimeoutMs?: number;
   logLevel: LogLevel;
 }
 
@@ -42,6 +44,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'max-batch-points': { type: 'string' },
         'max-batch-size': { type: 'string' },
         'max-queued-size': { type: 'string' },
+        'max-partial-frames-size': { type: 'string' },
+        'frame-timeout': { type: 'string' },
         'log-level': { type: 'string' },
         list: { type: 'boolean', short: 'l' },
         describe: { type: 'boolean', short: 'd' },
@@ -70,6 +74,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     maxBatchPoints: optional(values['max-batch-points'], (v) => parseCount('--max-batch-points', v)),
     maxBatchSize: optional(values['max-batch-size'], (v) => parseSize('--max-batch-size', v)),
     maxQueuedSize: optional(values['max-queued-size'], (v) => parseSize('--max-queued-size', v)),
+    maxPartialFramesSize: optional(values['max-partial-frames-size'], (v) => parseSize('--max-partial-frames-size', v)),
+    frameTimeoutMs: optional(values['frame-timeout'], (v) => parseDurationMs('--frame-timeout', v)),
     logLevel,
   };
 

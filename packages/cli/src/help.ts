@@ -37,6 +37,11 @@ Options:
   --max-batch-size <size>    most bytes of points one collected batch may hold (default 128MiB)
   --max-queued-size <size>   bytes of requests that may wait behind a pending handler before
                              input pauses (default 64MiB; keepalives are answered until then)
+  --max-partial-frames-size <size>
+                             bytes all connections may hold in partially received
+                             frames (default 128MiB)
+  --frame-timeout <time>     fail a connection whose incomplete frame gets no byte for this
+                             long (default 30s; 0 = never)
   --log-level <level>        debug, info, warn or error (default info); logs are JSON
                              lines on stderr
   -l, --list                 list the UDFs found

@@ -75,6 +75,8 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     maxBatchPoints: args.maxBatchPoints,
     maxBatchSize: args.maxBatchSize,
     maxQueuedSize: args.maxQueuedSize,
+    maxPartialFramesSize: args.maxPartialFramesSize,
+    frameTimeoutMs: args.frameTimeoutMs,
     logLevel: args.logLevel,
   };
   if (serveOverStdio) {
@@ -137,6 +139,8 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   if (args.maxBatchPoints !== undefined) runArgs.push('--max-batch-points', String(args.maxBatchPoints));
   if (args.maxBatchSize !== undefined) runArgs.push('--max-batch-size', String(args.maxBatchSize));
   if (args.maxQueuedSize !== undefined) runArgs.push('--max-queued-size', String(args.maxQueuedSize));
+  if (args.maxPartialFramesSize !== undefined) runArgs.push('--max-partial-frames-size', String(args.maxPartialFramesSize));
+  if (args.frameTimeoutMs !== undefined) runArgs.push('--frame-timeout', `${args.frameTimeoutMs}ms`);
   if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
   if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
   if (args.socket !== undefined) {

@@ -5,10 +5,12 @@ import {
   HandlerError,
   HandlerTimeoutError,
   InputError,
+  InputLimitError,
   OutputClosedError,
   ProtocolError,
   RequestKind,
 } from './errors';
+import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
@@ -39,6 +41,13 @@ export interface AgentOptions {
    * behind them be answered while a handler is pending.
    */
   maxQueuedSize?: number;
+  /**
+   * Shared by every agent of a server: bytes all of them may hold in
+   * partially received frames. Default: a budget of this agent's own.
+   */
+  frameBudget?: FrameBudget;
+  /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
+  frameTimeoutMs?: number;
 }
 
 // Markers queued behind requests, so that everything received before them
@@ -52,6 +61,8 @@ class QueuedBody {
 /** What holding a QueuedBody costs beyond its bytes (the Uint8Array and wrapper objects). */
 const QUEUED_BODY_OVERHEAD = 160;
 export const DEFAULT_MAX_QUEUED_SIZE = 64 * 1024 * 1024;
+/** Longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type QueueItem = Request | QueuedBody | typeof EOF | Error;
 
@@ -85,6 +96,11 @@ export class Agent implements Emitter {
   private readonly handlerTimeoutMs: number;
   private readonly maxQueued: number;
   private readonly maxQueuedSize: number;
+  private readonly frameBudget: FrameBudget;
+  private readonly frameTimeoutMs: number;
+  /** This agent's share of frameBudget.used: its decoder's partial frame. */
+  private partialHeld = 0;
+  private frameTimer: NodeJS.Timeout | null = null;
   /** Bytes held by QueuedBody items in the queue (with their overhead). */
   private queuedBodyBytes = 0;
 
@@ -134,6 +150,12 @@ export class Agent implements Emitter {
     const maxQueuedSize = options.maxQueuedSize ?? DEFAULT_MAX_QUEUED_SIZE;
     if (!Number.isSafeInteger(maxQueuedSize) || maxQueuedSize < 1) throw new RangeError(`maxQueuedSize must be an integer >= 1, got ${String(maxQueuedSize)}`);
     this.maxQueuedSize = maxQueuedSize;
+    this.frameBudget = options.frameBudget ?? new FrameBudget();
+    const frameTimeout = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
+    if (!Number.isSafeInteger(frameTimeout) || frameTimeout < 0 || frameTimeout > MAX_TIMER_MS) {
+      throw new RangeError(`frameTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(frameTimeout)}`);
+    }
+    this.frameTimeoutMs = frameTimeout;
     this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
@@ -149,6 +171,7 @@ export class Agent implements Emitter {
     this.onOutputClose = this.onOutputClose.bind(this);
     this.onOutputFinish = this.onOutputFinish.bind(this);
     this.onTimer = this.onTimer.bind(this);
+    this.onFrameTimer = this.onFrameTimer.bind(this);
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
@@ -259,7 +282,56 @@ export class Agent implements Emitter {
       this.decoder.feed(chunk, this.onFrame);
     } catch (err) {
       this.inputFailed(err);
+      return;
     }
+    if (this.decoder.inFrame) this.watchPartialFrame();
+    else if (this.partialHeld !== 0) this.holdPartial(0);
+  }
+
+  /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
+  private watchPartialFrame(): void {
+    this.holdPartial(this.decoder.partialBytes);
+    const budget = this.frameBudget;
+    if (budget.used > budget.limit && this.partialHeld > 0) {
+      this.fail(new InputLimitError(
+        'ERR_PARTIAL_FRAMES_BUDGET',
+        `a frame of this connection would take the bytes held in partially received frames to ${budget.used}, ` +
+          `more than the ${budget.limit} bytes all connections may hold (maxPartialFramesSize); ` +
+          'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive at once',
+      ));
+      return;
+    }
+    if (this.frameTimeoutMs === 0 || this.inputDone) return;
+    // One timer, refreshed per chunk: it fires only after frameTimeoutMs without input.
+    if (this.frameTimer === null) {
+      this.frameTimer = setTimeout(this.onFrameTimer, this.frameTimeoutMs);
+      this.frameTimer.unref();
+    } else {
+      this.frameTimer.refresh();
+    }
+  }
+
+  private holdPartial(bytes: number): void {
+    this.frameBudget.used += bytes - this.partialHeld;
+    this.partialHeld = bytes;
+  }
+
+  private onFrameTimer(): void {
+    if (this.inputDone || this.settled || !this.decoder.inFrame) return;
+    this.inputFailed(new InputLimitError(
+      'ERR_FRAME_TIMEOUT',
+      `incomplete frame: ${this.decoder.partialBytes} bytes of a message arrived, then nothing for ${this.frameTimeoutMs} ms ` +
+        '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
+    ));
+  }
+
+  /** Gives back this agent's share of the frame budget and drops its partial frame: its input is over. */
+  private releasePartial(): void {
+    if (this.frameTimer !== null) {
+      clearTimeout(this.frameTimer);
+      this.frameTimer = null;
+    }
+    if (this.partialHeld !== 0) this.holdPartial(0);
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
@@ -545,6 +617,8 @@ export class Agent implements Emitter {
     this.stopping = true;
     this.busy = false;
     this.stopReading();
+    this.releasePartial();
+    this.decoder.abandon();
     this.clearTimer();
     this.queue = [];
     this.queueBytes = [];
@@ -618,6 +692,7 @@ export class Agent implements Emitter {
     this.settled = true;
     this.finishing = true;
     this.clearTimer();
+    this.releasePartial();
     const { input, output } = this;
     input.removeListener('data', this.onData);
     input.removeListener('end', this.onInputEnd);

@@ -104,6 +104,23 @@ export class InputError extends Error {
   }
 }
 
+/** Codes of {@link InputLimitError}. */
+export type InputLimitErrorCode = 'ERR_PARTIAL_FRAMES_BUDGET' | 'ERR_FRAME_TIMEOUT';
+
+/**
+ * The input would exceed a memory or time limit on partially received
+ * frames (see FrameBudget): this conversation ends, others go on.
+ */
+export class InputLimitError extends Error {
+  readonly code: InputLimitErrorCode;
+
+  constructor(code: InputLimitErrorCode, message: string) {
+    super(message);
+    this.name = 'InputLimitError';
+    this.code = code;
+  }
+}
+
 /** A value of the wrong type was given to an encoder (e.g. a number where int64 needs a bigint). */
 export class EncodeError extends TypeError {
   readonly code = 'ERR_INVALID_VALUE' as const;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { Logger } from '@kapacitor-udf/core';
+import { FrameBudget, type Logger } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
 import { errorFields } from './field-logger';
 import { checkNonNegativeInteger, checkServeOptions, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
@@ -120,6 +120,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       maxBatchPoints: options.maxBatchPoints,
       maxBatchSize: options.maxBatchSize,
       maxQueuedSize: options.maxQueuedSize,
+      maxPartialFramesSize: options.maxPartialFramesSize,
+      frameTimeoutMs: options.frameTimeoutMs,
       catchUncaught: handleProcessEvents,
       logger,
       fields: baseFields,
@@ -138,6 +140,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   // the agent sees EOF, calls stop, flushes, and only then ends ours.
   const server = net.createServer({ allowHalfOpen: true });
   const connections = new Set<OpenConnection>();
+  // One budget for the partial frames of every connection of this thread.
+  const frameBudget = new FrameBudget(options.maxPartialFramesSize);
   let nextId = 1;
 
   server.on('connection', (socket) => {
@@ -151,7 +155,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       if (pool !== undefined) {
         ({ abort, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
-        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields });
+        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields, frameBudget });
         abort = (reason) => agent.close(reason);
         done = finished;
       }

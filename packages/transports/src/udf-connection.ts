@@ -1,4 +1,4 @@
-import { Agent, type Emitter, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
+import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
@@ -20,6 +20,8 @@ export interface ConnectionParams {
   options: ServeOptions;
   logger: Logger;
   fields: Record<string, unknown>;
+  /** Shared by the connections of a server (thread); default: one of this connection's own. */
+  frameBudget?: FrameBudget;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
@@ -32,6 +34,8 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
     maxQueuedSize: options.maxQueuedSize,
+    frameTimeoutMs: options.frameTimeoutMs,
+    frameBudget: params.frameBudget,
     logger: log,
   });
   log.info('connection opened');

@@ -7,7 +7,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { Logger } from '@kapacitor-udf/core';
+import { FrameBudget, type Logger } from '@kapacitor-udf/core';
 import { errorFields } from './field-logger';
 import { loadUdfClass } from './udf-module';
 import type { UdfClass } from './udf-class';
@@ -17,6 +17,8 @@ import { OUTPUT_WINDOW, type FromWorker, type ToWorker, type WorkerInit } from '
 if (parentPort === null) throw new Error('worker-main runs as a worker thread of serveSocket({ workers })');
 const port = parentPort;
 const init = workerData as WorkerInit;
+/** The partial frames of every connection this thread serves share one budget. */
+const frameBudget = new FrameBudget(init.maxPartialFramesSize);
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -69,7 +71,9 @@ class WorkerSideConnection {
         maxBatchPoints: init.maxBatchPoints,
         maxBatchSize: init.maxBatchSize,
         maxQueuedSize: init.maxQueuedSize,
+        frameTimeoutMs: init.frameTimeoutMs,
       },
+      frameBudget,
       logger,
       fields,
     });

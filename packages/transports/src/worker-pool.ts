@@ -18,6 +18,8 @@ export interface WorkerPoolOptions {
   maxBatchPoints?: number;
   maxBatchSize?: number;
   maxQueuedSize?: number;
+  maxPartialFramesSize?: number;
+  frameTimeoutMs?: number;
   catchUncaught: boolean;
   logger: Logger;
   fields: Record<string, unknown>;
@@ -113,6 +115,8 @@ export class WorkerPool {
       maxBatchPoints: options.maxBatchPoints,
       maxBatchSize: options.maxBatchSize,
       maxQueuedSize: options.maxQueuedSize,
+      maxPartialFramesSize: options.maxPartialFramesSize,
+      frameTimeoutMs: options.frameTimeoutMs,
       catchUncaught: options.catchUncaught,
     };
     const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });

@@ -36,6 +36,8 @@ export interface WorkerInit {
   maxBatchPoints?: number;
   maxBatchSize?: number;
   maxQueuedSize?: number;
+  maxPartialFramesSize?: number;
+  frameTimeoutMs?: number;
   /** Log errors thrown outside any handler call instead of letting them stop the worker. */
   catchUncaught: boolean;
 }
