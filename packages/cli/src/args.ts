@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MAX_TIMER_MS } from '@kapacitor-udf/core';
 import { UsageError } from './errors';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -140,7 +141,10 @@ export function parseDurationMs(flag: string, text: string): number {
   const match = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
   if (!match) throw new UsageError(`${flag} must be a duration such as 500ms, 10s or 2m (a bare number means ms), got "${text}"`);
   const ms = Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'];
-  if (!Number.isSafeInteger(ms)) throw new UsageError(`${flag} is too large: "${text}"`);
+  // Node timers longer than 2^31 - 1 ms fire after 1 ms instead (with a warning).
+  if (!Number.isSafeInteger(ms) || ms > MAX_TIMER_MS) {
+    throw new UsageError(`${flag} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, e.g. 596h), got "${text}"`);
+  }
   return ms;
 }
 

@@ -137,8 +137,10 @@ export class Agent implements Emitter {
     if (!input || typeof input.on !== 'function') throw new TypeError('new Agent(options): options.input must be a readable stream');
     if (!output || typeof output.write !== 'function') throw new TypeError('new Agent(options): options.output must be a writable stream');
     const timeout = options.handlerTimeoutMs ?? 0;
-    if (!Number.isFinite(timeout) || timeout < 0) {
-      throw new RangeError(`handlerTimeoutMs must be a number of milliseconds >= 0 (0 = no limit), got ${String(timeout)}`);
+    if (!Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMER_MS) {
+      throw new RangeError(
+        `handlerTimeoutMs must be a number of milliseconds from 0 (no limit) to ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${String(timeout)}`,
+      );
     }
     const maxQueued = options.maxQueuedRequests ?? 1024;
     if (!Number.isInteger(maxQueued) || maxQueued < 1) throw new RangeError(`maxQueuedRequests must be an integer >= 1, got ${String(maxQueued)}`);

@@ -35,7 +35,7 @@ export function resolveLogger(options: ServeOptions): Logger {
 /** Rejects nonsense early, with a message naming the option, instead of failing mid-conversation. */
 export function checkServeOptions(options: ServeOptions): void {
   checkNonNegativeInteger('maxMessageSize', options.maxMessageSize, 1);
-  checkNonNegativeInteger('handlerTimeoutMs', options.handlerTimeoutMs, 0);
+  checkTimerMs('handlerTimeoutMs', options.handlerTimeoutMs);
   checkNonNegativeInteger('maxBatchPoints', options.maxBatchPoints, 1);
   checkNonNegativeInteger('maxBatchSize', options.maxBatchSize, 1);
   checkNonNegativeInteger('maxQueuedSize', options.maxQueuedSize, 1);

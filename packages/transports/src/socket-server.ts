@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { FrameBudget, type Logger } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
 import { errorFields } from './field-logger';
-import { checkNonNegativeInteger, checkServeOptions, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
+import { checkNonNegativeInteger, checkServeOptions, checkTimerMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
 import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -98,7 +98,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
     throw new InvalidTransportOptionError(`mode must be permission bits between 0 and 0o777, got ${String(mode)}`);
   }
-  checkNonNegativeInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0);
+  checkTimerMs('shutdownTimeoutMs', options.shutdownTimeoutMs);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const logger = resolveLogger(options);
   const socketPath = path.resolve(options.path);

@@ -1,6 +1,6 @@
 import { errorFields } from './field-logger';
 import { ShutdownTimeoutError } from './errors';
-import { checkNonNegativeInteger, checkServeOptions, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
+import { checkServeOptions, checkTimerMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
 import { guardStdout, type StdoutGuard } from './stdout-guard';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -45,7 +45,7 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
   checkServeOptions(options);
   const logger = resolveLogger(options);
   const exit = options.exit ?? true;
-  checkNonNegativeInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0);
+  checkTimerMs('shutdownTimeoutMs', options.shutdownTimeoutMs);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   const guard = options.stdoutGuard ?? guardStdout();
