@@ -628,6 +628,9 @@ export class Agent implements Emitter {
     this.queueHead = 0;
     const outputBroken = err instanceof OutputClosedError;
     this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });
+    // Where the handler failed: its stack, at debug (the error line above says what).
+    const stack = (err.cause instanceof Error ? err.cause : err).stack;
+    if (stack !== undefined) this.logger.debug('stack of the error that aborted the conversation', { stack });
     if (outputBroken || this.finishing) {
       this.writer.close();
       this.settle();

@@ -28,10 +28,12 @@ export type HarnessErrorCode =
 
 export class HarnessError extends Error {
   override readonly name = 'HarnessError';
+  /** `cause`: for an ErrorResponse of an in-memory UDF, what its handler threw (with its stack). */
   constructor(
     readonly code: HarnessErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
   }
 }
