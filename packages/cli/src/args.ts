@@ -131,6 +131,9 @@ export function parseMode(text: string): number {
   }
   const mode = parseInt(digits, 8);
   if (mode > 0o777) throw new UsageError(`--socket-mode must be at most 777, got "${text}"`);
+  if ((mode & 0o220) === 0) {
+    throw new UsageError(`--socket-mode ${text}: neither the owner nor the group could connect (connecting to a socket needs write permission); use 660 or 600`);
+  }
   return mode;
 }
 

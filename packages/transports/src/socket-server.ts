@@ -98,6 +98,12 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
     throw new InvalidTransportOptionError(`mode must be permission bits between 0 and 0o777, got ${String(mode)}`);
   }
+  // Connecting to a unix socket needs write permission on it.
+  if ((mode & 0o220) === 0) {
+    throw new InvalidTransportOptionError(
+      `mode 0${mode.toString(8)}: neither the owner nor the group could connect to the socket (connecting needs write permission); use 660 or 600`,
+    );
+  }
   checkTimerMs('shutdownTimeoutMs', options.shutdownTimeoutMs);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const logger = resolveLogger(options);
@@ -194,6 +200,12 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   const ownInode = (await fs.lstat(socketPath)).ino;
   server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
   logger.info('listening', { ...baseFields, mode: '0' + mode.toString(8) });
+  if ((mode & 0o007) !== 0) {
+    logger.warn(
+      `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
+      baseFields,
+    );
+  }
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
