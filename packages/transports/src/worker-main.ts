@@ -141,6 +141,10 @@ async function run(): Promise<void> {
 
   const connections = new Map<number, WorkerSideConnection>();
   port.on('message', (message: ToWorker) => {
+    if (message.t === 'ping') {
+      post({ t: 'pong' });
+      return;
+    }
     if (message.t === 'open') {
       let conn: WorkerSideConnection;
       try {

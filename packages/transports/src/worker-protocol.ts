@@ -61,7 +61,9 @@ export type ToWorker =
   | { t: 'gone'; id: number }
   | { t: 'ack'; id: number; bytes: number }
   /** End the conversation from outside with this ErrorResponse message (shutdown timeout). */
-  | { t: 'abort'; id: number; reason: string };
+  | { t: 'abort'; id: number; reason: string }
+  /** Liveness probe: a thread answers from its event loop, so a thread stuck in synchronous code does not. */
+  | { t: 'ping' };
 
 export type FromWorker =
   | { t: 'ready'; threadId: number }
@@ -72,4 +74,5 @@ export type FromWorker =
   | { t: 'end'; id: number }
   /** The conversation is over (cleanly or not; the worker logged how). */
   | { t: 'done'; id: number }
-  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: object };
+  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: object }
+  | { t: 'pong' };
