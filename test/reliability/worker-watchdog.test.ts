@@ -49,3 +49,35 @@ test('a thread spinning in a handler is replaced; only its connection fails, wit
     await server.stop();
   }
 }, 30_000);
+
+test('an InitResponse produced just before the handler of the next request spins still reaches the peer', async () => {
+  const server = await startSocketServer({ name: 'faulty', module: FIXTURE_UDFS, args: ['--workers', '1', '--handler-timeout', '500ms'] });
+  try {
+    const { peer, socket } = await server.connect();
+    // Init and the spinning point in one write: the point's handler runs right after Init's.
+    peer.send(init());
+    peer.point(makePoint(1, { fieldsString: { do: 'spin' } }));
+    await peer.closed(10_000);
+    expect(peer.responses.map((r) => r.message?.$case)).toEqual(['init', 'error']);
+    expect(peer.of('init')[0].success).toBe(true);
+    socket.destroy();
+  } finally {
+    await server.stop();
+  }
+}, 30_000);
+
+test('at shutdown, a thread spinning with no handler timeout: the InitResponse it produced before still reaches the peer, then an ErrorResponse', async () => {
+  const server = await startSocketServer({ name: 'faulty', module: FIXTURE_UDFS, args: ['--workers', '1', '--shutdown-timeout', '300ms'] });
+  const { peer, socket } = await server.connect();
+  try {
+    peer.send(init());
+    peer.point(makePoint(1, { fieldsString: { do: 'spin' } }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.child.kill('SIGTERM');
+    await peer.closed(15_000);
+    expect(peer.responses.map((r) => r.message?.$case)).toEqual(['init', 'error']);
+  } finally {
+    socket.destroy();
+    await server.stop();
+  }
+}, 30_000);

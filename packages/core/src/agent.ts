@@ -581,7 +581,12 @@ export class Agent implements Emitter {
       this.writer.writeResponse({ message: { $case: kind, value } } as Response);
     } catch (err) {
       this.fail(new HandlerError(kind, err));
+      return;
     }
+    // Management replies are rare and Kapacitor waits for each: written out
+    // now, not at the next tick, so a handler that then blocks the thread
+    // (a synchronous loop in the next request's handler) cannot hold them back.
+    this.writer.flush();
   }
 
   private answerKeepalive(time: bigint): void {

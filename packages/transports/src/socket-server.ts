@@ -71,6 +71,8 @@ interface OpenConnection {
   readonly socket: net.Socket;
   /** Ends the conversation from outside; its agent sends `reason.message` as the ErrorResponse. */
   abort(reason: Error): void;
+  /** Ends it now, from this thread: an ErrorResponse if the output is still open (workers), or a destroyed socket. */
+  cut(reason: Error): void;
   readonly closed: Promise<void>;
 }
 
@@ -156,10 +158,11 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     // EPIPE) would be an uncaught exception taking the server down.
     socket.on('error', (err) => logger.debug('connection socket error', { ...fields, ...errorFields(err) }));
     let abort: (reason: Error) => void;
+    let cut: (reason: Error) => void = () => socket.destroy();
     let done: Promise<void>;
     try {
       if (pool !== undefined) {
-        ({ abort, done } = pool.attach(socket, fields.connection as number, fields));
+        ({ abort, cut, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
         const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields, frameBudget });
         abort = (reason) => agent.close(reason);
@@ -174,7 +177,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     // worker's last log lines may arrive after the socket closed).
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const closed = Promise.all([socketClosed, done.catch(() => undefined)]).then(() => undefined);
-    const entry: OpenConnection = { socket, abort, closed };
+    const entry: OpenConnection = { socket, abort, cut, closed };
     connections.add(entry);
     void closed.then(() => connections.delete(entry));
     // The conversation is over (cleanly or not): once our side has flushed,
@@ -381,7 +384,9 @@ async function cutConnections(connections: Set<OpenConnection>, logger: Logger, 
   for (const c of open) c.abort(new Error('the UDF server is shutting down'));
   // Give the agents a moment to flush their ErrorResponse, then cut.
   const graceful = await waitAll(connections, ABORT_GRACE_MS);
-  if (!graceful) for (const c of connections) c.socket.destroy();
+  // A worker stuck in synchronous code never handles the abort: the main
+  // thread writes the ErrorResponse for it (it has whole frames only).
+  if (!graceful) for (const c of connections) c.cut(new Error('the UDF server is shutting down and this connection did not finish in time'));
   // Bounded: a worker thread stuck in a handler never reports its
   // conversation over; stopping the threads (next) settles those.
   await waitAll(connections, ABORT_GRACE_MS);

@@ -31,6 +31,8 @@ export interface WorkerConnection {
   readonly done: Promise<void>;
   /** Ends the conversation from outside: the agent sends `reason.message` as the ErrorResponse. */
   abort(reason: Error): void;
+  /** Ends it from the main thread: an ErrorResponse unless the worker already ended the output, then the socket is released. */
+  cut(reason: Error): void;
 }
 
 /**
@@ -258,7 +260,15 @@ export class WorkerPool {
       routed.ackOnDrain = 0;
       send({ t: 'ack', id, bytes });
     });
-    return { done, abort: (reason) => send({ t: 'abort', id, reason: reason.message }) };
+    return {
+      done,
+      abort: (reason) => send({ t: 'abort', id, reason: reason.message }),
+      cut: (reason) => {
+        this.failConnection(routed, reason.message);
+        send({ t: 'gone', id });
+        socket.destroySoon();
+      },
+    };
   }
 
   private leastBusy(): Slot {
