@@ -51,3 +51,34 @@ test('a 5-second-per-point handler: keepalives answered meanwhile (process and s
     await server.stop();
   }
 }, 40_000);
+
+/**
+ * More requests queued behind the pending handler than maxQueuedRequests
+ * (1024): the agent keeps reading (holding the overflow as compact bytes),
+ * so keepalives sent after them are still answered at once.
+ */
+test('keepalives are answered while more than 1024 requests wait behind a pending handler (process and socket UDF)', async () => {
+  const queued = 5000;
+  const check = async (peer: WirePeer): Promise<void> => {
+    peer.send(init());
+    await peer.until(() => peer.count('init') === 1, 'Init');
+    peer.point(makePoint(0)); // the slow fixture: 5 s per point
+    for (let i = 1; i <= queued; i++) peer.point(makePoint(i));
+    for (let i = 1; i <= 3; i++) {
+      peer.send(keepalive(BigInt(i)));
+      await peer.until(() => peer.count('keepalive') === i, `keepalive ${i} behind ${queued} queued points`, 3_000);
+      expect(peer.count('point')).toBe(0);
+      await sleep(100);
+    }
+  };
+  const udf = spawnUdfRun({ name: 'slow', module: FIXTURE_UDFS });
+  const server = await startSocketServer({ name: 'slow', module: FIXTURE_UDFS });
+  const { peer, socket } = await server.connect();
+  try {
+    await Promise.all([check(udf.peer), check(peer)]);
+  } finally {
+    udf.kill();
+    socket.destroy();
+    await server.stop();
+  }
+}, 30_000);

@@ -64,6 +64,24 @@ const CASES: Case[] = [
     error: /wire type/,
   },
   {
+    name: 'invalid UTF-8 in a short string (Point.name 0xff 0xfe)',
+    bytes: pointFrame([0x8a, 0x01, 0x04, 0x12, 0x02, 0xff, 0xfe]),
+    thenEof: false,
+    error: /invalid request at byte \d+ of the input: .*invalid UTF-8 in a string \(byte 0xff\)/,
+  },
+  {
+    name: 'invalid UTF-8 in a long string (a tag value of 50 bytes ending in 0xc3 0x28)',
+    bytes: pointFrame([0x8a, 0x01, 58, 0x3a, 56, 0x0a, 0x02, 0x68, 0x6f, 0x12, 50, ...new Array(48).fill(0x61), 0xc3, 0x28]),
+    thenEof: false,
+    error: /invalid UTF-8 in a string \(byte 0xc3\)/,
+  },
+  {
+    name: 'groups nested 500 deep in an unknown field',
+    bytes: pointFrame([...new Array(500).fill(0x7b), ...new Array(500).fill(0x7c)]),
+    thenEof: false,
+    error: /invalid request at byte \d+ of the input: .*groups nested deeper than 100/,
+  },
+  {
     name: 'EOF in the middle of a body',
     bytes: [...uvarint(10), 0x8a, 0x01, 0x00],
     thenEof: true,
@@ -91,7 +109,23 @@ beforeAll(() => requireBuilt());
 describe('malformed frames to a process UDF (udf-run mirror over stdio)', () => {
   // Every case over the socket below; over stdio (a process per case, slow
   // to start) the ones whose ending differs: at EOF, before the body, mid-stream.
-  const STDIO_CASES = CASES.filter((c) => /truncated varint|over the limit|not a valid Request|EOF in the middle/.test(c.name));
+  const STDIO_CASES = CASES.filter((c) => /truncated varint|over the limit|not a valid Request|EOF in the middle|short string/.test(c.name));
+
+  test('groups nested 50,000 deep: a ProtocolError with its offset, not a stack overflow', async () => {
+    const udf = spawnUdfRun();
+    try {
+      await sendCase(udf.peer, {
+        name: '50,000 nested groups',
+        bytes: pointFrame([...new Array(50_000).fill(0x7b), ...new Array(50_000).fill(0x7c)]),
+        thenEof: false,
+        error: /invalid request at byte \d+ of the input: .*groups nested deeper than 100/,
+      });
+      expect(await udf.exited()).toBe(1);
+      expect(udf.stderr()).not.toMatch(/Maximum call stack/);
+    } finally {
+      udf.kill();
+    }
+  });
 
   test.each(STDIO_CASES.map((c) => [c.name, c] as const))('%s: one ErrorResponse naming it, then exit 1 with a log line', async (_name, c) => {
     const udf = spawnUdfRun({ args: ['--max-message-size', String(MAX)] });

@@ -214,13 +214,14 @@ describe('content is data', () => {
       const response = peer.of('init')[0];
       expect(response.success).toBe(false);
       for (const name of ['__proto__', 'constructor', 'prototype', 'toString']) expect(response.error).toContain(name);
-      // Still alive and mirroring: no exit was run, nothing was polluted.
+      // Still alive: no exit was run. Data after a refused Init is refused
+      // with an ErrorResponse (the handler never runs on rejected options).
       peer.point(makePoint(1));
-      await peer.until(() => peer.count('point') === 1, 'a point after the refused Init');
-      expect(peer.of('point')[0]).toEqual(makePoint(1));
-      peer.endInput();
+      await peer.until(() => peer.count('error') === 1, 'the ErrorResponse for a point after the refused Init');
+      expect(peer.of('error')[0].error).toMatch(/after its Init was refused/);
+      expect(peer.count('point')).toBe(0);
       await peer.closed();
-      expect(await udf.exited()).toBe(0);
+      expect(await udf.exited()).toBe(1);
     } finally {
       udf.kill();
     }

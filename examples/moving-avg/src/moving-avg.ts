@@ -51,8 +51,9 @@ export class MovingAvg {
       this.windows.set(p.group, window);
     }
     window.push(value);
-    // shift(), not splice(): no array of removed values per point.
-    while (window.length > this.size) window.shift();
+    // shift(), not splice(): no array of removed values per point. The count
+    // is fixed before the loop, so it ends whatever `size` holds.
+    for (let excess = window.length - Math.max(1, this.size); excess > 0; excess--) window.shift();
     return replaceFields(p, { [this.as]: mean(window) });
   }
 }

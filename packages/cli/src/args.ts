@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { LogLevel } from '@kapacitor-udf/core';
+import { type LogLevel, MAX_TIMER_MS } from '@kapacitor-udf/core';
 import { UsageError } from './errors';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -17,6 +17,11 @@ export interface CliArgs {
   dir?: string;
   maxMessageSize?: number;
   handlerTimeoutMs?: number;
+  maxBatchPoints?: number;
+  maxBatchSize?: number;
+  maxQueuedSize?: number;
+  maxPartialFramesSize?: number;
+  frameTimeoutMs?: number;
   logLevel: LogLevel;
 }
 
@@ -36,6 +41,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
         dir: { type: 'string', short: 'C' },
         'max-message-size': { type: 'string' },
         'handler-timeout': { type: 'string' },
+        'max-batch-points': { type: 'string' },
+        'max-batch-size': { type: 'string' },
+        'max-queued-size': { type: 'string' },
+        'max-partial-frames-size': { type: 'string' },
+        'frame-timeout': { type: 'string' },
         'log-level': { type: 'string' },
         list: { type: 'boolean', short: 'l' },
         describe: { type: 'boolean', short: 'd' },
@@ -61,6 +71,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     workers: optional(values.workers, parseWorkers),
     maxMessageSize: optional(values['max-message-size'], (v) => parseSize('--max-message-size', v)),
     handlerTimeoutMs: optional(values['handler-timeout'], (v) => parseDurationMs('--handler-timeout', v)),
+    maxBatchPoints: optional(values['max-batch-points'], (v) => parseCount('--max-batch-points', v)),
+    maxBatchSize: optional(values['max-batch-size'], (v) => parseSize('--max-batch-size', v)),
+    maxQueuedSize: optional(values['max-queued-size'], (v) => parseSize('--max-queued-size', v)),
+    maxPartialFramesSize: optional(values['max-partial-frames-size'], (v) => parseSize('--max-partial-frames-size', v)),
+    frameTimeoutMs: optional(values['frame-timeout'], (v) => parseDurationMs('--frame-timeout', v)),
     logLevel,
   };
 
@@ -77,8 +92,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (name === undefined) {
     throw new UsageError('which UDF should run? Give its name, e.g. "udf-run MirrorUdf", or run "udf-run --list"');
   }
-  if (common.socket === undefined && (common.socketMode !== undefined || common.shutdownTimeoutMs !== undefined)) {
-    throw new UsageError('--socket-mode and --shutdown-timeout only apply with --socket PATH');
+  if (common.socket === undefined && common.socketMode !== undefined) {
+    throw new UsageError('--socket-mode only applies with --socket PATH');
   }
   if (common.socket === undefined && common.workers !== undefined) {
     throw new UsageError('--workers only applies with --socket PATH (a process UDF serves one task: start more tasks instead)');
@@ -100,6 +115,13 @@ export function parseWorkers(text: string): number {
   return n;
 }
 
+/** A positive whole number, e.g. a number of points. */
+export function parseCount(flag: string, text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, e.g. 1000000, got "${text}"`);
+  return n;
+}
+
 /** Octal permission bits: "660", "0660" or "0o660". */
 export function parseMode(text: string): number {
   const digits = text.replace(/^0o/i, '');
@@ -108,6 +130,9 @@ export function parseMode(text: string): number {
   }
   const mode = parseInt(digits, 8);
   if (mode > 0o777) throw new UsageError(`--socket-mode must be at most 777, got "${text}"`);
+  if ((mode & 0o220) === 0) {
+    throw new UsageError(`--socket-mode ${text}: neither the owner nor the group could connect (connecting to a socket needs write permission); use 660 or 600`);
+  }
   return mode;
 }
 
@@ -118,7 +143,10 @@ export function parseDurationMs(flag: string, text: string): number {
   const match = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
   if (!match) throw new UsageError(`${flag} must be a duration such as 500ms, 10s or 2m (a bare number means ms), got "${text}"`);
   const ms = Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'];
-  if (!Number.isSafeInteger(ms)) throw new UsageError(`${flag} is too large: "${text}"`);
+  // Node timers longer than 2^31 - 1 ms fire after 1 ms instead (with a warning).
+  if (!Number.isSafeInteger(ms) || ms > MAX_TIMER_MS) {
+    throw new UsageError(`${flag} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, e.g. 596h), got "${text}"`);
+  }
   return ms;
 }
 

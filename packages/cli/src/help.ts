@@ -26,14 +26,25 @@ Where UDFs are found:
 Options:
   --socket <path>            listen on this unix socket instead of stdin/stdout
   --socket-mode <octal>      permission bits of the socket file (default 660)
-  --shutdown-timeout <time>  on SIGINT/SIGTERM, how long open connections may finish
-                             before they are cut (default 10s)
+  --shutdown-timeout <time>  on SIGINT/SIGTERM (and at end of input for a process UDF),
+                             how long pending handlers and open connections may
+                             finish before they are cut (default 10s)
   --workers <n>              serve the socket's connections on n worker threads
                              (CPU-heavy UDFs; default: all in the main thread)
   -m, --module <file>        load UDFs from this file (repeatable)
   -C, --dir <dir>            find the current package from this directory (default: cwd)
   --max-message-size <size>  largest accepted request (default 64MiB; e.g. 1048576, 16MiB)
   --handler-timeout <time>   fail the task when one handler call takes longer (default: none)
+  --max-batch-points <n>     most points one batch collected for @OnBatch may hold
+                             (default 1000000)
+  --max-batch-size <size>    most bytes of points one collected batch may hold (default 128MiB)
+  --max-queued-size <size>   bytes of requests that may wait behind a pending handler before
+                             input pauses (default 64MiB; keepalives are answered until then)
+  --max-partial-frames-size <size>
+                             bytes all connections may hold in partially received
+                             frames (default 128MiB)
+  --frame-timeout <time>     fail a connection whose incomplete frame gets no byte for this
+                             long (default 30s; 0 = never)
   --log-level <level>        debug, info, warn or error (default info); logs are JSON
                              lines on stderr
   -l, --list                 list the UDFs found

@@ -76,6 +76,11 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   const common = {
     maxMessageSize: args.maxMessageSize,
     handlerTimeoutMs: args.handlerTimeoutMs,
+    maxBatchPoints: args.maxBatchPoints,
+    maxBatchSize: args.maxBatchSize,
+    maxQueuedSize: args.maxQueuedSize,
+    maxPartialFramesSize: args.maxPartialFramesSize,
+    frameTimeoutMs: args.frameTimeoutMs,
     logLevel: args.logLevel,
   };
   if (serveOverStdio) {
@@ -85,7 +90,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
           'Kapacitor starts this command itself (see --describe for the kapacitor.conf section). Ctrl-D ends it.',
       );
     }
-    transports.serveStdio(udf.cls, { ...common, stdoutGuard });
+    transports.serveStdio(udf.cls, { ...common, stdoutGuard, shutdownTimeoutMs: args.shutdownTimeoutMs });
     return undefined;
   }
   await transports.serveSocket(udf.cls, {
@@ -137,10 +142,15 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   }
   if (args.maxMessageSize !== undefined) runArgs.push('--max-message-size', String(args.maxMessageSize));
   if (args.handlerTimeoutMs !== undefined) runArgs.push('--handler-timeout', `${args.handlerTimeoutMs}ms`);
+  if (args.maxBatchPoints !== undefined) runArgs.push('--max-batch-points', String(args.maxBatchPoints));
+  if (args.maxBatchSize !== undefined) runArgs.push('--max-batch-size', String(args.maxBatchSize));
+  if (args.maxQueuedSize !== undefined) runArgs.push('--max-queued-size', String(args.maxQueuedSize));
+  if (args.maxPartialFramesSize !== undefined) runArgs.push('--max-partial-frames-size', String(args.maxPartialFramesSize));
+  if (args.frameTimeoutMs !== undefined) runArgs.push('--frame-timeout', `${args.frameTimeoutMs}ms`);
   if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
+  if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
   if (args.socket !== undefined) {
     if (args.socketMode !== undefined) runArgs.push('--socket-mode', args.socketMode.toString(8));
-    if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
     if (args.workers !== undefined) runArgs.push('--workers', String(args.workers));
   }
   const section = kapacitorConfSection({

@@ -46,7 +46,7 @@ describe('parseCliArgs', () => {
     [['a', 'b'], 'expected one UDF name'],
     [['a', '--bogus'], "Unknown option '--bogus'"],
     [['a', '--log-level', 'loud'], '--log-level must be one of'],
-    [['a', '--socket-mode', '600'], 'only apply with --socket'],
+    [['a', '--socket-mode', '600'], 'only applies with --socket'],
     [['--list', '--describe'], 'cannot be combined'],
     [['a', '--max-message-size', '0'], '--max-message-size must be between'],
   ])('%j is a usage error', (argv, message) => {

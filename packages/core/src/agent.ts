@@ -5,10 +5,12 @@ import {
   HandlerError,
   HandlerTimeoutError,
   InputError,
+  InputLimitError,
   OutputClosedError,
   ProtocolError,
   RequestKind,
 } from './errors';
+import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
@@ -29,19 +31,43 @@ export interface AgentOptions {
   /** Default: JSON lines on stderr at level info. */
   logger?: Logger;
   /**
-   * Requests buffered while an async handler runs before the agent stops
-   * reading its input (default 1024). Keepalives are answered regardless.
+   * Requests kept decoded while an async handler runs (default 1024). Later
+   * ones are kept as their bytes (a few times smaller) up to maxQueuedSize.
    */
   maxQueuedRequests?: number;
+  /**
+   * Bytes of requests kept beyond maxQueuedRequests before the agent stops
+   * reading its input (default 64 MiB). Reading on is what lets keepalives
+   * behind them be answered while a handler is pending.
+   */
+  maxQueuedSize?: number;
+  /**
+   * Shared by every agent of a server: bytes all of them may hold in
+   * partially received frames. Default: a budget of this agent's own.
+   */
+  frameBudget?: FrameBudget;
+  /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
+  frameTimeoutMs?: number;
 }
 
 // Markers queued behind requests, so that everything received before them
 // is handled first.
 const EOF = Symbol('eof');
-type QueueItem = Request | typeof EOF | Error;
+
+/** A request queued as its body bytes (already decoded once, so known valid): decoded again when its turn comes. */
+class QueuedBody {
+  constructor(readonly body: Uint8Array) {}
+}
+/** What holding a QueuedBody costs beyond its bytes (the Uint8Array and wrapper objects). */
+const QUEUED_BODY_OVERHEAD = 160;
+export const DEFAULT_MAX_QUEUED_SIZE = 64 * 1024 * 1024;
+/** Longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type QueueItem = Request | QueuedBody | typeof EOF | Error;
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
-const PAUSE_QUEUE = 2; // too many requests waiting for an async handler
+const PAUSE_QUEUE = 2; // more than maxQueuedSize bytes of requests waiting for an async handler
 
 type Reply = 'info' | 'init' | 'snapshot' | 'restore';
 
@@ -69,6 +95,14 @@ export class Agent implements Emitter {
   private readonly writer: FrameWriter;
   private readonly handlerTimeoutMs: number;
   private readonly maxQueued: number;
+  private readonly maxQueuedSize: number;
+  private readonly frameBudget: FrameBudget;
+  private readonly frameTimeoutMs: number;
+  /** This agent's share of frameBudget.used: its decoder's partial frame. */
+  private partialHeld = 0;
+  private frameTimer: NodeJS.Timeout | null = null;
+  /** Bytes held by QueuedBody items in the queue (with their overhead). */
+  private queuedBodyBytes = 0;
 
   private started = false;
   private promise: Promise<void> | null = null;
@@ -80,7 +114,11 @@ export class Agent implements Emitter {
   private busyKind: RequestKind = 'point';
   private timer: NodeJS.Timeout | null = null;
   private queue: (QueueItem | undefined)[] = [];
+  /** Body size of each queued item (parallel to `queue`), restored into requestBytes when it is handled. */
+  private queueBytes: number[] = [];
   private queueHead = 0;
+  /** Emitter.requestBytes: body size of the request being handled. */
+  requestBytes = 0;
   private pauseReasons = 0;
   /** Input is no longer read (EOF, an error, close()). */
   private inputDone = false;
@@ -99,8 +137,10 @@ export class Agent implements Emitter {
     if (!input || typeof input.on !== 'function') throw new TypeError('new Agent(options): options.input must be a readable stream');
     if (!output || typeof output.write !== 'function') throw new TypeError('new Agent(options): options.output must be a writable stream');
     const timeout = options.handlerTimeoutMs ?? 0;
-    if (!Number.isFinite(timeout) || timeout < 0) {
-      throw new RangeError(`handlerTimeoutMs must be a number of milliseconds >= 0 (0 = no limit), got ${String(timeout)}`);
+    if (!Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMER_MS) {
+      throw new RangeError(
+        `handlerTimeoutMs must be a number of milliseconds from 0 (no limit) to ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${String(timeout)}`,
+      );
     }
     const maxQueued = options.maxQueuedRequests ?? 1024;
     if (!Number.isInteger(maxQueued) || maxQueued < 1) throw new RangeError(`maxQueuedRequests must be an integer >= 1, got ${String(maxQueued)}`);
@@ -109,6 +149,15 @@ export class Agent implements Emitter {
     this.logger = options.logger ?? createLogger();
     this.handlerTimeoutMs = timeout;
     this.maxQueued = maxQueued;
+    const maxQueuedSize = options.maxQueuedSize ?? DEFAULT_MAX_QUEUED_SIZE;
+    if (!Number.isSafeInteger(maxQueuedSize) || maxQueuedSize < 1) throw new RangeError(`maxQueuedSize must be an integer >= 1, got ${String(maxQueuedSize)}`);
+    this.maxQueuedSize = maxQueuedSize;
+    this.frameBudget = options.frameBudget ?? new FrameBudget();
+    const frameTimeout = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
+    if (!Number.isSafeInteger(frameTimeout) || frameTimeout < 0 || frameTimeout > MAX_TIMER_MS) {
+      throw new RangeError(`frameTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(frameTimeout)}`);
+    }
+    this.frameTimeoutMs = frameTimeout;
     this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
@@ -124,6 +173,7 @@ export class Agent implements Emitter {
     this.onOutputClose = this.onOutputClose.bind(this);
     this.onOutputFinish = this.onOutputFinish.bind(this);
     this.onTimer = this.onTimer.bind(this);
+    this.onFrameTimer = this.onFrameTimer.bind(this);
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
@@ -234,7 +284,56 @@ export class Agent implements Emitter {
       this.decoder.feed(chunk, this.onFrame);
     } catch (err) {
       this.inputFailed(err);
+      return;
     }
+    if (this.decoder.inFrame) this.watchPartialFrame();
+    else if (this.partialHeld !== 0) this.holdPartial(0);
+  }
+
+  /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
+  private watchPartialFrame(): void {
+    this.holdPartial(this.decoder.partialBytes);
+    const budget = this.frameBudget;
+    if (budget.used > budget.limit && this.partialHeld > 0) {
+      this.fail(new InputLimitError(
+        'ERR_PARTIAL_FRAMES_BUDGET',
+        `a frame of this connection would take the bytes held in partially received frames to ${budget.used}, ` +
+          `more than the ${budget.limit} bytes all connections may hold (maxPartialFramesSize); ` +
+          'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive at once',
+      ));
+      return;
+    }
+    if (this.frameTimeoutMs === 0 || this.inputDone) return;
+    // One timer, refreshed per chunk: it fires only after frameTimeoutMs without input.
+    if (this.frameTimer === null) {
+      this.frameTimer = setTimeout(this.onFrameTimer, this.frameTimeoutMs);
+      this.frameTimer.unref();
+    } else {
+      this.frameTimer.refresh();
+    }
+  }
+
+  private holdPartial(bytes: number): void {
+    this.frameBudget.used += bytes - this.partialHeld;
+    this.partialHeld = bytes;
+  }
+
+  private onFrameTimer(): void {
+    if (this.inputDone || this.settled || !this.decoder.inFrame) return;
+    this.inputFailed(new InputLimitError(
+      'ERR_FRAME_TIMEOUT',
+      `incomplete frame: ${this.decoder.partialBytes} bytes of a message arrived, then nothing for ${this.frameTimeoutMs} ms ` +
+        '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
+    ));
+  }
+
+  /** Gives back this agent's share of the frame budget and drops its partial frame: its input is over. */
+  private releasePartial(): void {
+    if (this.frameTimer !== null) {
+      clearTimeout(this.frameTimer);
+      this.frameTimer = null;
+    }
+    if (this.partialHeld !== 0) this.holdPartial(0);
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
@@ -253,10 +352,15 @@ export class Agent implements Emitter {
         : err);
       return;
     }
-    if (point !== undefined) this.dispatchPoint(point);
-    else if (direct) this.dispatch(req!);
-    else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
-    else this.enqueue(req!);
+    if (point !== undefined) {
+      this.requestBytes = end - start;
+      this.dispatchPoint(point);
+    } else if (direct) {
+      this.requestBytes = end - start;
+      this.dispatch(req!);
+    } else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
+    else if (this.queue.length - this.queueHead < this.maxQueued) this.enqueue(req!, end - start);
+    else this.enqueueBody(buf.slice(start, end));
   }
 
   /** A framing / decoding error: handled after the requests received before it. */
@@ -316,9 +420,19 @@ export class Agent implements Emitter {
 
   // --------------------------------------------------------------- queue
 
-  private enqueue(item: QueueItem): void {
+  private enqueue(item: QueueItem, bytes = 0): void {
     this.queue.push(item);
-    if (this.queue.length - this.queueHead >= this.maxQueued) this.setPaused(PAUSE_QUEUE, true);
+    this.queueBytes.push(bytes);
+  }
+
+  /**
+   * Past maxQueuedRequests, a request waits as its bytes: input goes on being
+   * read (so keepalives behind it are answered) until maxQueuedSize is held.
+   */
+  private enqueueBody(body: Uint8Array): void {
+    this.enqueue(new QueuedBody(body), body.length);
+    this.queuedBodyBytes += body.length + QUEUED_BODY_OVERHEAD;
+    if (this.queuedBodyBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
   }
 
   /** Handles queued items while nothing blocks: no pending handler, output not full. */
@@ -326,19 +440,25 @@ export class Agent implements Emitter {
     const queue = this.queue;
     while (this.queueHead < queue.length && !this.busy && !this.writer.blocked && !this.stopping) {
       const item = queue[this.queueHead]!;
+      this.requestBytes = this.queueBytes[this.queueHead];
       queue[this.queueHead++] = undefined;
       if (item === EOF) this.onEof();
       else if (item instanceof Error) this.fail(item);
-      else this.dispatch(item);
+      else if (item instanceof QueuedBody) {
+        this.queuedBodyBytes -= item.body.length + QUEUED_BODY_OVERHEAD;
+        this.dispatch(decodeRequestAt(item.body, 0, item.body.length));
+      } else this.dispatch(item);
     }
     if (this.queueHead === queue.length) {
       queue.length = 0;
+      this.queueBytes.length = 0;
       this.queueHead = 0;
     } else if (this.queueHead > 1024 && this.queueHead * 2 > queue.length) {
       queue.splice(0, this.queueHead);
+      this.queueBytes.splice(0, this.queueHead);
       this.queueHead = 0;
     }
-    if (this.pauseReasons & PAUSE_QUEUE && queue.length - this.queueHead <= this.maxQueued >> 1) {
+    if (this.pauseReasons & PAUSE_QUEUE && this.queuedBodyBytes <= this.maxQueuedSize / 2) {
       this.setPaused(PAUSE_QUEUE, false);
     }
   }
@@ -461,7 +581,12 @@ export class Agent implements Emitter {
       this.writer.writeResponse({ message: { $case: kind, value } } as Response);
     } catch (err) {
       this.fail(new HandlerError(kind, err));
+      return;
     }
+    // Management replies are rare and Kapacitor waits for each: written out
+    // now, not at the next tick, so a handler that then blocks the thread
+    // (a synchronous loop in the next request's handler) cannot hold them back.
+    this.writer.flush();
   }
 
   private answerKeepalive(time: bigint): void {
@@ -499,11 +624,18 @@ export class Agent implements Emitter {
     this.stopping = true;
     this.busy = false;
     this.stopReading();
+    this.releasePartial();
+    this.decoder.abandon();
     this.clearTimer();
     this.queue = [];
+    this.queueBytes = [];
+    this.queuedBodyBytes = 0;
     this.queueHead = 0;
     const outputBroken = err instanceof OutputClosedError;
     this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });
+    // Where the handler failed: its stack, at debug (the error line above says what).
+    const stack = (err.cause instanceof Error ? err.cause : err).stack;
+    if (stack !== undefined) this.logger.debug('stack of the error that aborted the conversation', { stack });
     if (outputBroken || this.finishing) {
       this.writer.close();
       this.settle();
@@ -570,6 +702,7 @@ export class Agent implements Emitter {
     this.settled = true;
     this.finishing = true;
     this.clearTimer();
+    this.releasePartial();
     const { input, output } = this;
     input.removeListener('data', this.onData);
     input.removeListener('end', this.onInputEnd);

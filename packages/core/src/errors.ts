@@ -105,6 +105,15 @@ export class InputError extends UdfError<'ERR_INPUT_FAILED'> {
   }
 }
 
+/** Codes of {@link InputLimitError}. */
+export type InputLimitErrorCode = 'ERR_PARTIAL_FRAMES_BUDGET' | 'ERR_FRAME_TIMEOUT';
+
+/**
+ * The input would exceed a memory or time limit on partially received
+ * frames (see FrameBudget): this conversation ends, others go on.
+ */
+export class InputLimitError extends UdfError<InputLimitErrorCode> {}
+
 /** A value of the wrong type was given to an encoder (e.g. a number where int64 needs a bigint). */
 export class EncodeError extends UdfError<'ERR_INVALID_VALUE'> {
   constructor(message: string) {

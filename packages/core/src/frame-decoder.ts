@@ -78,6 +78,27 @@ export class FrameDecoder {
     return out;
   }
 
+  /** Body bytes held for the frame being assembled (0 between frames). */
+  get partialBytes(): number {
+    return this.bodyLength >= 0 ? this.bodyCollected : 0;
+  }
+
+  /** A frame (its length prefix or its body) has begun and not yet completed. */
+  get inFrame(): boolean {
+    return this.bodyLength >= 0 || this.varintBytes > 0;
+  }
+
+  /**
+   * Drops the frame being assembled (its bytes are released): for a reader
+   * that gives up on this input. Nothing can be pushed after.
+   */
+  abandon(): void {
+    this.pieces = [];
+    if (this.failure === null) {
+      this.failure = new ProtocolError('ERR_TRUNCATED_FRAME', 'the reader abandoned this input', this.frameStart);
+    }
+  }
+
   /** The framing error that broke this decoder, if any. */
   get error(): ProtocolError | null {
     return this.failure;

@@ -41,6 +41,12 @@ export interface Handler {
 export interface Emitter {
   /** Whether a BeginBatch was emitted and its EndBatch not yet. */
   readonly batchOpen: boolean;
+  /**
+   * Size in bytes of the body of the request being handled (set by the agent
+   * before each handler call). Lets a handler that keeps requests (a collected
+   * batch) bound the memory they hold without measuring them itself.
+   */
+  readonly requestBytes?: number;
   point(point: Point): void;
   beginBatch(begin: BeginBatch): void;
   endBatch(end: EndBatch): void;

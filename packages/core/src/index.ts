@@ -32,19 +32,21 @@ export {
   HandlerError,
   HandlerTimeoutError,
   InputError,
+  InputLimitError,
   OutputClosedError,
   ProtocolError,
   describeError,
 } from './errors';
-export type { ProtocolErrorCode, RequestKind } from './errors';
+export type { InputLimitErrorCode, ProtocolErrorCode, RequestKind } from './errors';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { closest } from './closest';
 export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
+export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget } from './frame-budget';
 export type { FrameDecoderOptions } from './frame-decoder';
 export { encodeFrame } from './encode-frame';
 export { FrameWriter } from './frame-writer';
 export type { FrameWriterOptions } from './frame-writer';
-export { Agent } from './agent';
+export { Agent, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent';
 export type { AgentOptions } from './agent';
 export { createLogger, childLogger, silentLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';

@@ -58,7 +58,9 @@ class JsonLogger implements Logger {
   }
 
   private write(level: LogLevel, msg: string, fields: object | undefined): void {
-    const record = { time: new Date().toISOString(), level, msg, ...this.fields, ...fields };
+    const record: Record<string, unknown> = { time: new Date().toISOString(), level, msg };
+    addFields(record, this.fields);
+    if (fields !== undefined) addFields(record, fields);
     let line: string;
     try {
       line = JSON.stringify(record, jsonSafe);
@@ -74,6 +76,19 @@ class JsonLogger implements Logger {
 }
 
 /** Renders bigints as decimal strings and Errors as {name, message, code, stack}. */
+/**
+ * Copies `fields` into a log record. A field named like one of the line's own
+ * keys (time, level, msg) is kept as `fields.<name>`: a UDF logging a point's
+ * `time` must not make the line claim another time.
+ */
+function addFields(record: Record<string, unknown>, fields: object): void {
+  for (const key of Object.keys(fields)) {
+    const value = (fields as Record<string, unknown>)[key];
+    if (key === 'time' || key === 'level' || key === 'msg') record[`fields.${key}`] = value;
+    else record[key] = value;
+  }
+}
+
 function jsonSafe(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Error) {

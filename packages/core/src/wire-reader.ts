@@ -225,7 +225,7 @@ export class WireReader {
     const n = end - start;
     if (n === 0) return '';
     const buf = this.buf;
-    if (n > CACHE_MAX_LEN) return buf.utf8Slice(start, end);
+    if (n > CACHE_MAX_LEN) return this.utf8(start, end);
     // Two-way set-associative lookup keyed by a hash of every byte (names
     // such as server01..server99 differ in one byte anywhere, so sampling a
     // few bytes makes them collide and thrash); a hit is confirmed by
@@ -245,7 +245,7 @@ export class WireReader {
       high |= b;
       h = Math.imul(h ^ b, 0x01000193);
     }
-    if ((high & 0x80808080) !== 0) return buf.utf8Slice(start, end);
+    if ((high & 0x80808080) !== 0) return this.utf8(start, end);
     h = Math.imul(h ^ (h >>> 15), 0x9e3779b1);
     const slot = (h >>> (32 - CACHE_BITS)) & ~1;
     if (cacheLengths[slot] === n && sameBytes(slot * CACHE_MAX_LEN, view, buf, start, n)) return cacheStrings[slot];
@@ -261,6 +261,21 @@ export class WireReader {
     for (let i = 0; i < n; i++) cacheBytes[way0 + i] = buf[start + i];
     cacheLengths[slot] = n;
     cacheStrings[slot] = s;
+    return s;
+  }
+
+  /**
+   * buf[start, end) as UTF-8, refusing invalid sequences: decoding would
+   * replace them with U+FFFD, silently altering the data (Kapacitor's own
+   * decoder rejects them too). Valid input costs one native scan for U+FFFD;
+   * only a string holding one is validated byte by byte.
+   */
+  private utf8(start: number, end: number): string {
+    const s = this.buf.utf8Slice(start, end);
+    if (s.indexOf('\uFFFD') !== -1) {
+      const bad = firstInvalidUtf8(this.buf, start, end);
+      if (bad !== -1) this.fail(`invalid UTF-8 in a string (byte 0x${this.buf[bad].toString(16)})`, bad);
+    }
     return s;
   }
 
@@ -291,7 +306,7 @@ export class WireReader {
     this.skip(wireType, field, limit);
   }
 
-  private skip(wireType: number, field: number, limit: number): void {
+  private skip(wireType: number, field: number, limit: number, depth = 0): void {
     switch (wireType) {
       case VARINT:
         this.varint(limit);
@@ -309,6 +324,8 @@ export class WireReader {
         return;
       case START_GROUP: {
         // Deprecated groups: skip nested fields up to the matching end-group tag.
+        // Bounded nesting: skipping recurses, and no message of this protocol has groups at all.
+        if (depth >= MAX_GROUP_DEPTH) this.fail(`groups nested deeper than ${MAX_GROUP_DEPTH} (field ${field})`, this.pos - 1);
         for (;;) {
           if (this.pos >= limit) this.fail(`unterminated group (field ${field})`);
           const tag = this.tag(limit);
@@ -316,7 +333,7 @@ export class WireReader {
             if (tag >>> 3 !== field) this.fail(`end-group tag for field ${tag >>> 3} inside group ${field}`);
             return;
           }
-          this.skip(tag & 7, tag >>> 3, limit);
+          this.skip(tag & 7, tag >>> 3, limit, depth + 1);
         }
       }
       case END_GROUP:
@@ -326,6 +343,41 @@ export class WireReader {
         this.fail(`invalid wire type ${wireType} (field ${field})`, this.pos - 1);
     }
   }
+}
+
+/** Deepest nesting of (unknown, skipped) groups accepted. */
+const MAX_GROUP_DEPTH = 100;
+
+/**
+ * Index of the first byte of buf[start, end) that does not belong to a valid
+ * UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF),
+ * or -1. Only called for strings whose decoding produced U+FFFD.
+ */
+export function firstInvalidUtf8(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const b = buf[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) (n = 1), (min = 0x80);
+    else if (b >= 0xe0 && b <= 0xef) (n = 2), (min = 0x800);
+    else if (b >= 0xf0 && b <= 0xf4) (n = 3), (min = 0x10000);
+    else return i;
+    if (i + n >= end) return i; // the sequence runs past the string
+    let cp = b & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k];
+      if ((c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
 }
 
 /** True when the n cached bytes at cacheBytes[at] equal buf[start, start + n). */

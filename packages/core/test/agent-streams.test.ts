@@ -147,7 +147,7 @@ describe('Agent over real streams', () => {
     }
   });
 
-  test('a queue of requests behind a pending async handler is bounded: input pauses, keepalives already read are answered', async () => {
+  test('a queue of requests behind a pending async handler is bounded in bytes: input pauses, keepalives read until then are answered', async () => {
     const input = new PassThrough();
     const output = new PassThrough();
     let release!: () => void;
@@ -158,6 +158,8 @@ describe('Agent over real streams', () => {
       output,
       logger: silentLogger,
       maxQueuedRequests: 100,
+      // Past 100 decoded requests, 200 more held as bytes (each body plus overhead) pause the input.
+      maxQueuedSize: 200 * (FRAME.length + 160),
       handler: (e) => ({ ...mirror(e), point: async (p) => { calls++; await gate; e.point(p); } }),
     });
     const done = agent.start();
@@ -165,15 +167,16 @@ describe('Agent over real streams', () => {
     const decoder = new FrameDecoder();
     output.on('data', (c: Buffer) => decoder.feed(c, (buf, start, end) => kinds.push(decodeResponse(buf.subarray(start, end)).message!.$case)));
     const keepalive = Buffer.from(encodeFrame(encodeRequest(req.keepalive(7n))));
-    input.write(Buffer.concat([...Array.from({ length: 50 }, () => FRAME), keepalive, ...Array.from({ length: 449 }, () => FRAME)]));
+    // The second keepalive is behind more than 100 queued requests: still read and answered.
+    input.write(Buffer.concat([...Array.from({ length: 50 }, () => FRAME), keepalive, ...Array.from({ length: 150 }, () => FRAME), keepalive, ...Array.from({ length: 298 }, () => FRAME)]));
     await tick(20);
     expect(calls).toBe(1);
     expect(input.isPaused()).toBe(true);
-    expect(kinds).toEqual(['keepalive']);
+    expect(kinds).toEqual(['keepalive', 'keepalive']);
     release();
     input.end();
     await done;
     expect(kinds.length).toBe(500);
-    expect(kinds.filter((k) => k === 'point').length).toBe(499);
+    expect(kinds.filter((k) => k === 'point').length).toBe(498);
   });
 });

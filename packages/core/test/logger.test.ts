@@ -42,7 +42,15 @@ describe('createLogger', () => {
     const { logger, records } = capture();
     const err = Object.assign(new Error('boom'), { code: 'ERR_X' });
     logger.error('failed', { time: 1700000000123456789n, err });
-    expect(records()[0]).toMatchObject({ time: '1700000000123456789', err: { message: 'boom', code: 'ERR_X', name: 'Error' } });
+    expect(records()[0]).toMatchObject({ 'fields.time': '1700000000123456789', err: { message: 'boom', code: 'ERR_X', name: 'Error' } });
+  });
+
+  test("fields never override the line's own time, level and msg (kept as fields.<name>)", () => {
+    const { logger, records } = capture();
+    logger.child({ level: 'x' }).warn('real message', { time: '1', msg: 'fake' });
+    const record = records()[0];
+    expect(record).toMatchObject({ level: 'warn', msg: 'real message', 'fields.time': '1', 'fields.msg': 'fake', 'fields.level': 'x' });
+    expect(record.time).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   test('unknown level is a clear error', () => {

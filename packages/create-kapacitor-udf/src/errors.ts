@@ -1,3 +1,5 @@
+import { UdfError } from '@kapacitor-udf/core';
+
 /** Every reason the scaffold refuses to write a package. */
 export type ScaffoldErrorCode =
   | 'ERR_USAGE'
@@ -11,14 +13,11 @@ export type ScaffoldErrorCode =
  * which problem it is, the message what to do about it; `exitCode` is 2 for a
  * wrong command line and 1 for everything else (like udf-run).
  */
-export class ScaffoldError extends Error {
-  readonly code: ScaffoldErrorCode;
+export class ScaffoldError extends UdfError<ScaffoldErrorCode> {
   readonly exitCode: number;
 
   constructor(code: ScaffoldErrorCode, message: string) {
-    super(message);
-    this.name = 'ScaffoldError';
-    this.code = code;
+    super(code, message);
     this.exitCode = code === 'ERR_USAGE' ? 2 : 1;
   }
 }

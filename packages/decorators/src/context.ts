@@ -7,6 +7,7 @@ import { BatchOrderError, type BeginBatch, type Emitter, type EndBatch, type Log
 import { type Batch, isBatch } from './batch';
 import type { EdgeName } from './definition';
 import { UdfRuntimeError } from './errors';
+import { messageProblem, pointProblem } from './result-check';
 
 export interface UdfContext {
   /** The Kapacitor task using this UDF (set at Init; '' before). */
@@ -50,8 +51,9 @@ export class HandlerContext implements UdfContext {
   }
 
   private emitPoint(point: Point): void {
-    if (typeof point !== 'object' || point === null) {
-      throw new UdfRuntimeError('ERR_INVALID_RESULT', `${this.udfName} emitted ${String(point)} where a point was expected`);
+    const problem = pointProblem(point);
+    if (problem !== undefined) {
+      throw new UdfRuntimeError('ERR_INVALID_RESULT', `${this.udfName} emitted ${problem} where a point was expected`);
     }
     this.emitter.point(point);
   }
@@ -90,33 +92,72 @@ export class HandlerContext implements UdfContext {
     }
   }
 
-  // Emitting handler results (bound arrow functions: passed directly to promise.then).
+  // Emitting handler results. Each result is checked whole before any of it
+  // is emitted, so a bad item never leaves half its output behind.
 
-  /** @OnPoint result: a point, an array of points, or nothing. */
-  readonly emitPointResult = (result: unknown): void => {
-    if (result === undefined || result === null) return;
-    this.emit(result as Point | Point[]);
-  };
-
-  /** @OnBatch result: a batch, a point, or an array of either, or nothing. */
-  readonly emitBatchResult = (result: unknown): void => {
-    if (result === undefined || result === null) return;
-    const items = Array.isArray(result) ? result : [result];
-    for (const item of items) {
-      if (isBatch(item)) this.emitBatch(item);
-      else this.emit(item as Point);
+  /**
+   * The function that emits what the handler `label` (e.g.
+   * "Outliers.batch() (@OnBatch)") returned, for a handler of `kind`.
+   */
+  resultEmitter(kind: 'point' | 'batch' | 'begin' | 'end', label: string): (result: unknown) => void {
+    const invalid = (what: string, expected: string): never => {
+      throw new UdfRuntimeError('ERR_INVALID_RESULT', `${this.udfName}: ${label} returned ${what}; ${expected}`);
+    };
+    switch (kind) {
+      case 'point':
+        return (result) => {
+          if (result === undefined || result === null) return;
+          if (Array.isArray(result)) {
+            for (let i = 0; i < result.length; i++) {
+              const problem = pointProblem(result[i]);
+              if (problem !== undefined) invalid(`an array whose item ${i} is ${problem}`, POINT_RESULT);
+            }
+          } else {
+            const problem = pointProblem(result);
+            if (problem !== undefined) invalid(problem, POINT_RESULT);
+          }
+          this.emit(result as Point | Point[]);
+        };
+      case 'batch':
+        return (result) => {
+          if (result === undefined || result === null) return;
+          const items: unknown[] = Array.isArray(result) ? result : [result];
+          for (let i = 0; i < items.length; i++) {
+            const problem = batchItemProblem(items[i]);
+            if (problem !== undefined) invalid(Array.isArray(result) ? `an array whose item ${i} is ${problem}` : problem, BATCH_RESULT);
+          }
+          for (const item of items) {
+            if (isBatch(item)) this.emitBatch(item);
+            else this.emit(item as Point);
+          }
+        };
+      case 'begin':
+      case 'end':
+        return (result) => {
+          if (result === undefined || result === null) return;
+          const problem = messageProblem(result);
+          if (problem !== undefined) invalid(problem, kind === 'begin' ? 'expected a BeginBatch or nothing' : 'expected an EndBatch or nothing');
+          if (kind === 'begin') this.beginBatch(result as BeginBatch);
+          else this.endBatch(result as EndBatch);
+        };
     }
-  };
+  }
+}
 
-  /** @OnBeginBatch result: the BeginBatch to emit, or nothing. */
-  readonly emitBeginResult = (result: unknown): void => {
-    if (result === undefined || result === null) return;
-    this.beginBatch(result as BeginBatch);
-  };
+const POINT_RESULT = 'a point handler returns a point (an object with a bigint time), an array of points, or nothing';
+const BATCH_RESULT = 'a batch handler returns a batch ({ begin, points, end }), a point, an array of either, or nothing';
 
-  /** @OnEndBatch result: the EndBatch to emit, or nothing. */
-  readonly emitEndResult = (result: unknown): void => {
-    if (result === undefined || result === null) return;
-    this.endBatch(result as EndBatch);
-  };
+/** Why an item of an @OnBatch result is neither a batch (with valid points) nor a point. */
+function batchItemProblem(item: unknown): string | undefined {
+  if (isBatch(item)) {
+    if (messageProblem(item.begin) !== undefined || messageProblem(item.end) !== undefined) return 'a batch whose begin or end is not an object';
+    for (let i = 0; i < item.points.length; i++) {
+      const problem = pointProblem(item.points[i]);
+      if (problem !== undefined) return `a batch whose point ${i} is ${problem}`;
+    }
+    return undefined;
+  }
+  const problem = pointProblem(item);
+  if (problem === undefined) return undefined;
+  return problem === 'an object without a bigint time' ? 'an object that is neither a point nor a batch ({ begin, points, end })' : problem;
 }

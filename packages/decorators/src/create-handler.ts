@@ -24,10 +24,13 @@ import {
   type RestoreResponse,
   type SnapshotResponse,
 } from '@kapacitor-udf/core';
+import { abbreviate } from './abbreviate';
 import type { Batch } from './batch';
 import { HandlerContext } from './context';
-import type { HandlerKind, UdfDefinition } from './definition';
+import { HANDLER_DECORATOR_NAMES, type HandlerKind, type UdfDefinition } from './definition';
+import { batchTooManyBytes, batchTooManyPoints, type BatchLimits, resolveBatchLimits } from './batch-limits';
 import { UdfRuntimeError } from './errors';
+import { isThenable } from './result-check';
 import { definitionToInfoResponse } from './info';
 import { getUdfDefinition, type UdfClass } from './metadata';
 import { applyOptions } from './option-values';
@@ -37,6 +40,10 @@ import { validateInstance } from './validation';
 export interface CreateHandlerOptions {
   /** Where `ctx.log` writes. Default: JSON lines on stderr at level 'info' (Kapacitor logs UDF stderr). */
   logger?: Logger;
+  /** Most points one batch collected for @OnBatch may hold (default 1,000,000). */
+  maxBatchPoints?: number;
+  /** Most request bytes one batch collected for @OnBatch may hold (default 128 MiB). */
+  maxBatchSize?: number;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -51,7 +58,7 @@ const restoreOk = (): RestoreResponse => ({ success: true, error: '' });
  * `UdfDefinitionError` (`ERR_NOT_A_UDF_CLASS`) for a class without `@Udf`.
  */
 export function createHandler(cls: UdfClass, emitter: Emitter, opts: CreateHandlerOptions = {}): Handler {
-  return new UdfHandler(cls, getUdfDefinition(cls), emitter, opts.logger ?? createLogger({ level: 'info' }));
+  return new UdfHandler(cls, getUdfDefinition(cls), emitter, opts.logger ?? createLogger({ level: 'info' }), resolveBatchLimits(opts));
 }
 
 class UdfHandler implements Handler {
@@ -60,8 +67,19 @@ class UdfHandler implements Handler {
   /** Set when the class constructor threw: Init reports it, data handlers throw it. */
   private readonly constructError: unknown;
   private initReceived = false;
+  /**
+   * Init succeeded. Until then (no Init yet, or a refused one) data, Snapshot
+   * and Restore are refused: the options they would run with were rejected
+   * or never set, and a handler running on them can do anything (a negative
+   * window size looping forever, say).
+   */
+  private ready = false;
+  /** Why Init was refused (for the error data then gets). */
+  private refusal: string | undefined;
   /** The input batch being collected for @OnBatch. */
   private collecting: Batch | undefined;
+  /** Request bytes of the points in `collecting`. */
+  private collectingBytes = 0;
 
   readonly point: (point: Point) => MaybePromise<void>;
   readonly beginBatch: (begin: BeginBatch) => MaybePromise<void>;
@@ -70,8 +88,9 @@ class UdfHandler implements Handler {
   constructor(
     cls: Function,
     private readonly definition: UdfDefinition,
-    emitter: Emitter,
+    private readonly emitter: Emitter,
     logger: Logger,
+    private readonly limits: BatchLimits,
   ) {
     this.ctx = new HandlerContext(emitter, definition.provides, logger, definition.name);
     let instance: Record<string, unknown> = {};
@@ -81,9 +100,9 @@ class UdfHandler implements Handler {
       this.constructError = error;
     }
     this.instance = instance;
-    this.point = this.pointHandler();
-    this.beginBatch = this.beginHandler();
-    this.endBatch = this.endHandler();
+    this.point = this.gated('a point', this.pointHandler());
+    this.beginBatch = this.gated('a BeginBatch', this.beginHandler());
+    this.endBatch = this.gated('an EndBatch', this.endHandler());
   }
 
   /** The user's method for a handler kind, bound to nothing (called with `.call(instance, ...)`). */
@@ -102,6 +121,28 @@ class UdfHandler implements Handler {
     return this.instance[name] as AnyFunction;
   }
 
+  /** `fn`, refusing its request while Init has not succeeded. */
+  private gated<T>(what: string, fn: (value: T) => MaybePromise<void>): (value: T) => MaybePromise<void> {
+    return (value) => {
+      if (!this.ready) this.notInitialized(what);
+      return fn(value);
+    };
+  }
+
+  private notInitialized(what: string): never {
+    const name = this.definition.name;
+    if (this.refusal !== undefined) {
+      throw new UdfRuntimeError(
+        'ERR_NOT_INITIALIZED',
+        `${name} received ${what} after its Init was refused (${this.refusal}); fix the task's options for ${name} and restart the task`,
+      );
+    }
+    throw new UdfRuntimeError(
+      'ERR_NOT_INITIALIZED',
+      `${name} received ${what} before Init; a client must send Init (with the task's options) before data, Snapshot or Restore`,
+    );
+  }
+
   private unexpected(message: string): never {
     throw new UdfRuntimeError('ERR_UNEXPECTED_INPUT', `${this.definition.name}: ${message}`);
   }
@@ -110,20 +151,27 @@ class UdfHandler implements Handler {
 
   private pointHandler(): (point: Point) => MaybePromise<void> {
     if (this.definition.handlers.batch !== undefined) {
+      const { maxBatchPoints, maxBatchSize } = this.limits;
+      const emitter = this.emitter;
       return (point) => {
-        if (this.collecting === undefined) this.unexpected('received a point outside a batch (no BeginBatch before it)');
-        this.collecting.points.push(point);
+        const batch = this.collecting;
+        if (batch === undefined) this.unexpected('received a point outside a batch (no BeginBatch before it)');
+        if (batch.points.length >= maxBatchPoints) throw batchTooManyPoints(this.definition.name, maxBatchPoints);
+        this.collectingBytes += emitter.requestBytes ?? 0;
+        if (this.collectingBytes > maxBatchSize) throw batchTooManyBytes(this.definition.name, maxBatchSize);
+        batch.points.push(point);
       };
     }
     const fn = this.method('point');
     if (fn === undefined) return () => undefined; // a batch UDF with only begin/end handlers
     const instance = this.instance;
     const ctx = this.ctx;
-    const emit = ctx.emitPointResult;
+    const emit = ctx.resultEmitter('point', this.label('point'));
     return (point) => {
       const result = fn.call(instance, point, ctx);
       if (result === undefined) return;
       if (result instanceof Promise) return result.then(emit);
+      if (isThenable(result)) return settle(result).then(emit);
       emit(result);
     };
   }
@@ -135,10 +183,14 @@ class UdfHandler implements Handler {
       return (begin) => {
         if (this.collecting !== undefined) this.unexpected('received a BeginBatch inside an open batch');
         this.collecting = { begin, points: [], end: undefined as unknown as EndBatch };
+        this.collectingBytes = 0;
       };
     }
     const fn = this.method('beginBatch');
-    if (fn !== undefined) return (begin) => this.emitResult(fn.call(this.instance, begin, this.ctx), this.ctx.emitBeginResult);
+    if (fn !== undefined) {
+      const emit = this.ctx.resultEmitter('begin', this.label('beginBatch'));
+      return (begin) => this.emitResult(fn.call(this.instance, begin, this.ctx), emit);
+    }
     // A point-mapping batch UDF (no begin/end handlers) passes batch boundaries through.
     if (provides === 'batch' && handlers.endBatch === undefined) return (begin) => this.ctx.beginBatch(begin);
     return () => undefined;
@@ -149,24 +201,33 @@ class UdfHandler implements Handler {
     if (wants === 'stream') return () => this.unexpected("received an EndBatch, but it wants 'stream'");
     const onBatch = this.method('batch');
     if (onBatch !== undefined) {
+      const emit = this.ctx.resultEmitter('batch', this.label('batch'));
       return (end) => {
         const batch = this.collecting;
         if (batch === undefined) this.unexpected('received an EndBatch without a BeginBatch');
         this.collecting = undefined;
         batch.end = end;
-        return this.emitResult(onBatch.call(this.instance, batch, this.ctx), this.ctx.emitBatchResult);
+        return this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
       };
     }
     const fn = this.method('endBatch');
-    if (fn !== undefined) return (end) => this.emitResult(fn.call(this.instance, end, this.ctx), this.ctx.emitEndResult);
+    if (fn !== undefined) {
+      const emit = this.ctx.resultEmitter('end', this.label('endBatch'));
+      return (end) => this.emitResult(fn.call(this.instance, end, this.ctx), emit);
+    }
     if (provides === 'batch' && handlers.beginBatch === undefined) return (end) => this.ctx.endBatch(end);
     return () => undefined;
   }
 
-  /** Emits a handler's result now, or when its promise settles. */
+  /** Emits a handler's result now, or when it settles (any thenable, not only a native Promise). */
   private emitResult(result: unknown, emit: (result: unknown) => void): MaybePromise<void> {
-    if (result instanceof Promise) return result.then(emit);
+    if (isThenable(result)) return settle(result).then(emit);
     emit(result);
+  }
+
+  /** How errors name a handler: "Outliers.batch() (@OnBatch)". */
+  private label(kind: HandlerKind): string {
+    return `${this.definition.className}.${String(this.definition.handlers[kind])}() (${HANDLER_DECORATOR_NAMES[kind]})`;
   }
 
   // ---- management ----
@@ -180,19 +241,28 @@ class UdfHandler implements Handler {
     if (this.initReceived) return refuse(`${this.definition.name} already received Init on this connection`);
     this.initReceived = true;
     if (this.constructError !== undefined) {
-      return refuse(`constructing ${this.definition.className} failed: ${describeError(this.constructError)}`);
+      return this.initDone(refuse(`constructing ${this.definition.className} failed: ${describeError(this.constructError)}`));
     }
     this.ctx.taskID = request.taskID;
     this.ctx.nodeID = request.nodeID;
     const { problems, failed } = applyOptions(this.definition, this.instance, request.options);
-    return validateInstance(this.definition, this.instance, failed).then(
-      (validationProblems) => {
-        const all = [...problems, ...validationProblems];
-        if (all.length > 0) return refuse(all.join('\n'));
-        return this.runOnInit();
-      },
-      (error) => refuse(`validating the options of ${this.definition.name} failed: ${describeError(error)}`),
-    );
+    return validateInstance(this.definition, this.instance, failed)
+      .then(
+        (validationProblems) => {
+          const all = [...problems, ...validationProblems];
+          if (all.length > 0) return refuse(all.join('\n'));
+          return this.runOnInit();
+        },
+        (error) => refuse(`validating the options of ${this.definition.name} failed: ${describeError(error)}`),
+      )
+      .then((response) => this.initDone(response));
+  }
+
+  /** Records the outcome of Init: only a successful one lets data through. */
+  private initDone(response: InitResponse): InitResponse {
+    this.ready = response.success;
+    if (!response.success) this.refusal = abbreviate(response.error.split('\n')[0], 200);
+    return response;
   }
 
   /** @OnInit: throwing or rejecting refuses Init with the error's message. */
@@ -202,7 +272,7 @@ class UdfHandler implements Handler {
     const refuse = (error: unknown): InitResponse => ({ success: false, error: describeError(error) });
     try {
       const result = fn.call(this.instance, this.ctx);
-      if (result instanceof Promise) return result.then(initOk, refuse);
+      if (isThenable(result)) return settle(result).then(initOk, refuse);
       return initOk();
     } catch (error) {
       return refuse(error);
@@ -210,10 +280,11 @@ class UdfHandler implements Handler {
   }
 
   snapshot(): MaybePromise<SnapshotResponse> {
+    if (!this.ready) this.notInitialized('a Snapshot request');
     const fn = this.method('snapshot');
     if (fn !== undefined) {
       const result = fn.call(this.instance, this.ctx);
-      return result instanceof Promise ? result.then((bytes) => this.toSnapshot(bytes)) : this.toSnapshot(result);
+      return isThenable(result) ? settle(result).then((bytes) => this.toSnapshot(bytes)) : this.toSnapshot(result);
     }
     if (this.definition.state.length > 0) return { snapshot: snapshotState(this.definition, this.instance) };
     return { snapshot: Buffer.alloc(0) };
@@ -230,12 +301,13 @@ class UdfHandler implements Handler {
   }
 
   restore(request: RestoreRequest): MaybePromise<RestoreResponse> {
+    if (!this.ready) this.notInitialized('a Restore request');
     const fn = this.method('restore');
     if (fn !== undefined) {
       const refuse = (error: unknown): RestoreResponse => ({ success: false, error: describeError(error) });
       try {
         const result = fn.call(this.instance, request.snapshot, this.ctx);
-        if (result instanceof Promise) return result.then((r) => this.toRestoreResponse(r), refuse);
+        if (isThenable(result)) return settle(result).then((r) => this.toRestoreResponse(r), refuse);
         return this.toRestoreResponse(result);
       } catch (error) {
         return refuse(error);
@@ -264,8 +336,18 @@ class UdfHandler implements Handler {
       this.collecting = undefined;
     }
     const fn = this.method('stop');
-    if (fn === undefined) return;
+    // @OnStop flushes what data handlers built: with no successful Init there is none.
+    if (fn === undefined || !this.ready) return;
     const result = fn.call(this.instance, this.ctx);
-    if (result instanceof Promise) return result.then(() => undefined);
+    if (isThenable(result)) return settle(result).then(() => undefined);
   }
+}
+
+/**
+ * A native promise of what a thenable settles to. Promise.resolve adopts
+ * any thenable (of another realm, a query object) and flattens thenables
+ * that resolve to thenables, so emit always sees a plain value.
+ */
+function settle(thenable: PromiseLike<unknown>): Promise<unknown> {
+  return thenable instanceof Promise ? thenable : Promise.resolve(thenable);
 }

@@ -41,7 +41,11 @@ export type UdfRuntimeErrorCode =
   /** Kapacitor sent data that does not fit the UDF's input edge or batch order. */
   | 'ERR_UNEXPECTED_INPUT'
   /** The UDF class could not be constructed. */
-  | 'ERR_CONSTRUCTOR_FAILED';
+  | 'ERR_CONSTRUCTOR_FAILED'
+  /** An input batch collected for @OnBatch exceeded maxBatchPoints or maxBatchSize. */
+  | 'ERR_BATCH_TOO_LARGE'
+  /** Data, Snapshot or Restore arrived before a successful Init. */
+  | 'ERR_NOT_INITIALIZED';
 
 /**
  * Thrown by the running handler (and so turned into an ErrorResponse by the

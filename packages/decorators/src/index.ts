@@ -36,6 +36,7 @@ export { toInfoResponse } from './info';
 export { describeUdf, formatDescription, type UdfDescription, type OptionDescription } from './describe';
 export { createHandler, type CreateHandlerOptions } from './create-handler';
 export { UdfError, BatchOrderError } from '@kapacitor-udf/core';
+export { DEFAULT_MAX_BATCH_POINTS, DEFAULT_MAX_BATCH_SIZE } from './batch-limits';
 export {
   UdfDefinitionError,
   type UdfDefinitionErrorCode,

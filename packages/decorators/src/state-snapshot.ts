@@ -7,6 +7,8 @@
 import { deserialize, serialize } from 'node:v8';
 import { describeError, type RestoreResponse } from '@kapacitor-udf/core';
 import type { UdfDefinition } from './definition';
+import { abbreviate } from './abbreviate';
+import { outerKind, stateShape } from './state-shape';
 
 const FORMAT = 'kapacitor-udf/state';
 const FORMAT_VERSION = 1;
@@ -17,18 +19,29 @@ interface StateEnvelope {
   udf: string;
   stateVersion: number;
   values: Record<string, unknown>;
+  /**
+   * The shape of each value when it was snapshotted (see state-shape.ts),
+   * checked on Restore. Absent in snapshots of earlier releases: those get
+   * the checks that need no record (kind of the initial value, no holes).
+   */
+  types?: Record<string, string>;
 }
 
 /** Serializes every @State property of `instance`. */
 export function snapshotState(definition: UdfDefinition, instance: Record<string, unknown>): Buffer {
   const values: Record<string, unknown> = {};
-  for (const property of definition.state) values[property] = instance[property];
+  const types: Record<string, string> = {};
+  for (const property of definition.state) {
+    values[property] = instance[property];
+    types[property] = stateShape(instance[property]);
+  }
   const envelope: StateEnvelope = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
     udf: definition.name,
     stateVersion: definition.stateVersion,
     values,
+    types,
   };
   try {
     return serialize(envelope);
@@ -83,8 +96,34 @@ export function restoreState(
   }
   const values = envelope.values;
   if (typeof values !== 'object' || values === null) return refuse('the snapshot has no state values');
+  const types = typeof envelope.types === 'object' && envelope.types !== null ? envelope.types : undefined;
+  // Every value is checked before any is assigned: a refused restore leaves the instance as it was.
+  const restored: string[] = [];
   for (const property of definition.state) {
-    if (Object.prototype.hasOwnProperty.call(values, property)) instance[property] = values[property];
+    if (!Object.prototype.hasOwnProperty.call(values, property)) continue;
+    const problem = shapeProblem(property, values[property], instance[property], types?.[property]);
+    if (problem !== undefined) return refuse(problem);
+    restored.push(property);
   }
+  for (const property of restored) instance[property] = values[property];
   return { success: true, error: '' };
 }
+
+/** Why a restored value cannot be used for `property`, or undefined when it can. */
+function shapeProblem(property: string, value: unknown, initial: unknown, recorded: string | undefined): string | undefined {
+  const shape = stateShape(value);
+  if (shape.includes('sparse Array')) {
+    return `@State ${property} holds an array with holes, which no snapshot of this UDF contains; the snapshot is corrupt`;
+  }
+  if (recorded !== undefined && recorded !== shape) {
+    return `@State ${property} was snapshotted as ${abbreviate(String(recorded))} but the snapshot holds ${abbreviate(shape)}; the snapshot is corrupt`;
+  }
+  if (initial !== undefined && initial !== null) {
+    const expected = outerKind(stateShape(initial));
+    if (outerKind(shape) !== expected && shape !== 'null' && shape !== 'undefined') {
+      return `@State ${property} is a ${expected} in this UDF but the snapshot holds ${abbreviate(shape)}; the snapshot is not from this UDF's code`;
+    }
+  }
+  return undefined;
+}
+

@@ -1,6 +1,6 @@
 import { IsIn, Max, Min, MinLength } from 'class-validator';
 import { Duration, OnInit, OnPoint, Option, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
-import { converse, init, NON_LITERAL, opt, point } from './conversation';
+import { Conversation, converse, init, NON_LITERAL, opt, point } from './conversation';
 
 /** Declares every option shape; @OnInit hands the instance out for inspection. */
 let seen: Shapes | undefined;
@@ -213,7 +213,7 @@ describe('class-validator decorators', () => {
 });
 
 describe('@OnInit and construction failures are Init errors, not crashes', () => {
-  it('a throwing @OnInit refuses Init with its message, and the conversation continues', async () => {
+  it('a throwing @OnInit refuses Init with its message; data after it is refused, never handled', async () => {
     @Udf({ wants: 'stream', provides: 'stream' })
     class Refuses {
       @Option({ type: 'string' }) db = '';
@@ -224,11 +224,14 @@ describe('@OnInit and construction failures are Init errors, not crashes', () =>
         return p;
       }
     }
-    const responses = await converse(Refuses, init(), point());
+    const { error, responses } = await new Conversation(Refuses).send(init(), point()).finishWithError();
     expect(responses[0]).toEqual({
       $case: 'init',
       value: { success: false, error: 'set .db(...) to the database to write to' },
     });
+    expect(responses.slice(1).map((r) => r.$case)).toEqual(['error']);
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe('ERR_NOT_INITIALIZED');
+    expect((error as Error).message).toMatch(/Refuses received a point after its Init was refused \(set \.db/);
   });
 
   it('a rejecting async @OnInit refuses Init; a resolving one succeeds after it settled', async () => {

@@ -72,6 +72,8 @@ export class UdfHarness {
     let sent = 0;
     let settled = 0;
     const waiting: Array<() => void> = [];
+    /** The first error a data handler threw: the cause of the HarnessError its ErrorResponse raises. */
+    let handlerError: unknown;
     const onSettled = () => {
       settled++;
       if (settled >= sent) for (const wake of waiting.splice(0)) wake();
@@ -79,7 +81,7 @@ export class UdfHarness {
     const agent = new Agent({
       input: toUdf,
       output: fromUdf,
-      handler: (emitter: Emitter) => trackDataCalls(createHandler(cls as never, emitter, { logger }), onSettled),
+      handler: (emitter: Emitter) => trackDataCalls(createHandler(cls as never, emitter, { logger }), onSettled, (err) => (handlerError ??= err)),
       maxMessageSize: options.maxMessageSize,
       handlerTimeoutMs: options.handlerTimeoutMs,
       logger,
@@ -95,6 +97,7 @@ export class UdfHarness {
         options.onTraffic?.(traffic);
       },
       maxMessageSize: options.maxMessageSize,
+      errorCause: () => handlerError,
     });
     // In memory the harness sees each handler call finish (even async ones), then
     // a keepalive behind them flushes the agent's output: its echo comes after
@@ -232,7 +235,7 @@ function isData(kind: string | undefined): boolean {
 }
 
 /** The handler, calling `onSettled` whenever a data call (point, BeginBatch, EndBatch) has finished. */
-function trackDataCalls(handler: Handler, onSettled: () => void): Handler {
+function trackDataCalls(handler: Handler, onSettled: () => void, onError: (err: unknown) => void): Handler {
   const track =
     <A>(call: (arg: A) => void | Promise<void>) =>
     (arg: A): void | Promise<void> => {
@@ -240,10 +243,16 @@ function trackDataCalls(handler: Handler, onSettled: () => void): Handler {
       try {
         result = call(arg);
       } catch (err) {
+        onError(err);
         onSettled();
         throw err;
       }
-      if (result instanceof Promise) return result.finally(onSettled);
+      if (result instanceof Promise) {
+        return result.then(undefined, (err: unknown) => {
+          onError(err);
+          throw err;
+        }).finally(onSettled);
+      }
       onSettled();
       return result;
     };

@@ -38,6 +38,12 @@ export interface KapacitorClientOptions {
   nodeID?: string;
   /** Called for every message sent or received, in order (e.g. to print the conversation). */
   onTraffic?: (traffic: Traffic) => void;
+  /**
+   * For a UDF running in this process: what its handler threw, if anything.
+   * Attached as the `cause` of the HarnessError an ErrorResponse raises, so
+   * the handler's own stack trace is at hand.
+   */
+  errorCause?: () => unknown;
   /** Largest response accepted (default: the core's 64 MiB). */
   maxMessageSize?: number;
 }
@@ -417,7 +423,8 @@ export class KapacitorClient {
   private fail(code: HarnessError['code'], message: string): void {
     if (this.failed) return;
     const stderr = this.stderrText.trim();
-    const error = new HarnessError(code, stderr === '' ? message : `${message}\nUDF stderr (last lines):\n${stderr.split('\n').slice(-20).join('\n')}`);
+    const cause = code === 'ERR_UDF_ERROR' ? this.options.errorCause?.() : undefined;
+    const error = new HarnessError(code, stderr === '' ? message : `${message}\nUDF stderr (last lines):\n${stderr.split('\n').slice(-20).join('\n')}`, { cause });
     const waiters = [...this.pending.splice(0), ...[...this.keepalives.values()].flat()];
     this.keepalives.clear();
     const listeners = this.failureListeners.splice(0);

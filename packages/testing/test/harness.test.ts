@@ -108,6 +108,17 @@ describe('UdfHarness (in memory)', () => {
     await h.close();
   });
 
+  it("carries the handler's own error, with its stack, as the HarnessError's cause", async () => {
+    const h = await UdfHarness.create(Collector, { options: { failAt: 1n } });
+    const error = await h.point(point()).then(() => undefined, (e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'ERR_UDF_ERROR' });
+    const cause = error!.cause as Error;
+    expect(cause).toBeInstanceOf(Error);
+    expect(cause.message).toMatch(/point 1 is the one to fail at/);
+    expect(cause.stack).toMatch(/harness\.test\.ts:\d+/);
+    await h.close();
+  });
+
   it('takes and restores snapshots', async () => {
     const first = await UdfHarness.create(Collector, { options: {} });
     await first.points([point(), point(), point()]);

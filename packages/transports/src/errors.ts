@@ -13,7 +13,8 @@ export type TransportErrorCode =
   | 'ERR_SOCKET_PATH_NOT_SOCKET'
   | 'ERR_SOCKET_PATH_NOT_WRITABLE'
   | 'ERR_INVALID_TRANSPORT_OPTION'
-  | 'ERR_WORKER_START_FAILED';
+  | 'ERR_WORKER_START_FAILED'
+  | 'ERR_SHUTDOWN_TIMEOUT';
 
 export abstract class TransportError extends UdfError<TransportErrorCode> {}
 
@@ -59,5 +60,18 @@ export class WorkerStartError extends TransportError {
       `a worker thread could not load the UDF class ${className} from ${module}: ${reason} ` +
         '(workers load the class themselves: module and exportName must name the file and export that hold it)',
     );
+  }
+}
+
+/** A process UDF stopping (input ended, SIGTERM) whose pending handlers did not finish in time. */
+export class ShutdownTimeoutError extends TransportError {
+  readonly timeoutMs: number;
+  constructor(why: string, timeoutMs: number) {
+    super(
+      'ERR_SHUTDOWN_TIMEOUT',
+      `the UDF is stopping (${why}) and its pending handlers did not finish within ${timeoutMs} ms; ` +
+        'the requests still queued were not handled. Raise --shutdown-timeout (option shutdownTimeoutMs) if they legitimately take longer',
+    );
+    this.timeoutMs = timeoutMs;
   }
 }

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { Logger } from '@kapacitor-udf/core';
+import { FrameBudget, type Logger } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
 import { errorFields } from './field-logger';
-import { checkNonNegativeInteger, checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { checkNonNegativeInteger, checkServeOptions, checkTimerMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
 import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -63,7 +63,7 @@ export interface SocketServer {
 }
 
 export const DEFAULT_SOCKET_MODE = 0o660;
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './options';
 /** After a shutdown timeout, how long a cut connection may take to flush its ErrorResponse. */
 const ABORT_GRACE_MS = 1000;
 
@@ -71,6 +71,8 @@ interface OpenConnection {
   readonly socket: net.Socket;
   /** Ends the conversation from outside; its agent sends `reason.message` as the ErrorResponse. */
   abort(reason: Error): void;
+  /** Ends it now, from this thread: an ErrorResponse if the output is still open (workers), or a destroyed socket. */
+  cut(reason: Error): void;
   readonly closed: Promise<void>;
 }
 
@@ -98,7 +100,13 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
     throw new InvalidTransportOptionError(`mode must be permission bits between 0 and 0o777, got ${String(mode)}`);
   }
-  checkNonNegativeInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0);
+  // Connecting to a unix socket needs write permission on it.
+  if ((mode & 0o220) === 0) {
+    throw new InvalidTransportOptionError(
+      `mode 0${mode.toString(8)}: neither the owner nor the group could connect to the socket (connecting needs write permission); use 660 or 600`,
+    );
+  }
+  checkTimerMs('shutdownTimeoutMs', options.shutdownTimeoutMs);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const logger = resolveLogger(options);
   const socketPath = path.resolve(options.path);
@@ -117,6 +125,11 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       moduleLoader: options.moduleLoader,
       maxMessageSize: options.maxMessageSize,
       handlerTimeoutMs: options.handlerTimeoutMs,
+      maxBatchPoints: options.maxBatchPoints,
+      maxBatchSize: options.maxBatchSize,
+      maxQueuedSize: options.maxQueuedSize,
+      maxPartialFramesSize: options.maxPartialFramesSize,
+      frameTimeoutMs: options.frameTimeoutMs,
       catchUncaught: handleProcessEvents,
       logger,
       fields: baseFields,
@@ -135,6 +148,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   // the agent sees EOF, calls stop, flushes, and only then ends ours.
   const server = net.createServer({ allowHalfOpen: true });
   const connections = new Set<OpenConnection>();
+  // One budget for the partial frames of every connection of this thread.
+  const frameBudget = new FrameBudget(options.maxPartialFramesSize);
   let nextId = 1;
 
   server.on('connection', (socket) => {
@@ -143,12 +158,13 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     // EPIPE) would be an uncaught exception taking the server down.
     socket.on('error', (err) => logger.debug('connection socket error', { ...fields, ...errorFields(err) }));
     let abort: (reason: Error) => void;
+    let cut: (reason: Error) => void = () => socket.destroy();
     let done: Promise<void>;
     try {
       if (pool !== undefined) {
-        ({ abort, done } = pool.attach(socket, fields.connection as number, fields));
+        ({ abort, cut, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
-        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields });
+        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields, frameBudget });
         abort = (reason) => agent.close(reason);
         done = finished;
       }
@@ -161,7 +177,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     // worker's last log lines may arrive after the socket closed).
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const closed = Promise.all([socketClosed, done.catch(() => undefined)]).then(() => undefined);
-    const entry: OpenConnection = { socket, abort, closed };
+    const entry: OpenConnection = { socket, abort, cut, closed };
     connections.add(entry);
     void closed.then(() => connections.delete(entry));
     // The conversation is over (cleanly or not): once our side has flushed,
@@ -187,6 +203,12 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   const ownInode = (await fs.lstat(socketPath)).ino;
   server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
   logger.info('listening', { ...baseFields, mode: '0' + mode.toString(8) });
+  if ((mode & 0o007) !== 0) {
+    logger.warn(
+      `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
+      baseFields,
+    );
+  }
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -309,15 +331,42 @@ function listenError(err: NodeJS.ErrnoException, socketPath: string): TransportE
   return new SocketPathNotWritableError(socketPath, err.message);
 }
 
-/** Ends our side after pending output, then frees the socket even if the peer never closes its side. */
+/**
+ * Ends our side after pending output, then frees the socket even if the peer
+ * never closes its side. A lingering close: after our last byte (often an
+ * ErrorResponse) the socket is read and discarded until the peer ends its
+ * side, for at most LINGER_MS. Destroying a socket with unread input makes
+ * the kernel reset the connection, and a reset discards what the peer had
+ * not read yet: the ErrorResponse would be lost exactly when it matters.
+ */
 function releaseWhenFlushed(socket: net.Socket): void {
   if (socket.destroyed) return;
+  const linger = (): void => {
+    if (socket.destroyed) return;
+    if (socket.readableEnded) {
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    socket.once('end', () => socket.destroy());
+    socket.on('data', discard);
+    socket.resume();
+  };
   if (socket.writableFinished) {
-    socket.destroy();
+    linger();
     return;
   }
-  socket.once('finish', () => socket.destroy());
+  socket.once('finish', linger);
   socket.end();
+}
+
+/** Longest a finished connection is read (and discarded) waiting for the peer to close its side. */
+const LINGER_MS = 2000;
+
+function discard(): void {
+  // Input after the conversation ended: read only so the close is not a reset.
 }
 
 async function waitAll(connections: Set<OpenConnection>, timeoutMs: number): Promise<boolean> {
@@ -335,7 +384,9 @@ async function cutConnections(connections: Set<OpenConnection>, logger: Logger, 
   for (const c of open) c.abort(new Error('the UDF server is shutting down'));
   // Give the agents a moment to flush their ErrorResponse, then cut.
   const graceful = await waitAll(connections, ABORT_GRACE_MS);
-  if (!graceful) for (const c of connections) c.socket.destroy();
+  // A worker stuck in synchronous code never handles the abort: the main
+  // thread writes the ErrorResponse for it (it has whole frames only).
+  if (!graceful) for (const c of connections) c.cut(new Error('the UDF server is shutting down and this connection did not finish in time'));
   // Bounded: a worker thread stuck in a handler never reports its
   // conversation over; stopping the threads (next) settles those.
   await waitAll(connections, ABORT_GRACE_MS);

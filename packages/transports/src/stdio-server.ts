@@ -1,5 +1,6 @@
 import { errorFields } from './field-logger';
-import { checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { ShutdownTimeoutError } from './errors';
+import { checkServeOptions, checkTimerMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
 import { guardStdout, type StdoutGuard } from './stdout-guard';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -18,6 +19,11 @@ export interface StdioOptions extends ServeOptions {
    * one before importing user modules, which may print at import time).
    */
   stdoutGuard?: StdoutGuard;
+  /**
+   * After EOF or SIGTERM/SIGINT, how long pending handlers may take before
+   * the conversation ends with an ErrorResponse and exit 1 (default 10 s).
+   */
+  shutdownTimeoutMs?: number;
 }
 
 export interface StdioServer {
@@ -39,6 +45,8 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
   checkServeOptions(options);
   const logger = resolveLogger(options);
   const exit = options.exit ?? true;
+  checkTimerMs('shutdownTimeoutMs', options.shutdownTimeoutMs);
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   const guard = options.stdoutGuard ?? guardStdout();
   const fields: Record<string, unknown> = { udf: cls.name, transport: 'stdio', pid: process.pid };
@@ -56,7 +64,28 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
   const onStdoutError = (err: Error): void => connection.agent.close(err);
   process.stdout.on('error', onStdoutError);
 
+  // A pending handler promise does not keep Node running by itself: once
+  // stdin ended, nothing might, and the process would exit 0 at once with
+  // the queued requests never answered. From EOF or a signal on, this
+  // (ref'd) timer keeps it alive for up to shutdownTimeoutMs; then the
+  // conversation ends with an ErrorResponse and the process exits 1.
+  let shutdownTimer: NodeJS.Timeout | undefined;
+  const startShutdownTimer = (why: string): void => {
+    if (shutdownTimer !== undefined) return;
+    shutdownTimer = setTimeout(() => {
+      const error = new ShutdownTimeoutError(why, shutdownTimeoutMs);
+      logger.error(error.message, { ...fields, code: error.code });
+      connection.agent.close(error);
+      // The ErrorResponse may not flush (Kapacitor stopped reading): exit anyway.
+      if (exit) setTimeout(() => process.exit(1), FATAL_EXIT_GRACE_MS);
+    }, shutdownTimeoutMs);
+  };
+  const onStdinEnd = (): void => startShutdownTimer('its input ended');
+  process.stdin.once('end', onStdinEnd);
+
   const cleanup = (): void => {
+    if (shutdownTimer !== undefined) clearTimeout(shutdownTimer);
+    process.stdin.off('end', onStdinEnd);
     process.stdout.off('error', onStdoutError);
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
@@ -74,8 +103,8 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
     if (signalled) process.exit(1);
     signalled = true;
     logger.info(`received ${signal}: stopping, flushing pending output, then exiting`, fields);
+    startShutdownTimer(`received ${signal}`);
     connection.agent.close();
-    setTimeout(() => process.exit(1), FATAL_EXIT_GRACE_MS).unref();
   };
 
   // When we own the process, an error thrown outside any handler call (a

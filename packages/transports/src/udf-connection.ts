@@ -1,4 +1,4 @@
-import { Agent, type Emitter, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
+import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
@@ -20,6 +20,8 @@ export interface ConnectionParams {
   options: ServeOptions;
   logger: Logger;
   fields: Record<string, unknown>;
+  /** Shared by the connections of a server (thread); default: one of this connection's own. */
+  frameBudget?: FrameBudget;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
@@ -28,9 +30,12 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   const agent = new Agent({
     input,
     output,
-    handler: (emitter: Emitter) => observeInit(createHandler(cls, emitter, { logger: log }), fields, log),
+    handler: (emitter: Emitter) => observeInit(createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }), fields, log),
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
+    maxQueuedSize: options.maxQueuedSize,
+    frameTimeoutMs: options.frameTimeoutMs,
+    frameBudget: params.frameBudget,
     logger: log,
   });
   log.info('connection opened');

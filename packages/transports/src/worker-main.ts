@@ -7,7 +7,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { describeError, type LogLevel, type Logger } from '@kapacitor-udf/core';
+import { describeError, FrameBudget, type LogLevel, type Logger } from '@kapacitor-udf/core';
 import { errorFields } from './field-logger';
 import { loadUdfClass } from './udf-module';
 import type { UdfClass } from './udf-class';
@@ -17,6 +17,8 @@ import { OUTPUT_WINDOW, type FromWorker, type ToWorker, type WorkerInit } from '
 if (parentPort === null) throw new Error('worker-main runs as a worker thread of serveSocket({ workers })');
 const port = parentPort;
 const init = workerData as WorkerInit;
+/** The partial frames of every connection this thread serves share one budget. */
+const frameBudget = new FrameBudget(init.maxPartialFramesSize);
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -63,7 +65,15 @@ class WorkerSideConnection {
       cls,
       input: this.input,
       output: this.output,
-      options: { maxMessageSize: init.maxMessageSize, handlerTimeoutMs: init.handlerTimeoutMs },
+      options: {
+        maxMessageSize: init.maxMessageSize,
+        handlerTimeoutMs: init.handlerTimeoutMs,
+        maxBatchPoints: init.maxBatchPoints,
+        maxBatchSize: init.maxBatchSize,
+        maxQueuedSize: init.maxQueuedSize,
+        frameTimeoutMs: init.frameTimeoutMs,
+      },
+      frameBudget,
       logger,
       fields,
     });
@@ -131,6 +141,10 @@ async function run(): Promise<void> {
 
   const connections = new Map<number, WorkerSideConnection>();
   port.on('message', (message: ToWorker) => {
+    if (message.t === 'ping') {
+      post({ t: 'pong' });
+      return;
+    }
     if (message.t === 'open') {
       let conn: WorkerSideConnection;
       try {

@@ -15,6 +15,11 @@ export interface WorkerPoolOptions {
   moduleLoader?: string;
   maxMessageSize?: number;
   handlerTimeoutMs?: number;
+  maxBatchPoints?: number;
+  maxBatchSize?: number;
+  maxQueuedSize?: number;
+  maxPartialFramesSize?: number;
+  frameTimeoutMs?: number;
   catchUncaught: boolean;
   logger: Logger;
   fields: Record<string, unknown>;
@@ -26,6 +31,8 @@ export interface WorkerConnection {
   readonly done: Promise<void>;
   /** Ends the conversation from outside: the agent sends `reason.message` as the ErrorResponse. */
   abort(reason: Error): void;
+  /** Ends it from the main thread: an ErrorResponse unless the worker already ended the output, then the socket is released. */
+  cut(reason: Error): void;
 }
 
 /**
@@ -58,6 +65,10 @@ interface Slot {
   readyAt: number;
   threadId?: number;
   readonly connections: Map<number, Routed>;
+  /** When the thread last answered a ping (or became ready). */
+  lastPong: number;
+  /** Set when the watchdog terminated the thread: why its connections fail. */
+  killedBecause?: string;
 }
 
 /**
@@ -74,7 +85,36 @@ export class WorkerPool {
   private started = false;
   private readonly entry = workerEntry();
 
-  private constructor(private readonly options: WorkerPoolOptions) {}
+  private watchdog: NodeJS.Timeout | undefined;
+
+  private constructor(private readonly options: WorkerPoolOptions) {
+    const timeout = options.handlerTimeoutMs ?? 0;
+    if (timeout > 0) {
+      // A handler stuck in synchronous code blocks its whole thread: the
+      // agent's own timer cannot fire there. The main thread pings every
+      // thread and terminates one that has not answered for longer than the
+      // handler timeout (plus one ping interval of slack).
+      const interval = Math.max(10, Math.min(1000, Math.floor(timeout / 4)));
+      this.watchdog = setInterval(() => this.checkThreads(timeout, interval), interval);
+      this.watchdog.unref();
+    }
+  }
+
+  private checkThreads(timeout: number, interval: number): void {
+    const now = Date.now();
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.killedBecause !== undefined) continue;
+      if (now - slot.lastPong > timeout + interval) {
+        slot.killedBecause =
+          `the UDF worker thread serving this connection was stuck in synchronous code for more than ${timeout} ms ` +
+          '(the handler timeout; a handler that never returns, or a long computation: raise --handler-timeout if it is legitimate)';
+        this.options.logger.error(slot.killedBecause, { ...this.options.fields, worker: slot.index, connections: slot.connections.size });
+        void slot.worker.terminate();
+        continue;
+      }
+      slot.worker.postMessage({ t: 'ping' } satisfies ToWorker);
+    }
+  }
 
   /** Starts every worker and resolves once all loaded the UDF class; rejects (workers stopped) when one cannot. */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
@@ -107,13 +147,19 @@ export class WorkerPool {
       moduleLoader: options.moduleLoader,
       maxMessageSize: options.maxMessageSize,
       handlerTimeoutMs: options.handlerTimeoutMs,
+      maxBatchPoints: options.maxBatchPoints,
+      maxBatchSize: options.maxBatchSize,
+      maxQueuedSize: options.maxQueuedSize,
+      maxPartialFramesSize: options.maxPartialFramesSize,
+      frameTimeoutMs: options.frameTimeoutMs,
       catchUncaught: options.catchUncaught,
     };
     const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });
     const existing = this.slots[index];
-    const slot: Slot = existing ?? { index, worker, ready: false, readyAt: 0, connections: new Map() };
+    const slot: Slot = existing ?? { index, worker, ready: false, readyAt: 0, connections: new Map(), lastPong: 0 };
     slot.worker = worker;
     slot.ready = false;
+    slot.killedBecause = undefined;
     this.slots[index] = slot;
     const log = { ...options.fields, worker: index };
 
@@ -123,6 +169,7 @@ export class WorkerPool {
         if (message.t === 'ready') {
           slot.ready = true;
           slot.readyAt = Date.now();
+          slot.lastPong = slot.readyAt;
           slot.threadId = message.threadId;
           options.logger.debug('worker thread ready', { ...log, threadId: message.threadId });
           resolve();
@@ -143,7 +190,7 @@ export class WorkerPool {
         if (slot.worker !== worker) return;
         const wasReady = slot.ready;
         slot.ready = false;
-        const why = lastError === undefined ? `the thread exited with code ${code}` : describeError(lastError);
+        const why = slot.killedBecause ?? (lastError === undefined ? `the thread exited with code ${code}` : describeError(lastError));
         reject(lastError instanceof WorkerStartError ? lastError : new WorkerStartError(options.className, options.source.module, why));
         if (this.closing) {
           // Stopped by close(): its connections were cut already; nothing more will come for them.
@@ -156,7 +203,8 @@ export class WorkerPool {
           connections: slot.connections.size,
           reason: why,
         });
-        for (const routed of [...slot.connections.values()]) this.failConnection(routed, `the UDF worker thread stopped unexpectedly (${why})`);
+        const failure = slot.killedBecause !== undefined ? `${why}; it was replaced` : `the UDF worker thread stopped unexpectedly (${why})`;
+        for (const routed of [...slot.connections.values()]) this.failConnection(routed, failure);
         const restart = (): void => {
           if (this.closing) return;
           this.spawn(index).catch((err: unknown) => options.logger.error('could not restart a worker thread', { ...log, ...errorFields(err) }));
@@ -212,7 +260,15 @@ export class WorkerPool {
       routed.ackOnDrain = 0;
       send({ t: 'ack', id, bytes });
     });
-    return { done, abort: (reason) => send({ t: 'abort', id, reason: reason.message }) };
+    return {
+      done,
+      abort: (reason) => send({ t: 'abort', id, reason: reason.message }),
+      cut: (reason) => {
+        this.failConnection(routed, reason.message);
+        send({ t: 'gone', id });
+        socket.destroySoon();
+      },
+    };
   }
 
   private leastBusy(): Slot {
@@ -229,6 +285,10 @@ export class WorkerPool {
   private onMessage(slot: Slot, message: FromWorker): void {
     if (message.t === 'log') {
       this.options.logger[message.level](message.msg, message.fields);
+      return;
+    }
+    if (message.t === 'pong') {
+      slot.lastPong = Date.now();
       return;
     }
     if (message.t === 'ready' || message.t === 'load-failed') return;
@@ -284,6 +344,7 @@ export class WorkerPool {
   /** Stops every worker (call after the connections ended). */
   async close(): Promise<void> {
     this.closing = true;
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

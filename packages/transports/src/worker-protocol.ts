@@ -35,6 +35,11 @@ export interface WorkerInit {
   moduleLoader?: string;
   maxMessageSize?: number;
   handlerTimeoutMs?: number;
+  maxBatchPoints?: number;
+  maxBatchSize?: number;
+  maxQueuedSize?: number;
+  maxPartialFramesSize?: number;
+  frameTimeoutMs?: number;
   /** Log errors thrown outside any handler call instead of letting them stop the worker. */
   catchUncaught: boolean;
 }
@@ -58,7 +63,9 @@ export type ToWorker =
   | { t: 'gone'; id: number }
   | { t: 'ack'; id: number; bytes: number }
   /** End the conversation from outside with this ErrorResponse message (shutdown timeout). */
-  | { t: 'abort'; id: number; reason: string };
+  | { t: 'abort'; id: number; reason: string }
+  /** Liveness probe: a thread answers from its event loop, so a thread stuck in synchronous code does not. */
+  | { t: 'ping' };
 
 export type FromWorker =
   | { t: 'ready'; threadId: number }
@@ -69,4 +76,5 @@ export type FromWorker =
   | { t: 'end'; id: number }
   /** The conversation is over (cleanly or not; the worker logged how). */
   | { t: 'done'; id: number }
-  | { t: 'log'; level: LogLevel; msg: string; fields?: object };
+  | { t: 'log'; level: LogLevel; msg: string; fields?: object }
+  | { t: 'pong' };

@@ -1,0 +1,43 @@
+/**
+ * Limits on what an `@OnBatch` UDF collects before its handler runs. A batch
+ * is held whole in memory, so without them one huge batch (a query over a
+ * long range) can exhaust the heap and kill every task the process serves.
+ */
+import { UdfRuntimeError } from './errors';
+
+/** Most points one collected batch may hold (`--max-batch-points`). */
+export const DEFAULT_MAX_BATCH_POINTS = 1_000_000;
+/** Most request bytes (point bodies on the wire) one collected batch may hold (`--max-batch-size`). */
+export const DEFAULT_MAX_BATCH_SIZE = 128 * 1024 * 1024;
+
+export interface BatchLimits {
+  maxBatchPoints: number;
+  maxBatchSize: number;
+}
+
+export function resolveBatchLimits(opts: { maxBatchPoints?: number; maxBatchSize?: number }): BatchLimits {
+  const limits = {
+    maxBatchPoints: opts.maxBatchPoints ?? DEFAULT_MAX_BATCH_POINTS,
+    maxBatchSize: opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+  };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(value)}`);
+  }
+  return limits;
+}
+
+export function batchTooManyPoints(udf: string, max: number): UdfRuntimeError {
+  return new UdfRuntimeError(
+    'ERR_BATCH_TOO_LARGE',
+    `${udf}: the input batch has more than ${max} points, the most one collected batch may hold (@OnBatch keeps a whole batch in memory); ` +
+      'raise the limit with --max-batch-points (option maxBatchPoints), or query smaller batches',
+  );
+}
+
+export function batchTooManyBytes(udf: string, max: number): UdfRuntimeError {
+  return new UdfRuntimeError(
+    'ERR_BATCH_TOO_LARGE',
+    `${udf}: the input batch has more than ${max} bytes of points, the most one collected batch may hold (@OnBatch keeps a whole batch in memory); ` +
+      'raise the limit with --max-batch-size (option maxBatchSize), or query smaller batches',
+  );
+}

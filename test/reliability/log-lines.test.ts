@@ -1,0 +1,48 @@
+/**
+ * Log lines of a running UDF: fields passed by UDF code never override the
+ * line's own `time`, `level` and `msg`, and a handler error's stack trace is
+ * logged at debug level. Over udf-run (process UDF), reading its stderr.
+ */
+import * as path from 'node:path';
+import { ValueType } from '@kapacitor-udf/core';
+import { FIXTURE_UDFS, ROOT, requireBuilt } from './helpers/paths';
+import { init, makePoint } from './helpers/points';
+import { spawnUdfRun } from './helpers/wire-peer';
+
+beforeAll(() => requireBuilt());
+
+const lines = (stderr: string): Array<Record<string, unknown>> =>
+  stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+test("a UDF's log fields named time / level / msg do not override the line's own (movingAvg's warning)", async () => {
+  const udf = spawnUdfRun({ name: 'movingAvg', cwd: path.join(ROOT, 'examples', 'moving-avg') });
+  try {
+    const str = (v: string) => ({ type: ValueType.STRING, value: { $case: 'stringValue' as const, value: v } });
+    const int = (v: bigint) => ({ type: ValueType.INT, value: { $case: 'intValue' as const, value: v } });
+    udf.peer.send(init([{ name: 'field', values: [str('nosuch')] }, { name: 'size', values: [int(3n)] }]));
+    udf.peer.point(makePoint(1));
+    udf.peer.endInput();
+    expect(await udf.exited()).toBe(0);
+    const warning = lines(udf.stderr()).find((l) => /no numeric field/.test(String(l.msg)));
+    expect(warning).toBeDefined();
+    expect(warning!.level).toBe('warn');
+    expect(warning!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // The point's time is kept, under its own key.
+    expect(warning!['fields.time']).toBe(String(makePoint(1).time));
+  } finally {
+    udf.kill();
+  }
+});
+
+test("a failing handler's stack trace is logged at debug level", async () => {
+  const udf = spawnUdfRun({ name: 'faulty', module: FIXTURE_UDFS, args: ['--log-level', 'debug'] });
+  try {
+    udf.peer.send(init());
+    udf.peer.point(makePoint(1, { fieldsString: { do: 'throw' } }));
+    expect(await udf.exited()).toBe(1);
+    const withStack = lines(udf.stderr()).filter((l) => l.level === 'debug' && /asked to throw/.test(JSON.stringify(l)) && /udfs\.js:\d+/.test(JSON.stringify(l)));
+    expect(withStack.length).toBeGreaterThanOrEqual(1);
+  } finally {
+    udf.kill();
+  }
+});

@@ -1,0 +1,39 @@
+/**
+ * Socket file modes nobody (but root) could connect through are refused;
+ * world-accessible ones are served with a warning in the log.
+ */
+import { statSync } from 'node:fs';
+import { requireBuilt } from './helpers/paths';
+import { startSocketServer } from './helpers/socket-server';
+import { spawnUdfRun } from './helpers/wire-peer';
+
+beforeAll(() => requireBuilt());
+
+test.each(['0', '7', '0444', '0500'])('--socket-mode %s (no write permission for owner or group) is refused (exit 2)', async (mode) => {
+  const udf = spawnUdfRun({ args: ['--socket', `/tmp/udf-rel-mode-${process.pid}.sock`, '--socket-mode', mode] });
+  try {
+    expect(await udf.exited()).toBe(2);
+    expect(udf.stderr()).toMatch(/--socket-mode .*neither the owner nor the group could connect/);
+  } finally {
+    udf.kill();
+  }
+});
+
+test('--socket-mode 777 serves, with a warning that any local user can connect', async () => {
+  const server = await startSocketServer({ args: ['--socket-mode', '777'] });
+  try {
+    expect(statSync(server.socketPath).mode & 0o777).toBe(0o777);
+    expect(server.log()).toMatch(/"level":"warn".*any local user can connect/);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('--socket-mode 660 (the default) serves without a warning', async () => {
+  const server = await startSocketServer({ args: ['--socket-mode', '660'] });
+  try {
+    expect(server.log()).not.toMatch(/"level":"warn"/);
+  } finally {
+    await server.stop();
+  }
+});
