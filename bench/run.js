@@ -19,7 +19,9 @@
 //   BENCH_ONLY        comma-separated row ids to run (e.g. "ours-mirror-socket,go-mirror";
 //                     "multicore" for the CPU-heavy in-thread vs --workers rows;
 //                     "kapacitor-like" for the Kapacitor-like delivery section, whose
-//                     own settings are in kapacitor-like.js)
+//                     own settings are in kapacitor-like.js; "kapacitord" for the
+//                     end-to-end section, settings in kapacitord.js)
+// Flag: --kapacitord   build kapacitord for the end-to-end section if it is not cached
 //   BENCH_MC_POINTS   points per connection in the multi-core rows (default 50,000)
 //   BENCH_NO_BUILD=1  don't run `npm run build` when our build output is missing
 //   BENCH_CACHE       where built peers live (default ~/.cache/kapacitor-udf-bench)
@@ -30,6 +32,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { measureKapacitorLike, reportKapacitorLike } = require('./kapacitor-like');
+const { measureKapacitord, reportKapacitord } = require('./kapacitord');
 
 const ROOT = path.resolve(__dirname, '..');
 const BENCH = __dirname;
@@ -46,6 +49,8 @@ const WARMUP = intEnv('BENCH_WARMUP', 100_000);
 const MEM_POINTS = intEnv('BENCH_MEM_POINTS', 5_000_000);
 const MEM_RATE = Number(process.env.BENCH_MEM_RATE || 25e6);
 const LATENCY_COUNT = intEnv('BENCH_LATENCY', 2000);
+// `npm run bench -- --kapacitord`: build kapacitord for the end-to-end section when it is not cached.
+const BUILD_KAPACITORD = process.argv.slice(2).includes('--kapacitord');
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 
 const CLI = path.join(ROOT, 'packages', 'cli', 'dist', 'bin', 'udf-run.js');
@@ -496,9 +501,23 @@ async function main() {
 
   const multicore = await measureMulticore(go.driver, ours);
 
+  // End to end: the same tasks through a real kapacitord (cached by e2e/).
+  let kapacitord = null;
+  if (!ONLY || ONLY.has('kapacitord')) {
+    try {
+      kapacitord = await measureKapacitord({ root: ROOT, goPeers: go.peers, cli: CLI, build: BUILD_KAPACITORD, log, intEnv });
+      if (kapacitord.skipped) log(`kapacitord section skipped: ${kapacitord.skipped}`);
+    } catch (err) {
+      kapacitord = { skipped: `failed: ${err.message}` };
+      log(`kapacitord section FAILED: ${err.message}`);
+    }
+  }
+
   const klTargets = [];
   const klSection = reportKapacitorLike(kapacitorLike, klTargets);
-  const md = report({ all, results, memory, latency, started, startLoad, py, klTargets }) + klSection + reportMulticore(multicore);
+  const kapSection = reportKapacitord(kapacitord, klTargets);
+  const md = [report({ all, results, memory, latency, started, startLoad, py, klTargets }), klSection, kapSection, reportMulticore(multicore)]
+    .filter(Boolean).join('\n');
   process.stdout.write(`\n${md}`);
   const dir = path.join(BENCH, 'results');
   fs.mkdirSync(dir, { recursive: true });
