@@ -11,6 +11,7 @@ import {
 } from './errors';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
+import { lowerReadAhead, READ_INTERVAL_MS, ReadPacer } from './read-pacer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
 import { createLogger, Logger } from './logger';
@@ -33,6 +34,13 @@ export interface AgentOptions {
    * reading its input (default 1024). Keepalives are answered regardless.
    */
   maxQueuedRequests?: number;
+  /**
+   * Under sustained load, take input and write output at most about once
+   * per this many ms (default 1; 0 = on every chunk and tick). Input or
+   * output after a quiet interval is never held. See read-pacer.ts and
+   * frame-writer.ts.
+   */
+  pacingMs?: number;
 }
 
 // Markers queued behind requests, so that everything received before them
@@ -42,6 +50,7 @@ type QueueItem = Request | typeof EOF | Error;
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
 const PAUSE_QUEUE = 2; // too many requests waiting for an async handler
+const PAUSE_PACE = 4; // input held until the pacing interval is over (read-pacer.ts)
 
 type Reply = 'info' | 'init' | 'snapshot' | 'restore';
 
@@ -67,6 +76,9 @@ export class Agent implements Emitter {
   private readonly logger: Logger;
   private readonly decoder: FrameDecoder;
   private readonly writer: FrameWriter;
+  private readonly pacer: ReadPacer;
+  /** A request was completed by the chunk being handled (for the pacer). */
+  private framesInChunk = false;
   private readonly handlerTimeoutMs: number;
   private readonly maxQueued: number;
 
@@ -110,10 +122,14 @@ export class Agent implements Emitter {
     this.handlerTimeoutMs = timeout;
     this.maxQueued = maxQueued;
     this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
+    const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
+    if (!Number.isFinite(pacingMs) || pacingMs < 0) throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
       onDrain: () => this.onOutputDrain(),
+      minWriteIntervalMs: pacingMs,
     });
+    this.pacer = new ReadPacer(pacingMs, () => this.setPaused(PAUSE_PACE, true), () => this.setPaused(PAUSE_PACE, false));
 
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
@@ -161,6 +177,7 @@ export class Agent implements Emitter {
       input.on('end', this.onInputEnd);
       input.on('close', this.onInputClose);
       input.on('data', this.onData);
+      lowerReadAhead(input);
       input.resume();
     }
     return this.promise;
@@ -230,15 +247,18 @@ export class Agent implements Emitter {
       this.fail(new InputError('input stream delivers strings: it must be a byte stream (do not call setEncoding() on it)'));
       return;
     }
+    this.framesInChunk = false;
     try {
       this.decoder.feed(chunk, this.onFrame);
     } catch (err) {
       this.inputFailed(err);
     }
+    if (this.framesInChunk) this.pacer.afterWork(chunk.length);
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
     if (this.inputDone) return; // failed or closed while this chunk was being handled
+    this.framesInChunk = true;
     // Nothing waiting before this request: handle it now (the hot path).
     const direct = !this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping;
     let point: Point | undefined;
@@ -302,6 +322,7 @@ export class Agent implements Emitter {
   private stopReading(): void {
     if (this.inputDone) return;
     this.inputDone = true;
+    this.pacer.stop();
     this.input.removeListener('data', this.onData);
     this.input.pause();
   }
