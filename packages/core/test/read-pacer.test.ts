@@ -133,6 +133,13 @@ function writeLikeKapacitor(sock: net.Socket, frame: Buffer): void {
 const FRAME = Buffer.from(encodeFrame(encodeRequest(req.point(point({ tags: { host: 'server01' } })))));
 
 describe('Agent pacing over a socket', () => {
+  test('refuses a negative or non-finite pacingMs', async () => {
+    const { PassThrough } = await import('stream');
+    for (const pacingMs of [-1, NaN, Infinity]) {
+      expect(() => new Agent({ input: new PassThrough(), output: new PassThrough(), handler: mirror, logger: silentLogger, pacingMs })).toThrow(/pacingMs/);
+    }
+  });
+
   test('a lone point written as Kapacitor writes it is answered well within the interval, burst or not', async () => {
     const c = await connected(200);
     try {
