@@ -8,7 +8,7 @@
 import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
-import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
+import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, placeInGoOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
 import { bypassingHeads, headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, repeatedHead, type SeriesHead } from './series-cache';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
@@ -321,6 +321,7 @@ function putDoublesInGoOrder(map: { [key: string]: number }, n: number): void {
     if (key !== '__proto__') map[key] = values[i];
     else setOwn(map, key, values[i]);
   }
+  placeInGoOrder(keys, n);
 }
 
 /** A fieldsDouble entry, read into the scratch arrays at `index` (its position among the point's double fields). */

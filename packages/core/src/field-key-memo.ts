@@ -103,6 +103,45 @@ export function writeKnownDoubleKey(index: number, key: string, buf: Uint8Array,
   return pos + n;
 }
 
+/**
+ * Moves remembered keys to the positions they have in Go order, given a
+ * point's double-field keys sorted that way (sorted[0, n)). The decoder finds
+ * a key at any position, but the encoder writes maps in Go order and looks at
+ * the key's own position first, and knownInOrder() only knows neighbours:
+ * with Kapacitor's random entry order the keys were remembered wherever they
+ * came first. Costs a string comparison per key once they are in place.
+ */
+export function placeInGoOrder(sorted: readonly string[], n: number): void {
+  const m = n < POSITIONS ? n : POSITIONS;
+  for (let i = 0; i < m; i++) {
+    const key = sorted[i];
+    if (keys[i] === key && lengths[i] !== 0) continue;
+    let j = 0;
+    while (j < POSITIONS && !(j !== i && lengths[j] !== 0 && keys[j] === key)) j++;
+    if (j < POSITIONS) swap(i, j);
+  }
+}
+
+function swap(i: number, j: number): void {
+  const key = keys[i];
+  keys[i] = keys[j];
+  keys[j] = key;
+  const len = lengths[i];
+  lengths[i] = lengths[j];
+  lengths[j] = len;
+  const a = i * MAX_PREFIX;
+  const b = j * MAX_PREFIX;
+  for (let k = 0; k < MAX_PREFIX; k++) {
+    const x = prefixes[a + k];
+    prefixes[a + k] = prefixes[b + k];
+    prefixes[b + k] = x;
+  }
+  updateOrder(i);
+  updateOrder(i + 1);
+  updateOrder(j);
+  updateOrder(j + 1);
+}
+
 /** Forgets every key (tests use it to compare with decoding from scratch). */
 export function forgetDoubleKeys(): void {
   lengths.fill(0);
