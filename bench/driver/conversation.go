@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -177,21 +176,4 @@ func peakRSS(pid int) int64 {
 		}
 	}
 	return 0
-}
-
-// writeAll writes buf in chunks, like Kapacitor's steady stream of frames.
-func writeAll(w io.Writer, buf []byte, chunk int) error {
-	for off := 0; off < len(buf); off += chunk {
-		end := off + chunk
-		if end > len(buf) {
-			end = len(buf)
-		}
-		if _, err := w.Write(buf[off:end]); err != nil {
-			if errors.Is(err, syscall.EPIPE) {
-				return errors.New("UDF closed its input early (broken pipe)")
-			}
-			return err
-		}
-	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -12,12 +13,24 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// marshal encodes like Kapacitor does (deterministic: map entries sorted).
-var marshal = proto.MarshalOptions{Deterministic: true}
+// deterministic makes frame() sort map entries by key (-deterministic):
+// an extra row only. Kapacitor never does it: its udf/agent.WriteMessage
+// calls plain proto.Marshal, which walks the Go maps of tags and fields, so
+// their entries come in a random order from one frame to the next, even
+// within one series.
+var deterministic = false
 
-// frame returns uvarint(len(body)) + body.
+// frame returns uvarint(len(body)) + body, encoded by Kapacitor's own
+// udf/agent.WriteMessage (the module version in go.mod) unless deterministic.
 func frame(msg proto.Message) []byte {
-	body, err := marshal.Marshal(msg)
+	if !deterministic {
+		var buf bytes.Buffer
+		if err := agent.WriteMessage(msg, &buf); err != nil {
+			panic(err)
+		}
+		return buf.Bytes()
+	}
+	body, err := proto.MarshalOptions{Deterministic: true}.Marshal(msg)
 	if err != nil {
 		panic(err)
 	}

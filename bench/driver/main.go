@@ -43,6 +43,8 @@ type config struct {
 	interval   time.Duration
 	timeout    time.Duration
 	writeChunk int
+	delivery   string  // "bulk" or "kapacitor" (see delivery.go)
+	rate       float64 // points per second offered in kapacitor delivery; 0 = as fast as the UDF takes them
 }
 
 func main() {
@@ -78,7 +80,10 @@ func parseFlags() config {
 	flag.IntVar(&cfg.latency, "latency", 0, "latency mode: this many single-point round trips (plus warm-up)")
 	flag.DurationVar(&cfg.interval, "interval", time.Millisecond, "latency mode: pause between round trips")
 	flag.DurationVar(&cfg.timeout, "timeout", 120*time.Second, "give up a run after this long")
-	flag.IntVar(&cfg.writeChunk, "write-chunk", 64*1024, "bytes per write call")
+	flag.IntVar(&cfg.writeChunk, "write-chunk", 64*1024, "bytes per write call (bulk delivery)")
+	flag.StringVar(&cfg.delivery, "delivery", deliveryBulk, "bulk (large writes) or kapacitor (each frame as Kapacitor writes it: prefix, then body, one point at a time)")
+	flag.Float64Var(&cfg.rate, "rate", 0, "kapacitor delivery: offer this many points per second (0 = as fast as the UDF takes them)")
+	flag.BoolVar(&deterministic, "deterministic", false, "sort map entries by key (Kapacitor does not: its frames have a random entry order)")
 	flag.Parse()
 	cfg.cmd = flag.Args()
 	if cfg.mode == "process" && len(cfg.cmd) == 0 {
@@ -89,6 +94,12 @@ func parseFlags() config {
 	}
 	if cfg.mode != "process" && cfg.mode != "socket" {
 		fail("-mode must be process or socket")
+	}
+	if cfg.delivery != deliveryBulk && cfg.delivery != deliveryKapacitor {
+		fail("-delivery must be bulk or kapacitor")
+	}
+	if cfg.rate < 0 || (cfg.rate > 0 && cfg.delivery != deliveryKapacitor) {
+		fail("-rate needs -delivery kapacitor and a positive number of points per second")
 	}
 	if cfg.kind != "stream" && cfg.kind != "batch" {
 		fail("-kind must be stream or batch")

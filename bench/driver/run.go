@@ -18,11 +18,18 @@ type runResult struct {
 	PointsBack   int     `json:"pointsBack"`
 	BatchesBack  int     `json:"batchesBack"`
 	PeakRSSKB    int64   `json:"peakRssKB"`
+	// The UDF process's cost in the measured window, from /proc (absent
+	// when /proc cannot be read): CPU time of all its threads and its read
+	// and write system calls, per point sent.
+	UDF *procCost `json:"udf,omitempty"`
 }
 
 type output struct {
 	Kind       string      `json:"kind"`
 	Mode       string      `json:"mode"`
+	Delivery   string      `json:"delivery"`
+	Rate       float64     `json:"offeredRate,omitempty"`
+	Determ     bool        `json:"deterministic"`
 	BytesPerPt float64     `json:"bytesPerPoint"`
 	EncodeSecs float64     `json:"encodeSeconds"`
 	Runs       []runResult `json:"runs,omitempty"`
@@ -47,7 +54,7 @@ func run(cfg config) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &output{Kind: cfg.kind, Mode: cfg.mode}
+	out := &output{Kind: cfg.kind, Mode: cfg.mode, Delivery: cfg.delivery, Rate: cfg.rate, Determ: deterministic}
 	if cfg.latency > 0 {
 		lat, err := runLatency(cfg, s, initFrame)
 		if err != nil {
@@ -126,7 +133,7 @@ func runOnce(cfg config, initFrame, warm []byte, warmPoints, warmBatches int, da
 	// starts once warmPoints points (or warmBatches batches) came back over
 	// the same process or connection, JIT and buffers warm.
 	if len(warm) > 0 {
-		if _, err := pump(cfg, c, timedOut, warm, warmPoints, warmBatches); err != nil {
+		if _, err := pump(cfg, c, timedOut, warm, warmPoints, warmBatches, 0); err != nil {
 			return nil, fmt.Errorf("warm-up: %v", err)
 		}
 	}
@@ -136,12 +143,16 @@ func runOnce(cfg config, initFrame, warm []byte, warmPoints, warmBatches int, da
 	}
 	c.r.rate = cfg.readRate
 
+	before := sampleProc(c.pid)
 	start := time.Now()
-	res, err := pump(cfg, c, timedOut, data, cfg.points, batches)
+	res, err := pump(cfg, c, timedOut, data, cfg.points, batches, cfg.rate)
 	if err != nil {
 		return nil, err
 	}
 	elapsed := time.Since(start)
+	if res.UDF, err = costBetween(before, sampleProc(c.pid), cfg.points); err != nil {
+		return nil, err
+	}
 	res.Seconds = elapsed.Seconds()
 	res.PointsPerSec = float64(cfg.points) / elapsed.Seconds()
 	res.PeakRSSKB = peakRSS(c.pid)
@@ -159,9 +170,10 @@ func runOnce(cfg config, initFrame, warm []byte, warmPoints, warmBatches int, da
 
 // pump writes data and reads until every point (stream) or every EndBatch
 // (batch) of it came back, and until the writing finished.
-func pump(cfg config, c *conn, timedOut chan struct{}, data []byte, points, batches int) (*runResult, error) {
+// The warm-up is delivered the same way as the data, without pacing (rate 0).
+func pump(cfg config, c *conn, timedOut chan struct{}, data []byte, points, batches int, rate float64) (*runResult, error) {
 	writeErr := make(chan error, 1)
-	go func() { writeErr <- writeAll(c.w, data, cfg.writeChunk) }()
+	go func() { writeErr <- deliver(cfg, c.w, data, rate) }()
 
 	res := &runResult{Points: points}
 	for {
@@ -249,7 +261,7 @@ func runLatency(cfg config, s shape, initFrame []byte) (*latency, error) {
 	rtts := make([]float64, 0, cfg.latency)
 	for i, f := range frames {
 		t0 := time.Now()
-		if _, err := c.w.Write(f); err != nil {
+		if err := deliver(cfg, c.w, f, 0); err != nil {
 			return nil, fmt.Errorf("writing point %d: %v", i, err)
 		}
 		for {

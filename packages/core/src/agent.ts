@@ -13,6 +13,7 @@ import {
 import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
+import { lowerReadAhead, READ_INTERVAL_MS, ReadPacer } from './read-pacer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
 import { createLogger, Logger } from './logger';
@@ -48,6 +49,13 @@ export interface AgentOptions {
   frameBudget?: FrameBudget;
   /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
   frameTimeoutMs?: number;
+  /**
+   * Under sustained load, take input and write output at most about once
+   * per this many ms (default 1; 0 = on every chunk and tick). Input or
+   * output after a quiet interval is never held. See read-pacer.ts and
+   * frame-writer.ts.
+   */
+  pacingMs?: number;
 }
 
 // Markers queued behind requests, so that everything received before them
@@ -68,6 +76,7 @@ type QueueItem = Request | QueuedBody | typeof EOF | Error;
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
 const PAUSE_QUEUE = 2; // more than maxQueuedSize bytes of requests waiting for an async handler
+const PAUSE_PACE = 4; // input held until the pacing interval is over (read-pacer.ts)
 
 type Reply = 'info' | 'init' | 'snapshot' | 'restore';
 
@@ -93,6 +102,9 @@ export class Agent implements Emitter {
   private readonly logger: Logger;
   private readonly decoder: FrameDecoder;
   private readonly writer: FrameWriter;
+  private readonly pacer: ReadPacer;
+  /** A request was completed by the chunk being handled (for the pacer). */
+  private framesInChunk = false;
   private readonly handlerTimeoutMs: number;
   private readonly maxQueued: number;
   private readonly maxQueuedSize: number;
@@ -159,10 +171,14 @@ export class Agent implements Emitter {
     }
     this.frameTimeoutMs = frameTimeout;
     this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
+    const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
+    if (!Number.isFinite(pacingMs) || pacingMs < 0) throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
       onDrain: () => this.onOutputDrain(),
+      minWriteIntervalMs: pacingMs,
     });
+    this.pacer = new ReadPacer(pacingMs, () => this.setPaused(PAUSE_PACE, true), () => this.setPaused(PAUSE_PACE, false));
 
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
@@ -211,6 +227,7 @@ export class Agent implements Emitter {
       input.on('end', this.onInputEnd);
       input.on('close', this.onInputClose);
       input.on('data', this.onData);
+      lowerReadAhead(input);
       input.resume();
     }
     return this.promise;
@@ -280,6 +297,7 @@ export class Agent implements Emitter {
       this.fail(new InputError('input stream delivers strings: it must be a byte stream (do not call setEncoding() on it)'));
       return;
     }
+    this.framesInChunk = false;
     try {
       this.decoder.feed(chunk, this.onFrame);
     } catch (err) {
@@ -288,6 +306,7 @@ export class Agent implements Emitter {
     }
     if (this.decoder.inFrame) this.watchPartialFrame();
     else if (this.partialHeld !== 0) this.holdPartial(0);
+    if (this.framesInChunk && !this.inputDone) this.pacer.afterWork(chunk.length);
   }
 
   /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
@@ -338,6 +357,7 @@ export class Agent implements Emitter {
 
   private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
     if (this.inputDone) return; // failed or closed while this chunk was being handled
+    this.framesInChunk = true;
     // Nothing waiting before this request: handle it now (the hot path).
     const direct = !this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping;
     let point: Point | undefined;
@@ -406,6 +426,7 @@ export class Agent implements Emitter {
   private stopReading(): void {
     if (this.inputDone) return;
     this.inputDone = true;
+    this.pacer.stop();
     this.input.removeListener('data', this.onData);
     this.input.pause();
   }

@@ -1,13 +1,14 @@
 /**
  * The hot path: hand-written codecs for Point, BeginBatch and EndBatch, the
- * messages that flow by the million. Output is byte-identical to Kapacitor's
- * Go encoder (fields in number order, defaults omitted, map entries sorted
- * by key with key and value always written).
+ * messages that flow by the million. Output is byte-identical to Go's
+ * deterministic protobuf encoder (fields in number order, defaults omitted,
+ * map entries sorted by key with key and value always written). Kapacitor
+ * itself marshals without sorting, so input map entries come in any order.
  */
 import { EncodeError } from './errors';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
-import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
+import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, placeInGoOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
 import { bypassingHeads, headEnd, lastHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, repeatedHead, type SeriesHead } from './series-cache';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
@@ -123,7 +124,7 @@ export function readPoint(r: WireReader, end: number, cached = true): Point {
         break;
       }
       case 58: readStringEntry(r, end, tags, 'Point.tags'); break;
-      case 66: readDoubleEntry(r, end, (fieldsDouble ??= {}), doubles++); break;
+      case 66: readDoubleEntry(r, end, doubles++); break;
       case 74: readInt64Entry(r, end, (fieldsInt ??= {})); break;
       case 82: readStringEntry(r, end, (fieldsString ??= {}), 'Point.fieldsString'); break;
       case 88: byName = r.bool(end); break;
@@ -131,6 +132,7 @@ export function readPoint(r: WireReader, end: number, cached = true): Point {
       default: r.skipField(tag, end, POINT_WIRE, 'Point', POINT_NAMES);
     }
   }
+  if (doubles > 0) putDoublesInGoOrder((fieldsDouble = {}), doubles);
   return {
     time,
     name,
@@ -184,38 +186,32 @@ function readHead(r: WireReader, end: number): SeriesHead | undefined {
   return head;
 }
 
-/** Decodes fields 2..7 up to `stop` (headEnd() found only those there). */
+/**
+ * Decodes fields 2..7 up to `stop` (headEnd() found only those there).
+ * Kapacitor's tags come in a random order (plain proto.Marshal), so one
+ * series has a head per order it was seen in; each holds its tags in Go
+ * order, so the points of a series share one tags layout whatever order
+ * their bytes had, and each head's `canonical` is the encoder's bytes for
+ * its values (copied on the way out), computed once per head.
+ */
 function decodeHead(r: WireReader, stop: number): SeriesHead {
-  const start = r.pos;
-  const { name, database, retentionPolicy, group, dimensions, tags } = readPoint(r, stop, false);
+  const { name, database, retentionPolicy, group, dimensions, tags: asRead } = readPoint(r, stop, false);
+  const tags: { [key: string]: string } = {};
+  for (const key of sortedKeys(asRead)) setOwn(tags, key, asRead[key]);
   const tagKeys: string[] = [];
   const tagValues: string[] = [];
   for (const key in tags) {
     tagKeys.push(key);
     tagValues.push(tags[key]);
   }
-  // Are these bytes what writeHead() makes of the values? Then the encoder
-  // may copy them instead (checked once per distinct head).
+  // What writeHead() makes of these values, for a point going out with them.
   headWriter.pos = 0;
   writeHead(headWriter, name, database, retentionPolicy, group, dimensions, tags);
-  // (Byte loops and a pooled copy: a miss must not cost an ArrayBuffer.)
-  const n = stop - start;
-  let canonical: Uint8Array | undefined;
-  if (headWriter.pos === n) {
-    const written = headWriter.buf;
-    const raw = r.buf;
-    let same = true;
-    for (let i = 0; i < n; i++) {
-      if (written[i] !== raw[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) {
-      canonical = Buffer.allocUnsafe(n);
-      for (let i = 0; i < n; i++) canonical[i] = raw[start + i];
-    }
-  }
+  // (A byte loop and a pooled copy: a miss must not cost an ArrayBuffer.)
+  const n = headWriter.pos;
+  const written = headWriter.buf;
+  const canonical = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) canonical[i] = written[i];
   return { name, database, retentionPolicy, group, dimensions, tags, tagKeys, tagValues, canonical };
 }
 
@@ -294,8 +290,57 @@ function readStringEntryInGeneral(r: WireReader, limit: number, map: { [key: str
   setOwn(map, key, value);
 }
 
-/** A fieldsDouble entry; `index` is its position among the point's double fields. */
-function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: number }, index: number): void {
+// A point's double fields are read into these (entry i at index i), then
+// stored in its fieldsDouble in Go order (see putDoublesInGoOrder).
+let scratchKeys: string[] = new Array<string>(16).fill('');
+let scratchValues = new Float64Array(16);
+
+function scratchRoom(index: number): void {
+  if (index < scratchKeys.length) return;
+  const keys = new Array<string>(scratchKeys.length * 2).fill('');
+  for (let i = 0; i < scratchKeys.length; i++) keys[i] = scratchKeys[i];
+  const values = new Float64Array(scratchValues.length * 2);
+  values.set(scratchValues);
+  scratchKeys = keys;
+  scratchValues = values;
+}
+
+/**
+ * Stores the n double fields read into the scratch arrays in `map`, in Go
+ * order. Kapacitor marshals with plain proto.Marshal, so the entries of a
+ * point's fields come in a random order from one point to the next; stored
+ * as they come, the maps of one series would have as many hidden classes as
+ * orders, and every one out of order would be sorted again by the encoder.
+ * A stable insertion sort of a few entries costs a compare or two; equal
+ * keys keep their order, so the last of them wins, as protobuf says.
+ */
+function putDoublesInGoOrder(map: { [key: string]: number }, n: number): void {
+  const keys = scratchKeys;
+  const values = scratchValues;
+  for (let i = 1; i < n; i++) {
+    const key = keys[i];
+    if (compareUtf8(keys[i - 1], key) <= 0) continue;
+    const value = values[i];
+    let j = i - 1;
+    while (j >= 0 && compareUtf8(keys[j], key) > 0) {
+      keys[j + 1] = keys[j];
+      values[j + 1] = values[j];
+      j--;
+    }
+    keys[j + 1] = key;
+    values[j + 1] = value;
+  }
+  for (let i = 0; i < n; i++) {
+    const key = keys[i];
+    if (key !== '__proto__') map[key] = values[i];
+    else setOwn(map, key, values[i]);
+  }
+  placeInGoOrder(keys, n);
+}
+
+/** A fieldsDouble entry, read into the scratch arrays at `index` (its position among the point's double fields). */
+function readDoubleEntry(r: WireReader, limit: number, index: number): void {
+  scratchRoom(index);
   // Fast path: len, 0x0a klen key, 0x11 8-byte double.
   const buf = r.buf;
   const pos = r.pos;
@@ -313,16 +358,15 @@ function readDoubleEntry(r: WireReader, limit: number, map: { [key: string]: num
         rememberDoubleKey(index, key, buf, pos, prefixLen);
       }
       r.pos = keyEnd + 1;
-      const value = r.double(entryEnd);
-      if (key !== '__proto__') map[key] = value;
-      else setOwn(map, key, value);
+      scratchValues[index] = r.double(entryEnd);
+      scratchKeys[index] = key;
       return;
     }
   }
-  readDoubleEntryInGeneral(r, limit, map);
+  readDoubleEntryInGeneral(r, limit, index);
 }
 
-function readDoubleEntryInGeneral(r: WireReader, limit: number, map: { [key: string]: number }): void {
+function readDoubleEntryInGeneral(r: WireReader, limit: number, index: number): void {
   const end = r.lenEnd(limit);
   let key = '';
   let value = 0;
@@ -332,7 +376,8 @@ function readDoubleEntryInGeneral(r: WireReader, limit: number, map: { [key: str
     else if (tag === 17) value = r.double(end);
     else r.skipField(tag, end, DOUBLE_ENTRY_WIRE, 'Point.fieldsDouble entry', ENTRY_NAMES);
   }
-  setOwn(map, key, value);
+  scratchKeys[index] = key;
+  scratchValues[index] = value;
 }
 
 function readInt64Entry(r: WireReader, limit: number, map: { [key: string]: bigint }): void {
@@ -525,10 +570,12 @@ function asciiAt(buf: Uint8Array, p: number, s: string): number {
   return p;
 }
 
-// Map encoding. Keys must go out in Go order (bytewise UTF-8). Iterate with
-// for-in first: no key array is allocated, V8 reads the values through its
-// enum cache, and keys usually are in order already (Kapacitor sorts them and
-// objects keep insertion order). If a key is out of order, rewind and redo the
+// Map encoding. Keys go out in Go order (bytewise UTF-8), as Go's
+// deterministic marshalling writes them (Kapacitor needs no order, but one
+// encoding per value keeps output reproducible). Iterate with for-in first:
+// no key array is allocated, V8 reads the values through its enum cache, and
+// keys usually are in order already (the decoder stores tags and double
+// fields in Go order, and objects keep insertion order). If a key is out of order, rewind and redo the
 // map from a sorted key list. hasOwnProperty keeps inherited enumerable keys
 // out (and is folded away by V8 for for-in keys).
 

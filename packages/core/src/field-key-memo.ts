@@ -1,12 +1,17 @@
 /**
- * The double fields of a stream of points have the same keys, in the same
- * positions, point after point (usage_idle, usage_user, ...). For each of
- * the first positions of a point's fieldsDouble, this remembers the key last
- * seen there together with the bytes of its map entry up to the value
- * (entry length, key tag, key length, key, value tag). The decoder then
- * recognises a key by comparing those bytes instead of hashing and looking
- * it up, and the encoder writes a key it recognises by copying them instead
- * of encoding it character by character.
+ * The double fields of a stream of points have the same keys point after
+ * point (usage_idle, usage_user, ...). For each of the first positions of a
+ * point's fieldsDouble, this remembers the key last seen there together with
+ * the bytes of its map entry up to the value (entry length, key tag, key
+ * length, key, value tag). The decoder then recognises a key by comparing
+ * those bytes instead of hashing and looking it up, and the encoder writes a
+ * key it recognises by copying them instead of encoding it character by
+ * character.
+ *
+ * Kapacitor writes the entries in a random order (plain proto.Marshal walks
+ * a Go map), so a key is looked for at its own position first and then at
+ * the others: the same few keys take turns at each position, and
+ * remembering whichever came last would forget them in turn.
  *
  * Only ASCII keys are remembered, so the bytes are exactly the UTF-8
  * encoding of the key and the shortcut gives the same bytes both ways.
@@ -31,12 +36,19 @@ const prefixView = new DataView(prefixes.buffer);
  * prefix, else undefined.
  */
 export function knownDoubleKey(index: number, view: DataView, bytes: Uint8Array, start: number, n: number): string | undefined {
-  if (index >= POSITIONS || lengths[index] !== n) return undefined;
-  const at = index * MAX_PREFIX;
+  if (index < POSITIONS && lengths[index] === n && samePrefix(index, view, bytes, start, n)) return keys[index];
+  for (let j = 0; j < POSITIONS; j++) {
+    if (j !== index && lengths[j] === n && samePrefix(j, view, bytes, start, n)) return keys[j];
+  }
+  return undefined;
+}
+
+function samePrefix(j: number, view: DataView, bytes: Uint8Array, start: number, n: number): boolean {
+  const at = j * MAX_PREFIX;
   let i = 0;
-  for (; i + 4 <= n; i += 4) if (prefixView.getInt32(at + i, true) !== view.getInt32(start + i, true)) return undefined;
-  for (; i < n; i++) if (prefixes[at + i] !== bytes[start + i]) return undefined;
-  return keys[index];
+  for (; i + 4 <= n; i += 4) if (prefixView.getInt32(at + i, true) !== view.getInt32(start + i, true)) return false;
+  for (; i < n; i++) if (prefixes[at + i] !== bytes[start + i]) return false;
+  return true;
 }
 
 /** Remembers `key` at `index` with its entry prefix bytes[start, start + n) (ignored unless ASCII and short). */
@@ -78,14 +90,56 @@ export function knownInOrder(index: number, prev: string, key: string): boolean 
  * buf must have MAX_PREFIX bytes of room at pos.
  */
 export function writeKnownDoubleKey(index: number, key: string, buf: Uint8Array, view: DataView, pos: number): number {
-  if (index >= POSITIONS) return -1;
-  const n = lengths[index];
-  if (n === 0 || key !== keys[index]) return -1;
-  const at = index * MAX_PREFIX;
+  let j = index;
+  if (j >= POSITIONS || lengths[j] === 0 || key !== keys[j]) {
+    for (j = 0; j < POSITIONS; j++) if (lengths[j] !== 0 && key === keys[j]) break;
+    if (j === POSITIONS) return -1;
+  }
+  const n = lengths[j];
+  const at = j * MAX_PREFIX;
   let i = 0;
   for (; i + 4 <= n; i += 4) view.setInt32(pos + i, prefixView.getInt32(at + i, true), true);
   for (; i < n; i++) buf[pos + i] = prefixes[at + i];
   return pos + n;
+}
+
+/**
+ * Moves remembered keys to the positions they have in Go order, given a
+ * point's double-field keys sorted that way (sorted[0, n)). The decoder finds
+ * a key at any position, but the encoder writes maps in Go order and looks at
+ * the key's own position first, and knownInOrder() only knows neighbours:
+ * with Kapacitor's random entry order the keys were remembered wherever they
+ * came first. Costs a string comparison per key once they are in place.
+ */
+export function placeInGoOrder(sorted: readonly string[], n: number): void {
+  const m = n < POSITIONS ? n : POSITIONS;
+  for (let i = 0; i < m; i++) {
+    const key = sorted[i];
+    if (keys[i] === key && lengths[i] !== 0) continue;
+    let j = 0;
+    while (j < POSITIONS && !(j !== i && lengths[j] !== 0 && keys[j] === key)) j++;
+    if (j < POSITIONS) swap(i, j);
+  }
+}
+
+function swap(i: number, j: number): void {
+  const key = keys[i];
+  keys[i] = keys[j];
+  keys[j] = key;
+  const len = lengths[i];
+  lengths[i] = lengths[j];
+  lengths[j] = len;
+  const a = i * MAX_PREFIX;
+  const b = j * MAX_PREFIX;
+  for (let k = 0; k < MAX_PREFIX; k++) {
+    const x = prefixes[a + k];
+    prefixes[a + k] = prefixes[b + k];
+    prefixes[b + k] = x;
+  }
+  updateOrder(i);
+  updateOrder(i + 1);
+  updateOrder(j);
+  updateOrder(j + 1);
 }
 
 /** Forgets every key (tests use it to compare with decoding from scratch). */

@@ -25,9 +25,9 @@ export function compareUtf8(a: string, b: string): number {
 }
 
 /**
- * The own enumerable keys of `map` in Go's order. Keys usually arrive already
- * sorted (Kapacitor sorts them and insertion order is kept), so check first
- * and only sort when needed. Integer-like keys ("10", "9") are always listed
+ * The own enumerable keys of `map` in Go's order. Keys usually are sorted
+ * already (the decoder stores tags and double fields in Go order, and
+ * insertion order is kept), so check first and only sort when needed. Integer-like keys ("10", "9") are always listed
  * first by JavaScript, in numeric order, which the check catches.
  */
 export function sortedKeys(map: object): string[] {

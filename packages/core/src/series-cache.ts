@@ -24,9 +24,9 @@ export interface SeriesHead {
   readonly tagKeys: readonly string[];
   readonly tagValues: readonly string[];
   /**
-   * The head's bytes when they are exactly what the encoder writes for these
-   * values (true of anything Kapacitor sends); undefined otherwise. A point
-   * going out with this very head is written by copying them.
+   * What the encoder writes for these values (tags in Go order, whatever
+   * order the head's own bytes had). A point going out with this very head
+   * is written by copying them.
    */
   readonly canonical: Uint8Array | undefined;
 }

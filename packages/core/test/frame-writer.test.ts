@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { PassThrough, Writable } from 'stream';
 import { encodeResponse } from '../src/codec';
 import { encodeFrame } from '../src/encode-frame';
-import { FrameWriter } from '../src/frame-writer';
+import { FrameWriter, WRITE_INTERVAL_MS } from '../src/frame-writer';
 import type { Point, Response } from '../src/generated/udf';
 import { point } from './kapacitor-side';
 
@@ -16,6 +16,14 @@ function collect(stream: PassThrough): () => Buffer {
 }
 
 const flushTick = () => new Promise((r) => process.nextTick(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A Writable recording each write's size and when it happened. */
+function recorder(): { out: Writable; writes: { bytes: number; at: number }[] } {
+  const writes: { bytes: number; at: number }[] = [];
+  const out = new Writable({ highWaterMark: 1 << 30, write: (chunk: Buffer, _e, cb) => { writes.push({ bytes: chunk.length, at: performance.now() }); cb(); } });
+  return { out, writes };
+}
 
 describe('FrameWriter', () => {
   test('frames are byte-identical to encodeFrame(encodeResponse(msg)), across every size class', async () => {
@@ -36,6 +44,8 @@ describe('FrameWriter', () => {
           else w.writeResponse(msg);
           expected.push(Buffer.from(encodeFrame(encodeResponse(msg))));
         }
+        // Whole chunks went out at once; flush() hands over what the write interval holds.
+        w.flush();
         await flushTick();
         expect(read().equals(Buffer.concat(expected))).toBe(true);
       }),
@@ -48,7 +58,8 @@ describe('FrameWriter', () => {
     const out = new Writable({ highWaterMark: 1 << 30, write: (chunk: Buffer, _e, cb) => { writes.push(chunk.length); cb(); } });
     const w = new FrameWriter(out);
     for (let i = 0; i < 10_000; i++) w.writePoint(point());
-    await flushTick();
+    // Full chunks went out at once; the rest is held until the write interval is over.
+    await sleep(WRITE_INTERVAL_MS + 20);
     const total = writes.reduce((a, b) => a + b, 0);
     expect(total).toBe(10_000 * Buffer.from(encodeFrame(encodeResponse({ message: { $case: 'point', value: point() } }))).length);
     expect(writes.length).toBeLessThan(total / 30_000 + 3);
@@ -85,5 +96,90 @@ describe('FrameWriter', () => {
     await new Promise((r) => setImmediate(r));
     expect(drained).toBe(1);
     expect(w.blocked).toBe(false);
+  });
+
+  describe('write interval under sustained load', () => {
+    test('a lone frame is written on the tick that produced it', async () => {
+      const { out, writes } = recorder();
+      const w = new FrameWriter(out, { minWriteIntervalMs: 50 });
+      w.writePoint(point());
+      await flushTick();
+      expect(writes.length).toBe(1);
+    });
+
+    test('frames produced soon after a write are held, then written together once the interval is over', async () => {
+      const { out, writes } = recorder();
+      const w = new FrameWriter(out, { minWriteIntervalMs: 50 });
+      w.writePoint(point());
+      await flushTick();
+      const first = writes[0].at;
+      // Ten more ticks with a frame each, all within the interval.
+      for (let i = 0; i < 10; i++) {
+        w.writePoint(point());
+        await flushTick();
+      }
+      expect(writes.length).toBe(1);
+      expect(w.pendingBytes).toBeGreaterThan(0);
+      await sleep(200);
+      expect(writes.length).toBe(2);
+      expect(writes[1].bytes).toBe(10 * writes[0].bytes);
+      // Timers may fire a little early or late; never long before the interval.
+      expect(writes[1].at - first).toBeGreaterThanOrEqual(45);
+      expect(w.pendingBytes).toBe(0);
+    });
+
+    test('after a quiet interval, the next frame is written at once again', async () => {
+      const { out, writes } = recorder();
+      const w = new FrameWriter(out, { minWriteIntervalMs: 20 });
+      w.writePoint(point());
+      await flushTick();
+      await sleep(60);
+      w.writePoint(point());
+      await flushTick();
+      expect(writes.length).toBe(2);
+    });
+
+    test('a full chunk is written at once even while output is held', async () => {
+      const { out, writes } = recorder();
+      const w = new FrameWriter(out, { minWriteIntervalMs: 10_000, chunkSize: 4096 });
+      w.writePoint(point());
+      await flushTick();
+      for (let i = 0; i < 200; i++) w.writePoint(point());
+      await flushTick();
+      const written = writes.reduce((a, b) => a + b.bytes, 0);
+      expect(written + w.pendingBytes).toBe(201 * writes[0].bytes);
+      expect(w.pendingBytes).toBeLessThan(4096);
+      expect(writes.length).toBeGreaterThan(1);
+      w.close();
+    });
+
+    test('flush() writes held frames at once', async () => {
+      const { out, writes } = recorder();
+      const w = new FrameWriter(out, { minWriteIntervalMs: 10_000 });
+      w.writePoint(point());
+      await flushTick();
+      w.writePoint(point());
+      await flushTick();
+      expect(writes.length).toBe(1);
+      w.flush();
+      expect(writes.length).toBe(2);
+      expect(w.pendingBytes).toBe(0);
+      w.close();
+    });
+
+    test('minWriteIntervalMs 0 writes on every tick', async () => {
+      const { out, writes } = recorder();
+      const w = new FrameWriter(out, { minWriteIntervalMs: 0 });
+      for (let i = 0; i < 5; i++) {
+        w.writePoint(point());
+        await flushTick();
+      }
+      expect(writes.length).toBe(5);
+    });
+
+    test('refuses a negative or non-finite interval', () => {
+      expect(() => new FrameWriter(new PassThrough(), { minWriteIntervalMs: -1 })).toThrow(/minWriteIntervalMs/);
+      expect(() => new FrameWriter(new PassThrough(), { minWriteIntervalMs: NaN })).toThrow(/minWriteIntervalMs/);
+    });
   });
 });

@@ -210,7 +210,7 @@ describe('series head cache: encoding', () => {
     }
   });
 
-  test('a head Kapacitor would never send (unsorted tags, a duplicate key, an explicit empty name) is decoded as written and encoded canonically', () => {
+  test('a head with unsorted tags (as Kapacitor sends them), a duplicate key, or an explicit empty name is decoded exactly and encoded canonically', () => {
     const unsorted = requestOf([...TIME, ...field(18, str('cpu')), ...field(58, entry('b', '2')), ...field(58, entry('a', '1'))]);
     const duplicate = requestOf([...TIME, ...field(18, str('cpu')), ...field(58, entry('a', '1')), ...field(58, entry('a', '2'))]);
     const explicitEmpty = requestOf([...TIME, ...field(18, []), ...field(26, str('db')), ...field(58, entry('a', '1'))]);
