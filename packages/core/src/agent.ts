@@ -80,6 +80,38 @@ const PAUSE_PACE = 4; // input held until the pacing interval is over (read-pace
 
 type Reply = 'info' | 'init' | 'snapshot' | 'restore';
 
+/*
+ * The conversation's lifecycle. States only move forward, in this order,
+ * and only through Agent.moveTo(), which also does what entering each one
+ * takes:
+ *
+ *   open -> draining -> stopping -> ending -> settled
+ *
+ * - open: input is read (once start() was called) and requests handled.
+ * - draining: input is no longer read (EOF, close(), an input error, a
+ *   failure); requests received before are still handled, then the marker
+ *   queued behind them (EOF or the error) is reached.
+ * - stopping: handler.stop() was called (EOF reached); no other handler call.
+ * - ending: the output is being ended (after stop(), or after a failure and
+ *   its ErrorResponse); nothing more is written.
+ * - settled: over; start()'s promise is resolved or rejected.
+ *
+ * A failure (fail()) skips ahead: it stops reading (open -> draining) and
+ * goes on to ending, or straight to settled when the output itself is
+ * broken (or was already ending). Whether a handler call is pending
+ * (pendingCall) and why input is paused (pauseReasons) are separate: they
+ * change within a state.
+ */
+const OPEN = 0;
+const DRAINING = 1;
+const STOPPING = 2;
+const ENDING = 3;
+const SETTLED = 4;
+type LifecycleState = typeof OPEN | typeof DRAINING | typeof STOPPING | typeof ENDING | typeof SETTLED;
+const STATE_NAMES = ['open', 'draining', 'stopping', 'ending', 'settled'] as const;
+/** Agent.state: where the conversation is in its lifecycle (see agent.ts). */
+export type AgentState = (typeof STATE_NAMES)[number];
+
 interface Thenable {
   then(onFulfilled: (value: unknown) => void, onRejected: (reason: unknown) => void): unknown;
 }
@@ -116,14 +148,14 @@ export class Agent implements Emitter {
   /** Bytes held by QueuedBody items in the queue (with their overhead). */
   private queuedBodyBytes = 0;
 
-  private started = false;
   private promise: Promise<void> | null = null;
   private resolveDone: () => void = () => undefined;
   private rejectDone: (err: Error) => void = () => undefined;
 
-  /** A handler promise is pending: later requests wait in the queue. */
-  private busy = false;
-  private busyKind: RequestKind = 'point';
+  /** The lifecycle state (moveTo() changes it). */
+  private lifecycle: LifecycleState = OPEN;
+  /** The kind of handler call whose promise is pending (later requests wait in the queue), or null. */
+  private pendingCall: RequestKind | null = null;
   private timer: NodeJS.Timeout | null = null;
   private queue: (QueueItem | undefined)[] = [];
   /** Body size of each queued item (parallel to `queue`), restored into requestBytes when it is handled. */
@@ -132,13 +164,7 @@ export class Agent implements Emitter {
   /** Emitter.requestBytes: body size of the request being handled. */
   requestBytes = 0;
   private pauseReasons = 0;
-  /** Input is no longer read (EOF, an error, close()). */
-  private inputDone = false;
-  /** stop() was called (or the conversation failed): no handler call after. */
-  private stopping = false;
-  /** The output is being (or has been) ended: nothing more is written. */
-  private finishing = false;
-  private settled = false;
+  /** What ended the conversation, once it failed. */
   private failure: Error | null = null;
   private openBatch = false;
   private warnedDroppedEmit = false;
@@ -209,7 +235,7 @@ export class Agent implements Emitter {
    */
   start(): Promise<void> {
     if (this.promise !== null) return this.promise;
-    if (this.settled) {
+    if (this.lifecycle === SETTLED) {
       // close() ended the conversation before it was started.
       this.promise = this.failure !== null ? Promise.reject(this.failure) : Promise.resolve();
       return this.promise;
@@ -218,12 +244,11 @@ export class Agent implements Emitter {
       this.resolveDone = resolve;
       this.rejectDone = reject;
     });
-    this.started = true;
     const { input, output } = this;
     output.on('error', this.onOutputError);
     output.on('close', this.onOutputClose);
     input.on('error', this.onInputError);
-    if (!this.inputDone) {
+    if (this.lifecycle === OPEN) {
       input.on('end', this.onInputEnd);
       input.on('close', this.onInputClose);
       input.on('data', this.onData);
@@ -262,8 +287,13 @@ export class Agent implements Emitter {
     this.openBatch = false;
   }
 
+  /** Where the conversation is: 'open', 'draining', 'stopping', 'ending' or 'settled' (in that order). */
+  get state(): AgentState {
+    return STATE_NAMES[this.lifecycle];
+  }
+
   private canEmit(what: string): boolean {
-    if (!this.finishing) return true;
+    if (this.lifecycle < ENDING) return true;
     if (!this.warnedDroppedEmit) {
       this.warnedDroppedEmit = true;
       this.logger.warn(`${what}() after the conversation ended: dropped (and so is any later output)`);
@@ -278,12 +308,12 @@ export class Agent implements Emitter {
    * end at once (start() rejects with it).
    */
   close(reason?: Error): void {
-    if (this.settled) return;
+    if (this.lifecycle === SETTLED) return;
     if (reason !== undefined) {
       this.fail(reason instanceof Error ? reason : new Error(describeError(reason)));
       return;
     }
-    if (this.inputDone) return;
+    if (this.lifecycle !== OPEN) return;
     this.stopReading();
     this.enqueue(EOF);
     this.pump();
@@ -292,7 +322,7 @@ export class Agent implements Emitter {
   // --------------------------------------------------------------- input
 
   private onData(chunk: Buffer | string): void {
-    if (this.inputDone) return;
+    if (this.lifecycle !== OPEN) return;
     if (typeof chunk === 'string') {
       this.fail(new InputError('input stream delivers strings: it must be a byte stream (do not call setEncoding() on it)'));
       return;
@@ -306,7 +336,7 @@ export class Agent implements Emitter {
     }
     if (this.decoder.inFrame) this.watchPartialFrame();
     else if (this.partialHeld !== 0) this.holdPartial(0);
-    if (this.framesInChunk && !this.inputDone) this.pacer.afterWork(chunk.length);
+    if (this.framesInChunk && this.lifecycle === OPEN) this.pacer.afterWork(chunk.length);
   }
 
   /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
@@ -322,7 +352,7 @@ export class Agent implements Emitter {
       ));
       return;
     }
-    if (this.frameTimeoutMs === 0 || this.inputDone) return;
+    if (this.frameTimeoutMs === 0 || this.lifecycle !== OPEN) return;
     // One timer, refreshed per chunk: it fires only after frameTimeoutMs without input.
     if (this.frameTimer === null) {
       this.frameTimer = setTimeout(this.onFrameTimer, this.frameTimeoutMs);
@@ -338,7 +368,7 @@ export class Agent implements Emitter {
   }
 
   private onFrameTimer(): void {
-    if (this.inputDone || this.settled || !this.decoder.inFrame) return;
+    if (this.lifecycle !== OPEN || !this.decoder.inFrame) return;
     this.inputFailed(new InputLimitError(
       'ERR_FRAME_TIMEOUT',
       `incomplete frame: ${this.decoder.partialBytes} bytes of a message arrived, then nothing for ${this.frameTimeoutMs} ms ` +
@@ -356,10 +386,10 @@ export class Agent implements Emitter {
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
-    if (this.inputDone) return; // failed or closed while this chunk was being handled
+    if (this.lifecycle !== OPEN) return; // failed or closed while this chunk was being handled
     this.framesInChunk = true;
     // Nothing waiting before this request: handle it now (the hot path).
-    const direct = !this.busy && this.queueHead === this.queue.length && !this.writer.blocked && !this.stopping;
+    const direct = this.pendingCall === null && this.queueHead === this.queue.length && !this.writer.blocked;
     let point: Point | undefined;
     let req: Request | undefined;
     try {
@@ -391,7 +421,7 @@ export class Agent implements Emitter {
   }
 
   private onInputEnd(): void {
-    if (this.inputDone) return;
+    if (this.lifecycle !== OPEN) return;
     this.stopReading();
     try {
       this.decoder.end();
@@ -403,38 +433,34 @@ export class Agent implements Emitter {
   }
 
   private onInputError(err: Error): void {
-    if (this.settled) return;
+    if (this.lifecycle === SETTLED) return;
     if ((this.input as unknown) === this.output) {
       // One duplex stream (a socket): its errors are output errors too.
       this.onOutputError(err);
       return;
     }
-    if (this.failure !== null || this.finishing) {
+    if (this.failure !== null || this.lifecycle === ENDING) {
       this.writer.close();
       if (this.failure === null) this.failure = new InputError(`input stream failed: ${describeError(err)}`, err);
-      this.settle();
+      this.moveTo(SETTLED);
       return;
     }
     this.fail(new InputError(`input stream failed: ${describeError(err)}`, err));
   }
 
   private onInputClose(): void {
-    if (this.inputDone || this.settled) return;
+    if (this.lifecycle !== OPEN) return;
     this.fail(new InputError('input stream closed before its end (the peer went away?)'));
   }
 
   private stopReading(): void {
-    if (this.inputDone) return;
-    this.inputDone = true;
-    this.pacer.stop();
-    this.input.removeListener('data', this.onData);
-    this.input.pause();
+    if (this.lifecycle === OPEN) this.moveTo(DRAINING);
   }
 
   private setPaused(reason: number, paused: boolean): void {
     const before = this.pauseReasons;
     this.pauseReasons = paused ? before | reason : before & ~reason;
-    if (this.inputDone) return;
+    if (this.lifecycle !== OPEN) return;
     if (before === 0 && this.pauseReasons !== 0) this.input.pause();
     else if (before !== 0 && this.pauseReasons === 0) this.input.resume();
   }
@@ -459,7 +485,7 @@ export class Agent implements Emitter {
   /** Handles queued items while nothing blocks: no pending handler, output not full. */
   private pump(): void {
     const queue = this.queue;
-    while (this.queueHead < queue.length && !this.busy && !this.writer.blocked && !this.stopping) {
+    while (this.queueHead < queue.length && this.pendingCall === null && !this.writer.blocked && this.lifecycle < STOPPING) {
       const item = queue[this.queueHead]!;
       this.requestBytes = this.queueBytes[this.queueHead];
       queue[this.queueHead++] = undefined;
@@ -556,8 +582,7 @@ export class Agent implements Emitter {
   }
 
   private await(kind: RequestKind, result: Thenable): void {
-    this.busy = true;
-    this.busyKind = kind;
+    this.pendingCall = kind;
     if (this.handlerTimeoutMs > 0) {
       // One timer, restarted per call: it fires handlerTimeoutMs after the
       // start of the call still pending then (checked in onTimer).
@@ -567,7 +592,7 @@ export class Agent implements Emitter {
     result.then(
       (value) => {
         if (this.settledOrFailed()) return;
-        this.busy = false;
+        this.pendingCall = null;
         if (kind === 'info' || kind === 'init' || kind === 'snapshot' || kind === 'restore') this.reply(kind, value);
         if (kind === 'stop') {
           this.finish();
@@ -577,19 +602,19 @@ export class Agent implements Emitter {
       },
       (err) => {
         if (this.settledOrFailed()) return;
-        this.busy = false;
+        this.pendingCall = null;
         this.fail(new HandlerError(kind, err));
       },
     );
   }
 
   private settledOrFailed(): boolean {
-    return this.settled || this.failure !== null;
+    return this.lifecycle === SETTLED || this.failure !== null;
   }
 
   private onTimer(): void {
-    if (!this.busy || this.settledOrFailed()) return;
-    this.fail(new HandlerTimeoutError(this.busyKind, this.handlerTimeoutMs));
+    if (this.pendingCall === null || this.settledOrFailed()) return;
+    this.fail(new HandlerTimeoutError(this.pendingCall, this.handlerTimeoutMs));
   }
 
   private reply(kind: Reply, value: unknown): void {
@@ -617,7 +642,7 @@ export class Agent implements Emitter {
   // ------------------------------------------------------------- the end
 
   private onEof(): void {
-    this.stopping = true;
+    this.moveTo(STOPPING);
     let result: unknown;
     try {
       result = this.handler.stop();
@@ -631,7 +656,7 @@ export class Agent implements Emitter {
 
   /** Clean end: flush everything, end the output, resolve when it finished. */
   private finish(): void {
-    if (this.finishing) return;
+    if (this.lifecycle >= ENDING) return;
     if (this.openBatch) {
       this.logger.warn('the conversation ended with an output batch still open (beginBatch() without endBatch())');
     }
@@ -640,10 +665,9 @@ export class Agent implements Emitter {
 
   /** Ends the conversation with an error: one ErrorResponse (if the output still works), flush, end, reject. */
   private fail(err: Error): void {
-    if (this.failure !== null || this.settled) return;
+    if (this.failure !== null || this.lifecycle === SETTLED) return;
     this.failure = err;
-    this.stopping = true;
-    this.busy = false;
+    this.pendingCall = null;
     this.stopReading();
     this.releasePartial();
     this.decoder.abandon();
@@ -657,9 +681,9 @@ export class Agent implements Emitter {
     // Where the handler failed: its stack, at debug (the error line above says what).
     const stack = (err.cause instanceof Error ? err.cause : err).stack;
     if (stack !== undefined) this.logger.debug('stack of the error that aborted the conversation', { stack });
-    if (outputBroken || this.finishing) {
+    if (outputBroken || this.lifecycle === ENDING) {
       this.writer.close();
-      this.settle();
+      this.moveTo(SETTLED);
       return;
     }
     try {
@@ -671,19 +695,15 @@ export class Agent implements Emitter {
   }
 
   private endOutput(): void {
-    this.finishing = true;
-    this.clearTimer();
-    this.writer.flush();
-    this.output.once('finish', this.onOutputFinish);
-    this.output.end();
+    this.moveTo(ENDING);
   }
 
   private onOutputFinish(): void {
-    this.settle();
+    this.moveTo(SETTLED);
   }
 
   private onOutputError(err: Error): void {
-    if (this.settled) return;
+    if (this.lifecycle === SETTLED) return;
     const code = (err as { code?: unknown }).code;
     const peerGone = code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_STREAM_DESTROYED';
     const message = peerGone
@@ -692,22 +712,22 @@ export class Agent implements Emitter {
     if (this.failure === null) this.fail(new OutputClosedError(message, err));
     else {
       this.writer.close();
-      this.settle();
+      this.moveTo(SETTLED);
     }
   }
 
   private onOutputClose(): void {
-    if (this.settled) return;
+    if (this.lifecycle === SETTLED) return;
     const finished = (this.output as { writableFinished?: boolean }).writableFinished === true;
-    if (this.finishing && finished) {
-      this.settle();
+    if (this.lifecycle === ENDING && finished) {
+      this.moveTo(SETTLED);
       return;
     }
     if (this.failure === null) {
       this.fail(new OutputClosedError('output stream closed before the conversation ended (the peer went away?)'));
     } else {
       this.writer.close();
-      this.settle();
+      this.moveTo(SETTLED);
     }
   }
 
@@ -718,22 +738,49 @@ export class Agent implements Emitter {
     }
   }
 
-  private settle(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.finishing = true;
-    this.clearTimer();
-    this.releasePartial();
-    const { input, output } = this;
-    input.removeListener('data', this.onData);
-    input.removeListener('end', this.onInputEnd);
-    input.removeListener('close', this.onInputClose);
-    output.removeListener('close', this.onOutputClose);
-    output.removeListener('finish', this.onOutputFinish);
-    // Keep swallowing late 'error' events (e.g. EPIPE after the end) so they
-    // never become uncaught exceptions; they cannot change the outcome now.
-    if (!this.started) return;
-    if (this.failure !== null) this.rejectDone(this.failure);
-    else this.resolveDone();
+  // ----------------------------------------------------------- lifecycle
+
+  /**
+   * The one place the lifecycle state changes (see the diagram at the top
+   * of this file): moves forward to `next`, doing what entering it takes.
+   * Moving to the current state does nothing; moving back is a bug here.
+   */
+  private moveTo(next: LifecycleState): void {
+    const from = this.lifecycle;
+    if (next === from) return;
+    if (next < from) throw new Error(`Agent lifecycle: ${STATE_NAMES[from]} -> ${STATE_NAMES[next]} is not a transition (a bug in agent.ts)`);
+    if (next === STOPPING && from !== DRAINING) throw new Error(`Agent lifecycle: only draining leads to stopping, not ${STATE_NAMES[from]}`);
+    if (from === OPEN) {
+      // Every state after open reads no more input.
+      this.pacer.stop();
+      this.input.removeListener('data', this.onData);
+      this.input.pause();
+    }
+    this.lifecycle = next;
+    switch (next) {
+      case DRAINING:
+      case STOPPING:
+        return;
+      case ENDING:
+        this.clearTimer();
+        this.writer.flush();
+        this.output.once('finish', this.onOutputFinish);
+        this.output.end();
+        return;
+      case SETTLED: {
+        this.clearTimer();
+        this.releasePartial();
+        const { input, output } = this;
+        input.removeListener('end', this.onInputEnd);
+        input.removeListener('close', this.onInputClose);
+        output.removeListener('close', this.onOutputClose);
+        output.removeListener('finish', this.onOutputFinish);
+        // Keep swallowing late 'error' events (e.g. EPIPE after the end) so they
+        // never become uncaught exceptions; they cannot change the outcome now.
+        if (this.promise === null) return; // close() before start(): start() reports the outcome
+        if (this.failure !== null) this.rejectDone(this.failure);
+        else this.resolveDone();
+      }
+    }
   }
 }

@@ -20,7 +20,7 @@ import {
   writeSnapshot,
   writeSuccessError,
 } from './management-messages';
-import { LEN, WireReader } from './wire-reader';
+import { LEN, tagOf, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
 const REQUEST_WIRE: (number | undefined)[] = [];
@@ -32,6 +32,22 @@ const RESPONSE_NAMES: (string | undefined)[] = [];
 export const REQUEST_FIELDS = { info: 1, init: 2, keepalive: 3, snapshot: 4, restore: 5, begin: 16, point: 17, end: 18 } as const;
 /** Field number of each oneof member of Response. */
 export const RESPONSE_FIELDS = { info: 1, init: 2, keepalive: 3, snapshot: 4, restore: 5, error: 6, begin: 16, point: 17, end: 18 } as const;
+
+// Tags of the oneof members (every one length-delimited; Request and
+// Response number them alike), for the switches below: module-level consts
+// are as fast there as the literals they name.
+const INFO = tagOf(REQUEST_FIELDS.info, LEN); // 10
+const INIT = tagOf(REQUEST_FIELDS.init, LEN); // 18
+const KEEPALIVE = tagOf(REQUEST_FIELDS.keepalive, LEN); // 26
+const SNAPSHOT = tagOf(REQUEST_FIELDS.snapshot, LEN); // 34
+const RESTORE = tagOf(REQUEST_FIELDS.restore, LEN); // 42
+const ERROR = tagOf(RESPONSE_FIELDS.error, LEN); // 50
+const BEGIN = tagOf(REQUEST_FIELDS.begin, LEN); // 130
+const POINT = tagOf(REQUEST_FIELDS.point, LEN); // 138
+const END = tagOf(REQUEST_FIELDS.end, LEN); // 146
+/** POINT as the two bytes of its varint (0x8a 0x01), how a point request starts. */
+const POINT_BYTE0 = (POINT & 0x7f) | 0x80;
+const POINT_BYTE1 = POINT >>> 7;
 
 for (const [name, field] of Object.entries(REQUEST_FIELDS)) {
   REQUEST_WIRE[field] = LEN;
@@ -60,14 +76,14 @@ export function decodeRequestAt(body: Uint8Array, start: number, end: number): R
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case 138: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
-      case 130: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
-      case 146: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
-      case 10: message = { $case: 'info', value: readEmpty(r, r.lenEnd(end)) }; break;
-      case 18: message = { $case: 'init', value: readInitRequest(r, r.lenEnd(end)) }; break;
-      case 26: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveRequest') }; break;
-      case 34: message = { $case: 'snapshot', value: readEmpty(r, r.lenEnd(end)) }; break;
-      case 42: message = { $case: 'restore', value: readSnapshot(r, r.lenEnd(end), 'RestoreRequest') }; break;
+      case POINT: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
+      case BEGIN: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
+      case END: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
+      case INFO: message = { $case: 'info', value: readEmpty(r, r.lenEnd(end)) }; break;
+      case INIT: message = { $case: 'init', value: readInitRequest(r, r.lenEnd(end)) }; break;
+      case KEEPALIVE: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveRequest') }; break;
+      case SNAPSHOT: message = { $case: 'snapshot', value: readEmpty(r, r.lenEnd(end)) }; break;
+      case RESTORE: message = { $case: 'restore', value: readSnapshot(r, r.lenEnd(end), 'RestoreRequest') }; break;
       default: r.skipField(tag, end, REQUEST_WIRE, 'Request', REQUEST_NAMES);
     }
   }
@@ -81,7 +97,7 @@ export function decodeRequestAt(body: Uint8Array, start: number, end: number): R
  * decodeRequestAt then). Throws ProtocolError on a malformed point.
  */
 export function decodePointRequestAt(body: Uint8Array, start: number, end: number): Point | undefined {
-  if (body[start] !== 0x8a || body[start + 1] !== 0x01 || end - start < 3) return undefined;
+  if (body[start] !== POINT_BYTE0 || body[start + 1] !== POINT_BYTE1 || end - start < 3) return undefined;
   const r = sharedReader.reset(body, start, end);
   r.pos = start + 2;
   const pointEnd = r.lenEnd(end);
@@ -97,15 +113,15 @@ export function decodeResponse(body: Uint8Array): Response {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case 138: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
-      case 130: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
-      case 146: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
-      case 10: message = { $case: 'info', value: readInfoResponse(r, r.lenEnd(end)) }; break;
-      case 18: message = { $case: 'init', value: readSuccessError(r, r.lenEnd(end), 'InitResponse') }; break;
-      case 26: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveResponse') }; break;
-      case 34: message = { $case: 'snapshot', value: readSnapshot(r, r.lenEnd(end), 'SnapshotResponse') }; break;
-      case 42: message = { $case: 'restore', value: readSuccessError(r, r.lenEnd(end), 'RestoreResponse') }; break;
-      case 50: message = { $case: 'error', value: readErrorResponse(r, r.lenEnd(end)) }; break;
+      case POINT: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
+      case BEGIN: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
+      case END: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
+      case INFO: message = { $case: 'info', value: readInfoResponse(r, r.lenEnd(end)) }; break;
+      case INIT: message = { $case: 'init', value: readSuccessError(r, r.lenEnd(end), 'InitResponse') }; break;
+      case KEEPALIVE: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveResponse') }; break;
+      case SNAPSHOT: message = { $case: 'snapshot', value: readSnapshot(r, r.lenEnd(end), 'SnapshotResponse') }; break;
+      case RESTORE: message = { $case: 'restore', value: readSuccessError(r, r.lenEnd(end), 'RestoreResponse') }; break;
+      case ERROR: message = { $case: 'error', value: readErrorResponse(r, r.lenEnd(end)) }; break;
       default: r.skipField(tag, end, RESPONSE_WIRE, 'Response', RESPONSE_NAMES);
     }
   }
@@ -127,7 +143,7 @@ export function responseTag(msg: Response): number {
   if (field === undefined || !Object.prototype.hasOwnProperty.call(RESPONSE_FIELDS, m.$case)) {
     throw new EncodeError(`Response.message has unknown $case ${JSON.stringify(m.$case)}`);
   }
-  return (field << 3) | LEN;
+  return tagOf(field, LEN);
 }
 
 /** Writes the content (without tag and length) of a Response's oneof member. */
@@ -153,7 +169,7 @@ function requestTag(msg: Request): number {
   if (!Object.prototype.hasOwnProperty.call(REQUEST_FIELDS, m.$case)) {
     throw new EncodeError(`Request.message has unknown $case ${JSON.stringify(m.$case)}`);
   }
-  return (REQUEST_FIELDS[m.$case] << 3) | LEN;
+  return tagOf(REQUEST_FIELDS[m.$case], LEN);
 }
 
 function writeRequestContent(w: WireWriter, msg: Request): void {
@@ -171,9 +187,22 @@ function writeRequestContent(w: WireWriter, msg: Request): void {
 
 // One scratch writer for the standalone encoders; results are copied out.
 const scratch = new WireWriter(16 * 1024);
+/** An encode is using `scratch` (a getter of the message being encoded may encode another). */
+let scratchInUse = false;
 
 function encodeWith<T>(msg: T, tag: number, writeContent: (w: WireWriter, msg: T) => void): Uint8Array {
-  const w = scratch;
+  if (scratchInUse) return encodeInto(new WireWriter(1024), msg, tag, writeContent);
+  scratchInUse = true;
+  try {
+    const out = encodeInto(scratch, msg, tag, writeContent);
+    if (scratch.buf.length > 1024 * 1024) scratch.buf = Buffer.allocUnsafe(scratch.chunkSize) as typeof scratch.buf;
+    return out;
+  } finally {
+    scratchInUse = false;
+  }
+}
+
+function encodeInto<T>(w: WireWriter, msg: T, tag: number, writeContent: (w: WireWriter, msg: T) => void): Uint8Array {
   w.pos = 0;
   if (tag !== 0) {
     w.uvarint(tag);
@@ -183,7 +212,6 @@ function encodeWith<T>(msg: T, tag: number, writeContent: (w: WireWriter, msg: T
   }
   const out = Buffer.allocUnsafe(w.pos);
   w.buf.copy(out, 0, 0, w.pos);
-  if (w.buf.length > 1024 * 1024) scratch.buf = Buffer.allocUnsafe(scratch.chunkSize) as typeof scratch.buf;
   return out;
 }
 

@@ -18,6 +18,7 @@
  */
 
 import { compareUtf8 } from './map-keys';
+import { sameBytes } from './same-bytes';
 
 const POSITIONS = 16;
 /** Entry length + 0x0a + key length + key + 0x11, for keys of up to 59 bytes. */
@@ -32,24 +33,17 @@ const prefixes = new Uint8Array(POSITIONS * MAX_PREFIX);
 const prefixView = new DataView(prefixes.buffer);
 
 /**
- * The key remembered at `index` if bytes[start, start + n) are its entry
- * prefix, else undefined.
+ * The key remembered at `index` if the n bytes at `start` of `view` are
+ * its entry prefix, else undefined.
  */
-export function knownDoubleKey(index: number, view: DataView, bytes: Uint8Array, start: number, n: number): string | undefined {
-  if (index < POSITIONS && lengths[index] === n && samePrefix(index, view, bytes, start, n)) return keys[index];
+export function knownDoubleKey(index: number, view: DataView, start: number, n: number): string | undefined {
+  if (index < POSITIONS && lengths[index] === n && sameBytes(prefixView, index * MAX_PREFIX, view, start, n)) return keys[index];
   for (let j = 0; j < POSITIONS; j++) {
-    if (j !== index && lengths[j] === n && samePrefix(j, view, bytes, start, n)) return keys[j];
+    if (j !== index && lengths[j] === n && sameBytes(prefixView, j * MAX_PREFIX, view, start, n)) return keys[j];
   }
   return undefined;
 }
 
-function samePrefix(j: number, view: DataView, bytes: Uint8Array, start: number, n: number): boolean {
-  const at = j * MAX_PREFIX;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) if (prefixView.getInt32(at + i, true) !== view.getInt32(start + i, true)) return false;
-  for (; i < n; i++) if (prefixes[at + i] !== bytes[start + i]) return false;
-  return true;
-}
 
 /** Remembers `key` at `index` with its entry prefix bytes[start, start + n) (ignored unless ASCII and short). */
 export function rememberDoubleKey(index: number, key: string, bytes: Uint8Array, start: number, n: number): void {
@@ -142,7 +136,7 @@ function swap(i: number, j: number): void {
   updateOrder(j + 1);
 }
 
-/** Forgets every key (tests use it to compare with decoding from scratch). */
+/** Forgets every key (through forgetCaches() in hot-path.ts). */
 export function forgetDoubleKeys(): void {
   lengths.fill(0);
   ordered.fill(0);

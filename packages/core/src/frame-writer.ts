@@ -1,12 +1,13 @@
-import { responseTag, writeResponseContent } from './codec';
+import { RESPONSE_FIELDS, responseTag, writeResponseContent } from './codec';
 import { writeBeginBatch, writeEndBatch, writePoint } from './data-messages';
 import type { BeginBatch, EndBatch, Point, Response } from './generated/udf';
 import type { NodeBuffer } from './node-buffer';
+import { LEN, tagOf } from './wire-reader';
 import { varintSize, WireWriter, writeUvarintAt } from './wire-writer';
 
-const POINT_TAG = (17 << 3) | 2;
-const BEGIN_TAG = (16 << 3) | 2;
-const END_TAG = (18 << 3) | 2;
+const POINT_TAG = tagOf(RESPONSE_FIELDS.point, LEN);
+const BEGIN_TAG = tagOf(RESPONSE_FIELDS.begin, LEN);
+const END_TAG = tagOf(RESPONSE_FIELDS.end, LEN);
 
 export interface FrameWriterOptions {
   /** Size of the buffers frames are encoded into, and of a typical write (default 64 KiB). */

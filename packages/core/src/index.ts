@@ -47,7 +47,7 @@ export { encodeFrame } from './encode-frame';
 export { FrameWriter } from './frame-writer';
 export type { FrameWriterOptions } from './frame-writer';
 export { Agent, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent';
-export type { AgentOptions } from './agent';
+export type { AgentOptions, AgentState } from './agent';
 export { createLogger, childLogger, silentLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';
 export { createPoint } from './data-messages';

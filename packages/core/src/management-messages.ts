@@ -2,7 +2,8 @@
  * Codecs for the management messages (info, init, snapshot, restore,
  * keepalive, error). They are rare, so clarity wins over speed here; they
  * follow the same rules as the data messages (reference-exact bytes, unknown
- * fields skipped, ProtocolError on malformed input).
+ * fields skipped, ProtocolError on malformed input). Tags are written as
+ * tagOf(field number, wire type), as udf.proto numbers the fields.
  */
 import { EncodeError } from './errors';
 import type {
@@ -20,7 +21,7 @@ import type {
   SnapshotResponse,
 } from './generated/udf';
 import { setOwn, sortedKeys } from './map-keys';
-import { FIXED64, LEN, VARINT, WireReader } from './wire-reader';
+import { FIXED64, LEN, tagOf, VARINT, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
 const NONE: (number | undefined)[] = [];
@@ -44,16 +45,16 @@ export function readInfoResponse(r: WireReader, end: number): InfoResponse {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case 8: m.wants = r.int32(end); break;
-      case 16: m.provides = r.int32(end); break;
-      case 26: {
+      case tagOf(1, VARINT): m.wants = r.int32(end); break;
+      case tagOf(2, VARINT): m.provides = r.int32(end); break;
+      case tagOf(3, LEN): {
         const entryEnd = r.lenEnd(end);
         let key = '';
         let value: OptionInfo = { valueTypes: [] };
         while (r.pos < entryEnd) {
           const t = r.tag(entryEnd);
-          if (t === 10) key = r.string(entryEnd);
-          else if (t === 18) value = readOptionInfo(r, r.lenEnd(entryEnd));
+          if (t === tagOf(1, LEN)) key = r.string(entryEnd);
+          else if (t === tagOf(2, LEN)) value = readOptionInfo(r, r.lenEnd(entryEnd));
           else r.skipField(t, entryEnd, ENTRY_WIRE, 'InfoResponse.options entry', ENTRY_NAMES);
         }
         setOwn(m.options, key, value);
@@ -69,11 +70,11 @@ function readOptionInfo(r: WireReader, end: number): OptionInfo {
   const m: OptionInfo = { valueTypes: [] };
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === 10) {
+    if (tag === tagOf(1, LEN)) {
       // packed (what every encoder writes for proto3)
       const packedEnd = r.lenEnd(end);
       while (r.pos < packedEnd) m.valueTypes.push(r.int32(packedEnd));
-    } else if (tag === 8) {
+    } else if (tag === tagOf(1, VARINT)) {
       // unpacked: parsers must accept both forms
       m.valueTypes.push(r.int32(end));
     } else {
@@ -86,11 +87,11 @@ function readOptionInfo(r: WireReader, end: number): OptionInfo {
 export function writeInfoResponse(w: WireWriter, m: InfoResponse): void {
   checkObject(m, 'InfoResponse');
   if (m.wants !== 0 && m.wants !== undefined) {
-    w.byte(8);
+    w.byte(tagOf(1, VARINT));
     w.int32(m.wants, 'InfoResponse.wants');
   }
   if (m.provides !== 0 && m.provides !== undefined) {
-    w.byte(16);
+    w.byte(tagOf(2, VARINT));
     w.int32(m.provides, 'InfoResponse.provides');
   }
   if (m.options !== undefined) {
@@ -98,17 +99,17 @@ export function writeInfoResponse(w: WireWriter, m: InfoResponse): void {
     for (const key of sortedKeys(m.options)) {
       const info = m.options[key];
       checkObject(info, `InfoResponse.options[${JSON.stringify(key)}]`);
-      w.byte(26);
+      w.byte(tagOf(3, LEN));
       const entryLen = w.reserveLen();
-      w.byte(10);
+      w.byte(tagOf(1, LEN));
       w.string(key, 'InfoResponse.options key');
       // The value is always written, even an empty OptionInfo (a flag).
-      w.byte(18);
+      w.byte(tagOf(2, LEN));
       const valueLen = w.reserveLen();
       const types = info.valueTypes ?? [];
       if (!Array.isArray(types)) throw new EncodeError(`InfoResponse.options[${JSON.stringify(key)}].valueTypes must be an array`);
       if (types.length > 0) {
-        w.byte(10);
+        w.byte(tagOf(1, LEN));
         const packedLen = w.reserveLen();
         for (const t of types) w.int32(t, `InfoResponse.options[${JSON.stringify(key)}].valueTypes[]`);
         w.finishLen(packedLen);
@@ -133,9 +134,9 @@ export function readInitRequest(r: WireReader, end: number): InitRequest {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case 10: m.options.push(readOption(r, r.lenEnd(end))); break;
-      case 18: m.taskID = r.string(end); break;
-      case 26: m.nodeID = r.string(end); break;
+      case tagOf(1, LEN): m.options.push(readOption(r, r.lenEnd(end))); break;
+      case tagOf(2, LEN): m.taskID = r.string(end); break;
+      case tagOf(3, LEN): m.nodeID = r.string(end); break;
       default: r.skipField(tag, end, INIT_REQ_WIRE, 'InitRequest', INIT_REQ_NAMES);
     }
   }
@@ -146,8 +147,8 @@ function readOption(r: WireReader, end: number): Option {
   const m: Option = { name: '', values: [] };
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === 10) m.name = r.string(end);
-    else if (tag === 18) m.values.push(readOptionValue(r, r.lenEnd(end)));
+    if (tag === tagOf(1, LEN)) m.name = r.string(end);
+    else if (tag === tagOf(2, LEN)) m.values.push(readOptionValue(r, r.lenEnd(end)));
     else r.skipField(tag, end, OPTION_WIRE, 'Option', OPTION_NAMES);
   }
   return m;
@@ -158,12 +159,12 @@ function readOptionValue(r: WireReader, end: number): OptionValue {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case 8: m.type = r.int32(end); break;
-      case 16: m.value = { $case: 'boolValue', value: r.bool(end) }; break;
-      case 24: m.value = { $case: 'intValue', value: r.int64(end) }; break;
-      case 33: m.value = { $case: 'doubleValue', value: r.double(end) }; break;
-      case 42: m.value = { $case: 'stringValue', value: r.string(end) }; break;
-      case 48: m.value = { $case: 'durationValue', value: r.int64(end) }; break;
+      case tagOf(1, VARINT): m.type = r.int32(end); break;
+      case tagOf(2, VARINT): m.value = { $case: 'boolValue', value: r.bool(end) }; break;
+      case tagOf(3, VARINT): m.value = { $case: 'intValue', value: r.int64(end) }; break;
+      case tagOf(4, FIXED64): m.value = { $case: 'doubleValue', value: r.double(end) }; break;
+      case tagOf(5, LEN): m.value = { $case: 'stringValue', value: r.string(end) }; break;
+      case tagOf(6, VARINT): m.value = { $case: 'durationValue', value: r.int64(end) }; break;
       default: r.skipField(tag, end, OPTION_VALUE_WIRE, 'OptionValue', OPTION_VALUE_NAMES);
     }
   }
@@ -174,39 +175,39 @@ export function writeInitRequest(w: WireWriter, m: InitRequest): void {
   checkObject(m, 'InitRequest');
   for (const option of m.options ?? []) {
     checkObject(option, 'InitRequest.options[]');
-    w.byte(10);
+    w.byte(tagOf(1, LEN));
     const optionLen = w.reserveLen();
     if (option.name !== '' && option.name !== undefined) {
-      w.byte(10);
+      w.byte(tagOf(1, LEN));
       w.string(option.name, 'Option.name');
     }
     for (const value of option.values ?? []) {
       checkObject(value, 'Option.values[]');
-      w.byte(18);
+      w.byte(tagOf(2, LEN));
       const valueLen = w.reserveLen();
       writeOptionValue(w, value);
       w.finishLen(valueLen);
     }
     w.finishLen(optionLen);
   }
-  writeStringField(w, 18, m.taskID, 'InitRequest.taskID');
-  writeStringField(w, 26, m.nodeID, 'InitRequest.nodeID');
+  writeStringField(w, tagOf(2, LEN), m.taskID, 'InitRequest.taskID');
+  writeStringField(w, tagOf(3, LEN), m.nodeID, 'InitRequest.nodeID');
 }
 
 function writeOptionValue(w: WireWriter, m: OptionValue): void {
   if (m.type !== 0 && m.type !== undefined) {
-    w.byte(8);
+    w.byte(tagOf(1, VARINT));
     w.int32(m.type, 'OptionValue.type');
   }
   const v = m.value;
   if (v === undefined) return;
   // A oneof member is written even when it holds the default value.
   switch (v.$case) {
-    case 'boolValue': w.byte(16); w.bool(v.value, 'OptionValue.boolValue'); break;
-    case 'intValue': w.byte(24); w.int64(v.value, 'OptionValue.intValue'); break;
-    case 'doubleValue': w.byte(33); w.double(v.value, 'OptionValue.doubleValue'); break;
-    case 'stringValue': w.byte(42); w.string(v.value, 'OptionValue.stringValue'); break;
-    case 'durationValue': w.byte(48); w.int64(v.value, 'OptionValue.durationValue'); break;
+    case 'boolValue': w.byte(tagOf(2, VARINT)); w.bool(v.value, 'OptionValue.boolValue'); break;
+    case 'intValue': w.byte(tagOf(3, VARINT)); w.int64(v.value, 'OptionValue.intValue'); break;
+    case 'doubleValue': w.byte(tagOf(4, FIXED64)); w.double(v.value, 'OptionValue.doubleValue'); break;
+    case 'stringValue': w.byte(tagOf(5, LEN)); w.string(v.value, 'OptionValue.stringValue'); break;
+    case 'durationValue': w.byte(tagOf(6, VARINT)); w.int64(v.value, 'OptionValue.durationValue'); break;
     default:
       throw new EncodeError(`OptionValue.value has unknown $case ${JSON.stringify((v as { $case: unknown }).$case)}`);
   }
@@ -220,8 +221,8 @@ export function readSuccessError(r: WireReader, end: number, message: string): I
   const m = { success: false, error: '' };
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === 8) m.success = r.bool(end);
-    else if (tag === 18) m.error = r.string(end);
+    if (tag === tagOf(1, VARINT)) m.success = r.bool(end);
+    else if (tag === tagOf(2, LEN)) m.error = r.string(end);
     else r.skipField(tag, end, SUCCESS_ERROR_WIRE, message, SUCCESS_ERROR_NAMES);
   }
   return m;
@@ -230,10 +231,10 @@ export function readSuccessError(r: WireReader, end: number, message: string): I
 export function writeSuccessError(w: WireWriter, m: InitResponse | RestoreResponse, message: string): void {
   checkObject(m, message);
   if (m.success !== false && m.success !== undefined) {
-    w.byte(8);
+    w.byte(tagOf(1, VARINT));
     w.bool(m.success, `${message}.success`);
   }
-  writeStringField(w, 18, m.error, `${message}.error`);
+  writeStringField(w, tagOf(2, LEN), m.error, `${message}.error`);
 }
 
 // ------------------------------------------------- snapshot / restore
@@ -246,7 +247,7 @@ export function readSnapshot(r: WireReader, end: number, message: string): Snaps
   let snapshot: Buffer = Buffer.alloc(0);
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === 10) snapshot = r.bytes(end);
+    if (tag === tagOf(1, LEN)) snapshot = r.bytes(end);
     else r.skipField(tag, end, SNAPSHOT_WIRE, message, SNAPSHOT_NAMES);
   }
   return { snapshot };
@@ -256,7 +257,7 @@ export function writeSnapshot(w: WireWriter, m: SnapshotResponse | RestoreReques
   checkObject(m, message);
   const s = m.snapshot;
   if (s === undefined || s.length === 0) return;
-  w.byte(10);
+  w.byte(tagOf(1, LEN));
   w.bytes(s, `${message}.snapshot`);
 }
 
@@ -270,7 +271,7 @@ export function readKeepalive(r: WireReader, end: number, message: string): Keep
   let time = 0n;
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === 8) time = r.int64(end);
+    if (tag === tagOf(1, VARINT)) time = r.int64(end);
     else r.skipField(tag, end, TIME_WIRE, message, TIME_NAMES);
   }
   return { time };
@@ -279,7 +280,7 @@ export function readKeepalive(r: WireReader, end: number, message: string): Keep
 export function writeKeepalive(w: WireWriter, m: KeepaliveRequest | KeepaliveResponse, message: string): void {
   checkObject(m, message);
   if (m.time !== 0n && m.time !== undefined) {
-    w.byte(8);
+    w.byte(tagOf(1, VARINT));
     w.int64(m.time, `${message}.time`);
   }
 }
@@ -291,7 +292,7 @@ export function readErrorResponse(r: WireReader, end: number): ErrorResponse {
   let error = '';
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === 10) error = r.string(end);
+    if (tag === tagOf(1, LEN)) error = r.string(end);
     else r.skipField(tag, end, ERROR_WIRE, 'ErrorResponse', ERROR_NAMES);
   }
   return { error };
@@ -299,7 +300,7 @@ export function readErrorResponse(r: WireReader, end: number): ErrorResponse {
 
 export function writeErrorResponse(w: WireWriter, m: ErrorResponse): void {
   checkObject(m, 'ErrorResponse');
-  writeStringField(w, 10, m.error, 'ErrorResponse.error');
+  writeStringField(w, tagOf(1, LEN), m.error, 'ErrorResponse.error');
 }
 
 // ---------------------------------------------------------------- helpers

@@ -12,6 +12,15 @@
  * points never share state a handler could change.
  */
 
+import { sameBytes } from './same-bytes';
+import { LEN, tagOf } from './wire-reader';
+
+/** Tags of Point fields 2 (name) and 7 (tags), length-delimited: a head is the fields between. */
+const FIRST_HEAD_TAG = tagOf(2, LEN);
+const LAST_HEAD_TAG = tagOf(7, LEN);
+/** LEN as a local const (an imported binding is a property load in CommonJS: not in the loop). */
+const HEAD_WIRE_TYPE = LEN;
+
 /** What the head bytes of a point decode to. Never handed out: copied per point. */
 export interface SeriesHead {
   readonly name: string;
@@ -31,12 +40,17 @@ export interface SeriesHead {
   readonly canonical: Uint8Array | undefined;
 }
 
+/** See lastSeriesHead(). */
+let lastHead: SeriesHead | undefined;
+
 /**
  * The head of the last point decoded. UDFs mostly send back points of the
  * series they just received (the same strings, often the same objects), so
  * the encoder tries this head first.
  */
-export let lastHead: SeriesHead | undefined;
+export function lastSeriesHead(): SeriesHead | undefined {
+  return lastHead;
+}
 
 // Two-way set-associative, like the string cache in wire-reader.ts: a set is
 // chosen by a hash of every byte, a hit is confirmed byte by byte, a miss
@@ -95,7 +109,7 @@ function countLookup(): void {
   windowEvictions = 0;
 }
 
-/** Empties the cache (tests use it to compare with decoding from scratch). */
+/** Empties the cache (through forgetCaches() in hot-path.ts). */
 export function forgetHeads(): void {
   heads.fill(undefined);
   lengths.fill(0);
@@ -118,7 +132,7 @@ export function repeatedHead(bytes: Uint8Array, view: DataView, start: number, l
   const n = lengths[lastSlot];
   const stop = start + n;
   // The same bytes, and the head ends there too (no further head field follows).
-  if (stop <= limit && sameBytes(lastSlot * MAX_HEAD_BYTES, view, bytes, start, n) && headEnd(bytes, stop, limit) === stop) return stop;
+  if (stop <= limit && sameBytes(storeView, lastSlot * MAX_HEAD_BYTES, view, start, n) && headEnd(bytes, stop, limit) === stop) return stop;
   repeating = false;
   return -1;
 }
@@ -160,8 +174,8 @@ export function lookupHead(bytes: Uint8Array, view: DataView, start: number, end
   const slot = (h >>> (32 - SLOT_BITS)) & ~1;
   lastSet = slot;
   let found = -1;
-  if (lengths[slot] === n && sameBytes(slot * MAX_HEAD_BYTES, view, bytes, start, n)) found = slot;
-  else if (lengths[slot + 1] === n && sameBytes((slot + 1) * MAX_HEAD_BYTES, view, bytes, start, n)) found = slot + 1;
+  if (lengths[slot] === n && sameBytes(storeView, slot * MAX_HEAD_BYTES, view, start, n)) found = slot;
+  else if (lengths[slot + 1] === n && sameBytes(storeView, (slot + 1) * MAX_HEAD_BYTES, view, start, n)) found = slot + 1;
   countLookup();
   if (found < 0) return undefined;
   repeating = found === lastSlot;
@@ -186,13 +200,6 @@ export function rememberHead(bytes: Uint8Array, start: number, end: number, head
   repeating = false;
 }
 
-function sameBytes(at: number, view: DataView, bytes: Uint8Array, start: number, n: number): boolean {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) if (storeView.getInt32(at + i, true) !== view.getInt32(start + i, true)) return false;
-  for (; i < n; i++) if (store[at + i] !== bytes[start + i]) return false;
-  return true;
-}
-
 /**
  * End of the head that starts at `start`: the run of fields 2..7 (all
  * length-delimited) whose lengths fit one byte. Returns `start` when there
@@ -203,7 +210,8 @@ export function headEnd(bytes: Uint8Array, start: number, limit: number): number
   let p = start;
   while (p + 1 < limit) {
     const tag = bytes[p];
-    if (tag !== 18 && tag !== 26 && tag !== 34 && tag !== 42 && tag !== 50 && tag !== 58) break;
+    // A length-delimited field 2..7 (tags 18, 26, .. 58: one byte each).
+    if (tag < FIRST_HEAD_TAG || tag > LAST_HEAD_TAG || (tag & 7) !== HEAD_WIRE_TYPE) break;
     const len = bytes[p + 1];
     if (len >= 0x80) break;
     const next = p + 2 + len;

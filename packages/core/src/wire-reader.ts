@@ -1,5 +1,7 @@
 import { ProtocolError } from './errors';
 import { asNodeBuffer, NodeBuffer } from './node-buffer';
+import { sameBytes } from './same-bytes';
+import { varintSize } from './wire-writer';
 
 /** Protobuf wire types. */
 export const VARINT = 0;
@@ -8,6 +10,11 @@ export const LEN = 2;
 export const START_GROUP = 3;
 export const END_GROUP = 4;
 export const FIXED32 = 5;
+
+/** The tag of a field: its number and wire type, as one varint value. */
+export function tagOf(field: number, wireType: number): number {
+  return (field << 3) | wireType;
+}
 
 const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end-group', 'fixed32'];
 
@@ -34,6 +41,19 @@ const cacheBytes = new Uint8Array(CACHE_SIZE * CACHE_MAX_LEN);
 // Hashing and comparing go 4 bytes at a time through DataViews (TurboFan
 // turns getInt32 into a plain unaligned load).
 const cacheView = new DataView(cacheBytes.buffer);
+
+/** Empties the string cache (through forgetCaches() in hot-path.ts). */
+export function forgetStrings(): void {
+  cacheLengths.fill(0);
+  cacheStrings.fill('');
+}
+
+/** How many strings the cache holds (for tests of forgetCaches()). */
+export function cachedStringCount(): number {
+  let n = 0;
+  for (let i = 0; i < CACHE_SIZE; i++) if (cacheLengths[i] !== 0) n++;
+  return n;
+}
 
 /**
  * A cursor over one protobuf body. Every read checks the limit it is given
@@ -248,8 +268,8 @@ export class WireReader {
     if ((high & 0x80808080) !== 0) return this.utf8(start, end);
     h = Math.imul(h ^ (h >>> 15), 0x9e3779b1);
     const slot = (h >>> (32 - CACHE_BITS)) & ~1;
-    if (cacheLengths[slot] === n && sameBytes(slot * CACHE_MAX_LEN, view, buf, start, n)) return cacheStrings[slot];
-    if (cacheLengths[slot + 1] === n && sameBytes((slot + 1) * CACHE_MAX_LEN, view, buf, start, n)) return cacheStrings[slot + 1];
+    if (cacheLengths[slot] === n && sameBytes(cacheView, slot * CACHE_MAX_LEN, view, start, n)) return cacheStrings[slot];
+    if (cacheLengths[slot + 1] === n && sameBytes(cacheView, (slot + 1) * CACHE_MAX_LEN, view, start, n)) return cacheStrings[slot + 1];
     const s = buf.latin1Slice(start, end);
     // Insert in way 0, moving its entry to way 1 (byte loops: no subarray objects).
     const way0 = slot * CACHE_MAX_LEN;
@@ -378,18 +398,6 @@ export function firstInvalidUtf8(buf: Uint8Array, start: number, end: number): n
     i += n + 1;
   }
   return -1;
-}
-
-/** True when the n cached bytes at cacheBytes[at] equal buf[start, start + n). */
-function sameBytes(at: number, view: DataView, buf: Uint8Array, start: number, n: number): boolean {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) if (cacheView.getInt32(at + i, true) !== view.getInt32(start + i, true)) return false;
-  for (; i < n; i++) if (cacheBytes[at + i] !== buf[start + i]) return false;
-  return true;
-}
-
-function varintSize(n: number): number {
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
 
 function wireTypeName(wireType: number): string {

@@ -3,7 +3,7 @@ import { decodeRequest } from '../src/codec';
 import { EncodeError } from '../src/errors';
 import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
-import { lastHead, MAX_HEAD_BYTES } from '../src/series-cache';
+import { lastSeriesHead, MAX_HEAD_BYTES } from '../src/series-cache';
 import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './point-codec';
 
 // Points of a series share their head (name .. tags). The decoder looks the
@@ -48,7 +48,7 @@ describe('series head cache: decoding', () => {
     const bytes = encodePoint(point());
     const first = decodePoint(bytes);
     const second = decodePoint(bytes);
-    expect(lastHead).toBeDefined();
+    expect(lastSeriesHead()).toBeDefined();
     expect(second).toEqual(first);
     expect(second).toEqual(point());
     expect(second).toEqual(generated(bytes));
@@ -142,7 +142,7 @@ describe('series head cache: decoding', () => {
     // Back to 50 series: the cache resumes after its (longest) pause, and
     // every point decodes exactly meanwhile.
     for (let k = 0; k < 300_000; k++) check(k % 50, 2);
-    expect(lastHead?.group).toBe(`cpu\nhost=h${(300_000 - 1) % 50}`);
+    expect(lastSeriesHead()?.group).toBe(`cpu\nhost=h${(300_000 - 1) % 50}`);
   });
 
   test('a malformed tag entry inside a head is an error every time (never cached)', () => {
