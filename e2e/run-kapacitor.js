@@ -98,7 +98,9 @@ async function main() {
     }
   };
 
-  const stopAll = () => children.forEach((c) => c.killNow());
+  const stopAll = () => {
+    for (const c of children) c.killNow();
+  };
   process.on('SIGINT', () => {
     stopAll();
     process.exit(130);

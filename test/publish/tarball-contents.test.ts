@@ -38,7 +38,9 @@ function entryPoints(pkg: PackageJson): { field: string; target: string }[] {
   else if (pkg.bin) for (const [name, p] of Object.entries(pkg.bin)) out.push({ field: `bin.${name}`, target: clean(p) });
   const walk = (value: unknown, field: string): void => {
     if (typeof value === 'string') out.push({ field, target: clean(value) });
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${field}[${i}]`));
+    else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${field}[${i}]`);
+    }
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${field}["${k}"]`);
   };
   walk(pkg.exports, 'exports');

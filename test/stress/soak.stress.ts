@@ -21,7 +21,7 @@ const SAMPLE_MS = 500;
 
 /** A point frame whose only varying part is an 8-byte double (the sequence number). */
 function template(): { frame: Buffer; seqAt: number } {
-  const SENTINEL = 1.2345678901234567e-300;
+  const SENTINEL = 1.2345678901234568e-300;
   const p: Point = {
     time: 1_700_000_000_000_000_000n,
     name: 'cpu',

@@ -25,38 +25,41 @@ export interface CliArgs {
   logLevel: LogLevel;
 }
 
-export function parseCliArgs(argv: string[]): CliArgs {
-  let parsed;
+/** node:util's parseArgs with udf-run's flags; a wrong command line is a UsageError. */
+function parseFlags(argv: string[]) {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        socket: { type: 'string' },
-        'socket-mode': { type: 'string' },
-        'shutdown-timeout': { type: 'string' },
-        workers: { type: 'string' },
-        module: { type: 'string', short: 'm', multiple: true },
-        dir: { type: 'string', short: 'C' },
-        'max-message-size': { type: 'string' },
-        'handler-timeout': { type: 'string' },
-        'max-batch-points': { type: 'string' },
-        'max-batch-size': { type: 'string' },
-        'max-queued-size': { type: 'string' },
-        'max-partial-frames-size': { type: 'string' },
-        'frame-timeout': { type: 'string' },
-        'log-level': { type: 'string' },
-        list: { type: 'boolean', short: 'l' },
-        describe: { type: 'boolean', short: 'd' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+    return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      socket: { type: 'string' },
+      'socket-mode': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
+      workers: { type: 'string' },
+      module: { type: 'string', short: 'm', multiple: true },
+      dir: { type: 'string', short: 'C' },
+      'max-message-size': { type: 'string' },
+      'handler-timeout': { type: 'string' },
+      'max-batch-points': { type: 'string' },
+      'max-batch-size': { type: 'string' },
+      'max-queued-size': { type: 'string' },
+      'max-partial-frames-size': { type: 'string' },
+      'frame-timeout': { type: 'string' },
+      'log-level': { type: 'string' },
+      list: { type: 'boolean', short: 'l' },
+      describe: { type: 'boolean', short: 'd' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { values, positionals } = parsed;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  const { values, positionals } = parseFlags(argv);
 
   const logLevel = (values['log-level'] ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {

@@ -4,7 +4,8 @@ import { isUdfClass } from '@kapacitor-udf/decorators';
 import { CliError, ModuleLoadError } from './errors';
 import { loadModuleFile } from './load-module';
 import { entryPointOf, findInstalledPackage, findNearestPackage, udfModulesOf } from './package-json';
-import { udfNameOf, type UdfClass } from './udf-name';
+import type { UdfClass } from '@kapacitor-udf/decorators';
+import { udfNameOf } from './udf-name';
 import { workspacePackages } from './workspaces';
 
 /** A module to load and why it is loaded. */

@@ -8,7 +8,6 @@ import { TsNodeMissingError } from './errors';
  * `import()` into `require()`, which cannot load ES modules; a function
  * built at runtime keeps Node's own import().
  */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
@@ -69,7 +68,6 @@ function registerTsNode(file: string): void {
   } catch {
     throw new TsNodeMissingError(file);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsNode = require(tsNodePath) as { register(options: object): unknown };
   tsNode.register({
     // Type checking belongs to the build; here it would only slow every

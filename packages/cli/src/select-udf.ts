@@ -25,5 +25,9 @@ export function describeSource(udf: FoundUdf): string {
 
 function uniqueByClass(udfs: FoundUdf[]): FoundUdf[] {
   const seen = new Set<unknown>();
-  return udfs.filter((u) => (seen.has(u.cls) ? false : (seen.add(u.cls), true)));
+  return udfs.filter((u) => {
+    if (seen.has(u.cls)) return false;
+    seen.add(u.cls);
+    return true;
+  });
 }

@@ -5,7 +5,7 @@ import { selectUdf } from '../src/select-udf';
 class A {}
 class B {}
 
-function found(name: string, cls: Function, file: string): FoundUdf {
+function found(name: string, cls: abstract new () => unknown, file: string): FoundUdf {
   return { name, className: cls.name, cls: cls as FoundUdf['cls'], exportName: cls.name, file, origin: '--module' };
 }
 

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unused-vars */
+// biome-ignore-all lint/correctness/noUnusedVariables: each class here is declared for the UdfDefinitionError its decorators throw
 import {
   getUdfDefinition,
   isUdfClass,
@@ -243,6 +243,7 @@ describe('definition errors are thrown when the class is decorated', () => {
     expect(onProperty.message).toBe('@OnPoint on HandlerOnProperty.handler: @OnPoint decorates a method, not a property');
 
     const onStatic = definitionError(() => {
+      // biome-ignore lint/complexity/noStaticOnlyClass: the static member is the mistake under test
       class StaticOption {
         @Option({ type: 'int' }) static size = 1n;
       }

@@ -53,21 +53,18 @@ function findInModuleCache(cls: UdfClass): UdfSource | undefined {
  * A real dynamic import(): TypeScript compiling to CommonJS would turn
  * `import()` into `require()`, which cannot load ES modules.
  */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 /** Loads the module (through `loaderModule`'s `loadModuleFile` when given) and picks the UDF class out of it. */
 export async function loadUdfClass(source: UdfSource, className: string, loaderModule?: string): Promise<UdfClass> {
   let exported: unknown;
   if (loaderModule !== undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loader = require(loaderModule) as { loadModuleFile(file: string): Promise<unknown> };
     exported = await loader.loadModuleFile(source.module);
   } else if (source.module.endsWith('.mjs')) {
     exported = await dynamicImport(pathToFileURL(source.module).href);
   } else {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       exported = require(source.module);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

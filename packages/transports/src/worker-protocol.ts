@@ -49,7 +49,6 @@ export interface WorkerInit {
  * through workerData, so it holds across copies of this package.
  */
 export function isUdfWorkerThread(): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { isMainThread, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   return !isMainThread && (workerData as Partial<WorkerInit> | undefined)?.kapacitorUdfWorker === true;
 }
