@@ -357,10 +357,9 @@ export class WireReader {
         }
       }
       case END_GROUP:
-        this.fail(`unexpected end-group tag (field ${field})`, this.pos - 1);
-      // falls through: fail never returns
+        return this.fail(`unexpected end-group tag (field ${field})`, this.pos - 1);
       default:
-        this.fail(`invalid wire type ${wireType} (field ${field})`, this.pos - 1);
+        return this.fail(`invalid wire type ${wireType} (field ${field})`, this.pos - 1);
     }
   }
 }
@@ -383,10 +382,18 @@ export function firstInvalidUtf8(buf: Uint8Array, start: number, end: number): n
     }
     let n: number;
     let min: number;
-    if (b >= 0xc2 && b <= 0xdf) (n = 1), (min = 0x80);
-    else if (b >= 0xe0 && b <= 0xef) (n = 2), (min = 0x800);
-    else if (b >= 0xf0 && b <= 0xf4) (n = 3), (min = 0x10000);
-    else return i;
+    if (b >= 0xc2 && b <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
     if (i + n >= end) return i; // the sequence runs past the string
     let cp = b & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
