@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureBuilt } from './helpers/build';
+import { ensureBuilt } from '../support/build';
 import { expectCase, info } from './helpers/messages';
 import { BIN, FIXTURES, ROOT, fixture } from './helpers/paths';
 import { KapacitorPeer } from './helpers/peer';

@@ -3,7 +3,7 @@
  * way Kapacitor drives it (docs/protocol.md §4).
  */
 import { ValueType } from '@kapacitor-udf/core';
-import { ensureBuilt } from './helpers/build';
+import { ensureBuilt } from '../support/build';
 import { expectCase, info, init, keepalive, point, pointRequest, snapshot } from './helpers/messages';
 import { fixture } from './helpers/paths';
 import { KapacitorPeer } from './helpers/peer';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureBuilt } from './helpers/build';
+import { ensureBuilt } from '../support/build';
 import { expectCase, init, point, pointRequest } from './helpers/messages';
 import { fixture, ROOT } from './helpers/paths';
 import { connect } from './helpers/socket';
