@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ensureBuilt } from '../support/build';
 import { expectCase, init, point, pointRequest } from './helpers/messages';
 import { fixture, ROOT } from './helpers/paths';
-import { connect } from './helpers/socket';
+import { connectPeer as connect } from '../support/connect-peer';
 import { killAllUdfRuns, runUdfRun, UdfRunProcess } from './helpers/udf-run';
 
 const WORKER_UDFS = path.join(ROOT, 'packages', 'transports', 'test', 'fixtures', 'worker-udfs.ts');

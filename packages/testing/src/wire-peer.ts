@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { FrameDecoder, decodeResponse, encodeFrame, encodeRequest, type Request, type Response } from '@kapacitor-udf/core';
+import { FrameDecoder, decodeResponse, encodeFrame, encodeRequest, type Point, type Request, type Response } from '@kapacitor-udf/core';
 import { HarnessError } from './errors';
 
 export type RequestMessage = Request['message'];
@@ -106,8 +106,8 @@ export class WirePeer {
    * A peer over two in-memory streams, for a UDF (e.g. an Agent) running in
    * this process: give it `peer.toUdf` as input and `peer.fromUdf` as output.
    */
-  static inMemory(options: WirePeerOptions = {}): WirePeer {
-    return new WirePeer(new PassThrough(), new PassThrough(), options);
+  static inMemory(options: WirePeerOptions = {}): InMemoryWirePeer {
+    return new WirePeer(new PassThrough(), new PassThrough(), options) as InMemoryWirePeer;
   }
 
   /**
@@ -129,17 +129,25 @@ export class WirePeer {
 
   // ---- writing --------------------------------------------------------------
 
-  /** Frames and writes requests, all in one write (as Kapacitor's buffered writer may). Returns false when the input is closed. */
+  /**
+   * Frames and writes requests, all in one write (as Kapacitor's buffered
+   * writer may). Returns false when the input is closed or its buffer is full
+   * (then wait for 'drain' on `toUdf` before writing much more).
+   */
   send(...messages: RequestMessage[]): boolean {
     const frames = messages.map((message) => encodeFrame(encodeRequest({ message })));
     return this.sendRaw(frames.length === 1 ? frames[0] : Buffer.concat(frames));
   }
 
-  /** Writes bytes as they are (partial frames, garbage, recorded traffic). Returns false when the input is closed. */
+  /** Writes bytes as they are (partial frames, garbage, recorded traffic). Returns like `send`. */
   sendRaw(bytes: Uint8Array): boolean {
     if (this.toUdf.destroyed || this.toUdf.writableEnded) return false;
-    this.toUdf.write(bytes);
-    return true;
+    return this.toUdf.write(bytes);
+  }
+
+  /** Sends one point (as Kapacitor does, without waiting for anything). */
+  point(p: Point): boolean {
+    return this.send({ $case: 'point', value: p });
   }
 
   /** EOF on a pipe, half-close on a socket: how Kapacitor stops a task. */
@@ -193,9 +201,10 @@ export class WirePeer {
     }
   }
 
-  /** Resolves once at least `count` responses arrived. */
-  waitFor(count: number, timeoutMs = 15_000): Promise<void> {
-    return this.until(() => this.responses.length >= count, `${count} responses`, timeoutMs);
+  /** Resolves with the first `count` responses once that many arrived. */
+  async waitFor(count: number, timeoutMs = 15_000): Promise<Response[]> {
+    await this.until(() => this.responses.length >= count, `${count} responses`, timeoutMs);
+    return this.responses.slice(0, count);
   }
 
   /** The next response not yet taken by `next`/`nextOf`/`take`/`rest`; rejects when the UDF closed first. */
@@ -270,6 +279,9 @@ export class WirePeer {
     for (const w of [...this.waiters]) w();
   }
 }
+
+/** A WirePeer over two PassThroughs: both ends can be read and written (the UDF's side uses the other direction). */
+export type InMemoryWirePeer = WirePeer & { readonly fromUdf: PassThrough; readonly toUdf: PassThrough };
 
 /** Like `promise`, but rejects with a HarnessError (ERR_TIMEOUT) carrying `message()` after `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {

@@ -3,7 +3,7 @@
  * (ErrorResponses too) and notes broken output instead of judging it.
  */
 import { Agent, FrameDecoder, decodeRequest, encodeFrame, encodeRequest, encodeResponse, silentLogger, type Emitter, type Request } from '@kapacitor-udf/core';
-import { HarnessError, WirePeer, point } from '../src';
+import { HarnessError, WirePeer, point, type InMemoryWirePeer } from '../src';
 
 /** What the peer wrote, as chunks and as decoded requests. */
 function capture(peer: WirePeer) {
@@ -18,8 +18,8 @@ function capture(peer: WirePeer) {
 }
 
 /** The peer's in-memory output: what a UDF would write. */
-const udfWrites = (peer: WirePeer, bytes: Uint8Array) => (peer.fromUdf as unknown as NodeJS.WritableStream).write(bytes);
-const udfEnds = (peer: WirePeer) => (peer.fromUdf as unknown as NodeJS.WritableStream).end();
+const udfWrites = (peer: InMemoryWirePeer, bytes: Uint8Array) => peer.fromUdf.write(bytes);
+const udfEnds = (peer: InMemoryWirePeer) => peer.fromUdf.end();
 
 describe('WirePeer', () => {
   it('writes several requests in one write, and raw bytes as they are', async () => {
@@ -36,6 +36,7 @@ describe('WirePeer', () => {
     expect(seen.requests.map((r) => r.message?.$case)).toEqual(['info', 'keepalive', 'snapshot']);
     peer.endInput();
     expect(peer.send({ $case: 'info', value: {} })).toBe(false);
+    expect(peer.sendRaw(Uint8Array.of(0))).toBe(false);
   });
 
   it('records every response with its body, ErrorResponses included, and hands them out in order', async () => {
