@@ -1,69 +1,20 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OnPoint, OnStop, Udf, UdfDefinitionError, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { UdfDefinitionError } from '@kapacitor-udf/decorators';
 import { InvalidTransportOptionError, SocketInUseError } from '../src/errors';
-import { serveSocket, type SocketServer } from '../src/socket-server';
-import { MemoryLogger, WirePeer } from '@kapacitor-udf/testing';
-import { point, untilClosed } from './helpers';
+import { WirePeer } from '@kapacitor-udf/testing';
+import { Echo, HoldUntilStop } from '../../../test/fixtures/udfs/transport-udfs';
+import { init, point, serverFixture, untilClosed } from './helpers';
 import { makeStaleSocket } from './stale-socket';
 
-@Udf({ wants: 'stream', provides: 'stream' })
-class Echo {
-  @OnPoint()
-  point(p: Point): Point {
-    if (p.fieldsString.fail) throw new Error(`failing on purpose: ${p.fieldsString.fail}`);
-    return p;
-  }
-}
-
-/** Emits everything only when the input ends, after a pause. */
-@Udf({ wants: 'stream', provides: 'stream' })
-class HoldUntilStop {
-  held: Point[] = [];
-
-  @OnPoint()
-  point(p: Point): void {
-    this.held.push(p);
-  }
-
-  @OnStop()
-  async stop(ctx: UdfContext): Promise<void> {
-    await new Promise((r) => setTimeout(r, 50));
-    ctx.emit(this.held);
-  }
-}
-
-let dir: string;
-let logger: MemoryLogger;
-const servers: SocketServer[] = [];
-
-async function start(cls: Function, options: Partial<Parameters<typeof serveSocket>[1]> = {}): Promise<SocketServer> {
-  const server = await serveSocket(cls as never, {
-    path: path.join(dir, 'udf.sock'),
-    logger,
-    handleProcessEvents: false,
-    ...options,
-  });
-  servers.push(server);
-  return server;
-}
-
-const init = (taskID = 't', nodeID = 'n') => ({ $case: 'init' as const, value: { options: [], taskID, nodeID } });
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udf-sockserver-'));
-  logger = new MemoryLogger();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const fx = serverFixture('udf-sockserver-', () => 'udf.sock');
+const { start } = fx;
 
 describe('serveSocket', () => {
   test('listens with mode 0660 by default; close removes the file and resolves done', async () => {
     const server = await start(Echo);
-    expect(server.path).toBe(path.join(dir, 'udf.sock'));
+    expect(server.path).toBe(path.join(fx.dir, 'udf.sock'));
     const stats = fs.lstatSync(server.path);
     expect(stats.isSocket()).toBe(true);
     expect(stats.mode & 0o777).toBe(0o660);
@@ -95,7 +46,7 @@ describe('serveSocket', () => {
     expect(ra.slice(1).map((r) => (r.message?.$case === 'point' ? r.message.value.time : r.message?.$case))).toEqual([1n, 2n]);
     expect(rb.slice(1).map((r) => (r.message?.$case === 'point' ? r.message.value.time : r.message?.$case))).toEqual([3n]);
     while (server.connectionCount > 0) await new Promise((r) => setTimeout(r, 5));
-    const closedLines = logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
+    const closedLines = fx.logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
     expect(closedLines.sort()).toEqual(['ta', 'tb']);
   });
 
@@ -114,7 +65,7 @@ describe('serveSocket', () => {
     expect(echoed.message?.$case === 'point' && echoed.message.value.time).toBe(5n);
     good.endInput();
     await untilClosed(good);
-    const failure = logger.entries.find((l) => l.level === 'error');
+    const failure = fx.logger.entries.find((l) => l.level === 'error');
     expect(failure?.fields).toMatchObject({ taskID: 'bad', nodeID: 'b' });
     expect(failure?.msg).toContain('failing on purpose: x');
   });
@@ -143,11 +94,11 @@ describe('serveSocket', () => {
     const responses = await untilClosed(client);
     expect(responses[0].message?.$case).toBe('init');
     expect(server.connectionCount).toBe(0);
-    expect(logger.entries.some((l) => l.msg.includes('shutdown timeout'))).toBe(true);
+    expect(fx.logger.entries.some((l) => l.msg.includes('shutdown timeout'))).toBe(true);
   });
 
   test('a stale socket is replaced; a live one is refused', async () => {
-    const sock = path.join(dir, 'udf.sock');
+    const sock = path.join(fx.dir, 'udf.sock');
     await makeStaleSocket(sock);
     const server = await start(Echo);
     await expect(start(Echo)).rejects.toThrow(SocketInUseError);

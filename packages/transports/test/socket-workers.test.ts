@@ -5,52 +5,26 @@ import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { encodeFrame, encodeRequest, type Point, type Response } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, WorkerStartError } from '../src/errors';
-import { serveSocket, type SocketOptions, type SocketServer } from '../src/socket-server';
-import { Compute, HoldUntilStop, WhereAmI } from './fixtures/worker-udfs';
-import { MemoryLogger, WirePeer } from '@kapacitor-udf/testing';
-import { point, untilClosed } from './helpers';
+import type { SocketOptions } from '../src/socket-server';
+import { Compute, HoldUntilStop, WhereAmI } from '../../../test/fixtures/udfs/transport-udfs';
+import { WirePeer } from '@kapacitor-udf/testing';
+import { FIXTURE_UDFS, init, point, serverFixture, untilClosed } from './helpers';
 
-// Worker threads load the UDF class from this file themselves (through
-// ts-node: these tests run from TypeScript sources).
-const FIXTURES = path.join(__dirname, 'fixtures', 'worker-udfs.ts');
+const fx = serverFixture('udf-workers-', (n) => `udf-${n}.sock`);
+const { start } = fx;
 
-let dir: string;
-let logger: MemoryLogger;
-const servers: SocketServer[] = [];
-
-async function start(cls: Function, options: Partial<SocketOptions> = {}): Promise<SocketServer> {
-  const server = await serveSocket(cls as never, {
-    path: path.join(dir, `udf-${servers.length}.sock`),
-    logger,
-    handleProcessEvents: false,
-    ...options,
-  });
-  servers.push(server);
-  return server;
-}
-
-const withWorkers = (workers = 2): Partial<SocketOptions> => ({ workers, module: FIXTURES });
-const init = (taskID = 't', nodeID = 'n') => ({ $case: 'init' as const, value: { options: [], taskID, nodeID } });
+const withWorkers = (workers = 2): Partial<SocketOptions> => ({ workers, module: FIXTURE_UDFS });
 const kinds = (responses: Response[]): Array<string | undefined> => responses.map((r) => r.message?.$case);
 const pointsOf = (responses: Response[]) => responses.flatMap((r) => (r.message?.$case === 'point' ? [r.message.value] : []));
 
 /** One whole conversation: Init, `count` points, half-close; resolves with every response. */
-async function converse(server: SocketServer, taskID: string, count: number): Promise<Response[]> {
+async function converse(server: { path: string }, taskID: string, count: number): Promise<Response[]> {
   const client = await WirePeer.connect(server.path);
   client.send(init(taskID));
   for (let i = 0; i < count; i++) client.send({ $case: 'point', value: point(BigInt(i), { fieldsDouble: { v: i * 1.5 }, tags: { task: taskID } }) });
   client.endInput();
   return untilClosed(client);
 }
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udf-workers-'));
-  logger = new MemoryLogger();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe('serveSocket with workers', () => {
   test('several connections give exactly the output of in-thread serving', async () => {
@@ -82,7 +56,7 @@ describe('serveSocket with workers', () => {
     a.endInput();
     b.endInput();
     await Promise.all([untilClosed(a), untilClosed(b)]);
-    const workersLogged = logger.entries.filter((l) => l.msg === 'connection opened').map((l) => l.fields?.worker);
+    const workersLogged = fx.logger.entries.filter((l) => l.msg === 'connection opened').map((l) => l.fields?.worker);
     expect(workersLogged.sort()).toEqual([0, 1]);
   });
 
@@ -105,7 +79,7 @@ describe('serveSocket with workers', () => {
     for (const responses of await Promise.all([untilClosed(good), untilClosed(alsoGood)])) {
       expect(kinds(responses)).toEqual(['init', ...new Array(100).fill('point')]);
     }
-    const failure = logger.entries.find((l) => l.level === 'error');
+    const failure = fx.logger.entries.find((l) => l.level === 'error');
     expect(failure?.fields).toMatchObject({ taskID: 'bad', nodeID: 'b' });
   });
 
@@ -131,7 +105,7 @@ describe('serveSocket with workers', () => {
     // The replacement thread serves new connections.
     const again = await Promise.all([converse(crashing, 'x', 10), converse(crashing, 'y', 10)]);
     for (const r of again) expect(kinds(r)).toEqual(['init', ...new Array(10).fill('point')]);
-    expect(logger.entries.some((l) => l.msg.startsWith('worker thread stopped unexpectedly'))).toBe(true);
+    expect(fx.logger.entries.some((l) => l.msg.startsWith('worker thread stopped unexpectedly'))).toBe(true);
   });
 
   test('half-close: the agent in the worker sees EOF, runs @OnStop and flushes before our side ends', async () => {
@@ -149,7 +123,7 @@ describe('serveSocket with workers', () => {
     expect(pointsOf(ra).map((p) => p.time)).toEqual([1n, 2n]);
     expect(pointsOf(rb).map((p) => p.time)).toEqual([3n]);
     while (server.connectionCount > 0) await new Promise((r) => setTimeout(r, 5));
-    const closed = logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
+    const closed = fx.logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
     expect(closed.sort()).toEqual(['ta', 'tb']);
   });
 
@@ -203,7 +177,7 @@ describe('serveSocket with workers', () => {
     expect(kinds(await untilClosed(client))).toEqual(['init', 'point']);
     await closing;
     await server.done;
-    expect(logger.entries.some((l) => l.msg === 'stopped')).toBe(true);
+    expect(fx.logger.entries.some((l) => l.msg === 'stopped')).toBe(true);
   });
 
   test('close cuts connections still open after the shutdown timeout, with an ErrorResponse from their worker', async () => {
@@ -219,9 +193,9 @@ describe('serveSocket with workers', () => {
   });
 
   test('a class the workers cannot load is refused before the socket exists', async () => {
-    const sock = path.join(dir, 'never.sock');
-    await expect(start(Compute, { path: sock, workers: 2, module: FIXTURES, exportName: 'Nope' })).rejects.toThrow(WorkerStartError);
-    await expect(start(Compute, { path: sock, workers: 1, module: path.join(dir, 'missing.js') })).rejects.toMatchObject({
+    const sock = path.join(fx.dir, 'never.sock');
+    await expect(start(Compute, { path: sock, workers: 2, module: FIXTURE_UDFS, exportName: 'Nope' })).rejects.toThrow(WorkerStartError);
+    await expect(start(Compute, { path: sock, workers: 1, module: path.join(fx.dir, 'missing.js') })).rejects.toMatchObject({
       code: 'ERR_WORKER_START_FAILED',
     });
     expect(fs.existsSync(sock)).toBe(false);
