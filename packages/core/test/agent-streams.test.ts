@@ -10,7 +10,7 @@ import { OutputClosedError } from '../src/errors';
 import { FrameDecoder } from '../src/frame-decoder';
 import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
-import { point, req, tick } from './requests';
+import { point, req, tick } from './helpers/requests';
 
 // Property runs and stream tests do real work: give them room on a loaded machine.
 jest.setTimeout(120_000);

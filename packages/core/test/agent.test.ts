@@ -10,7 +10,7 @@ import { createLogger, Logger, silentLogger } from '../src/logger';
 // dependency on the kit (the kit depends on core), so the published graph keeps
 // pointing one way; only these tests sit on top of it.
 import { WirePeer, type InMemoryWirePeer } from '@kapacitor-udf/testing';
-import { point, req, tick } from './requests';
+import { point, req, tick } from './helpers/requests';
 
 /** A mirror UDF; every method can be overridden per test. */
 function mirror(emitter: Emitter, overrides: Partial<Handler> = {}): Handler {

@@ -9,7 +9,7 @@ import { FrameDecoder } from '../src/frame-decoder';
 import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
 import { lowerReadAhead, ReadPacer } from '../src/read-pacer';
-import { point, req } from './requests';
+import { point, req } from './helpers/requests';
 
 jest.setTimeout(120_000);
 

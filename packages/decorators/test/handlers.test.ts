@@ -13,7 +13,7 @@ import {
   type Point,
   type UdfContext,
 } from '@kapacitor-udf/decorators';
-import { begin, Conversation, converse, end, init, makePoint, point } from './conversation';
+import { begin, Conversation, converse, end, init, makePoint, point } from './helpers/conversation';
 
 const cpu = (time: bigint, value: number) => point({ time, fieldsDouble: { value } });
 

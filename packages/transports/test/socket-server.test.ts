@@ -5,8 +5,9 @@ import { UdfDefinitionError } from '@kapacitor-udf/decorators';
 import { InvalidTransportOptionError, SocketInUseError } from '../src/errors';
 import { WirePeer } from '@kapacitor-udf/testing';
 import { Echo, HoldUntilStop } from '../../../test/fixtures/udfs/transport-udfs';
-import { init, point, serverFixture, untilClosed } from './helpers';
-import { makeStaleSocket } from './stale-socket';
+import { init, point } from './helpers/messages';
+import { serverFixture, untilClosed } from './helpers/server-fixture';
+import { makeStaleSocket } from './helpers/stale-socket';
 
 const fx = serverFixture('udf-sockserver-', () => 'udf.sock');
 const { start } = fx;

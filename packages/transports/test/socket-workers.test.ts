@@ -8,7 +8,8 @@ import { InvalidTransportOptionError, WorkerStartError } from '../src/errors';
 import type { SocketOptions } from '../src/socket-server';
 import { Compute, HoldUntilStop, WhereAmI } from '../../../test/fixtures/udfs/transport-udfs';
 import { WirePeer } from '@kapacitor-udf/testing';
-import { FIXTURE_UDFS, init, point, serverFixture, untilClosed } from './helpers';
+import { init, point } from './helpers/messages';
+import { FIXTURE_UDFS, serverFixture, untilClosed } from './helpers/server-fixture';
 
 const fx = serverFixture('udf-workers-', (n) => `udf-${n}.sock`);
 const { start } = fx;

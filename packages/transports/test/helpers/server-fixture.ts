@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createPoint, type Point, type Request, type Response } from '@kapacitor-udf/core';
+import type { Response } from '@kapacitor-udf/core';
 import { MemoryLogger, type WirePeer } from '@kapacitor-udf/testing';
-import { serveSocket, type SocketOptions, type SocketServer } from '../src/socket-server';
+import { serveSocket, type SocketOptions, type SocketServer } from '../../src/socket-server';
 
 /**
  * The UDFs these tests serve, shared with test/integration (which runs them
  * through the built udf-run); worker threads load the file themselves.
  */
-export const FIXTURE_UDFS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'udfs', 'transport-udfs.ts');
+export const FIXTURE_UDFS = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'udfs', 'transport-udfs.ts');
 
 export interface ServerFixture {
   /** This test's temporary directory (sockets go here). */
@@ -49,19 +49,6 @@ export function serverFixture(prefix: string, socketName: (index: number) => str
       servers.push(server);
       return server;
     },
-  };
-}
-
-/** Init as Kapacitor sends it, with no options. */
-export const init = (taskID = 't', nodeID = 'n'): NonNullable<Request['message']> => ({ $case: 'init', value: { options: [], taskID, nodeID } });
-
-export function point(time: bigint, fields: Partial<Point> = {}): Point {
-  return {
-    ...createPoint(),
-    time,
-    name: 'm',
-    fieldsDouble: { v: 1 },
-    ...fields,
   };
 }
 

@@ -2,8 +2,8 @@
  * Requests as Kapacitor sends them, for the core's tests. The Kapacitor side
  * itself is the testing kit's WirePeer (see agent.test.ts).
  */
-import { createPoint } from '../src/data-messages';
-import type { Point, Request } from '../src/generated/udf';
+import { createPoint } from '../../src/data-messages';
+import type { Point, Request } from '../../src/generated/udf';
 
 type RequestMessage = NonNullable<Request['message']>;
 

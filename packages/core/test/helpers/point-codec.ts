@@ -1,7 +1,7 @@
-import { decodeRequest, encodeRequest } from '../src/codec';
-import { forgetDoubleKeys } from '../src/field-key-memo';
-import type { Point } from '../src/generated/udf';
-import { forgetHeads } from '../src/series-cache';
+import { decodeRequest, encodeRequest } from '../../src/codec';
+import { forgetDoubleKeys } from '../../src/field-key-memo';
+import type { Point } from '../../src/generated/udf';
+import { forgetHeads } from '../../src/series-cache';
 
 /** A Request{point} body. */
 export const encodePoint = (p: Point): Uint8Array => encodeRequest({ message: { $case: 'point', value: p } });
