@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureBuilt } from './helpers/build';
+import { ensureBuilt } from '../support/build';
 import { expectCase, info } from './helpers/messages';
 import { BIN, FIXTURES, ROOT, fixture } from './helpers/paths';
-import { KapacitorPeer } from './helpers/peer';
+import { WirePeer } from '@kapacitor-udf/testing';
 import { killAllUdfRuns, UdfRunProcess, runUdfRun } from './helpers/udf-run';
 
 const MIRROR = fixture('mirror-udfs.js');
@@ -150,7 +150,7 @@ describe('udf-run at a workspace root and beside a broken module', () => {
     expect(list.stdout).toContain('broken fixture: this module fails while loading');
 
     const proc = new UdfRunProcess(['mirror', '--module', fixture('broken.js'), '--module', MIRROR]);
-    const peer = new KapacitorPeer(proc.child.stdout, proc.child.stdin);
+    const peer = new WirePeer(proc.child.stdout, proc.child.stdin);
     peer.send(info());
     expect(expectCase(await peer.next(), 'info').wants).toBe(0);
     peer.endInput();
@@ -195,7 +195,7 @@ describe('udf-run <name> --describe', () => {
 
     // Run exactly those args from elsewhere, as kapacitord would.
     const proc = new UdfRunProcess(['published', '--dir', realProject], { cwd: os.tmpdir() });
-    const peer = new KapacitorPeer(proc.child.stdout, proc.child.stdin);
+    const peer = new WirePeer(proc.child.stdout, proc.child.stdin);
     peer.send(info());
     expect(expectCase(await peer.next(), 'info').wants).toBe(0);
     peer.endInput();

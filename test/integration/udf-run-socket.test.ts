@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ValueType } from '@kapacitor-udf/core';
-import { ensureBuilt } from './helpers/build';
+import { ensureBuilt } from '../support/build';
 import { expectCase, info, init, keepalive, point, pointRequest } from './helpers/messages';
 import { fixture } from './helpers/paths';
-import { connect } from './helpers/socket';
+import { connectPeer as connect } from '../support/connect-peer';
 import { killAllUdfRuns, UdfRunProcess } from './helpers/udf-run';
 
 let dir: string;

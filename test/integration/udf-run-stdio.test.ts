@@ -3,18 +3,21 @@
  * way Kapacitor drives it (docs/protocol.md §4).
  */
 import { ValueType } from '@kapacitor-udf/core';
-import { ensureBuilt } from './helpers/build';
+import { ensureBuilt } from '../support/build';
 import { expectCase, info, init, keepalive, point, pointRequest, snapshot } from './helpers/messages';
 import { fixture } from './helpers/paths';
-import { KapacitorPeer } from './helpers/peer';
+import { WirePeer } from '@kapacitor-udf/testing';
 import { killAllUdfRuns, UdfRunProcess } from './helpers/udf-run';
 
 beforeAll(() => ensureBuilt(), 120_000);
 afterAll(() => killAllUdfRuns());
 
-function start(args: string[]): { proc: UdfRunProcess; peer: KapacitorPeer } {
+function start(args: string[]): { proc: UdfRunProcess; peer: WirePeer; stdout: Buffer[] } {
   const proc = new UdfRunProcess(args);
-  return { proc, peer: new KapacitorPeer(proc.child.stdout, proc.child.stdin) };
+  // Every stdout byte, to prove the stream holds nothing but frames.
+  const stdout: Buffer[] = [];
+  proc.child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  return { proc, peer: new WirePeer(proc.child.stdout, proc.child.stdin), stdout };
 }
 
 describe('udf-run over stdin/stdout', () => {
@@ -65,7 +68,7 @@ describe('udf-run over stdin/stdout', () => {
   });
 
   test('console.log and process.stdout.write inside a handler never reach the protocol stream', async () => {
-    const { proc, peer } = start(['mirror', '--module', fixture('mirror-udfs.js')]);
+    const { proc, peer, stdout } = start(['mirror', '--module', fixture('mirror-udfs.js')]);
     peer.send(init());
     expectCase(await peer.next(), 'init');
     for (let i = 0; i < 3; i++) peer.send(pointRequest(point({ time: BigInt(i), fieldsString: { print: `p${i}` } })));
@@ -77,7 +80,7 @@ describe('udf-run over stdin/stdout', () => {
 
     // Every stdout byte decoded as a frame (the decoder would have failed on
     // text), and the text went to stderr instead.
-    const stdoutText = Buffer.concat(peer.rawBytes).toString('latin1');
+    const stdoutText = Buffer.concat(stdout).toString('latin1');
     expect(stdoutText).not.toContain('from a handler');
     expect(stdoutText).not.toContain('loading');
     expect(proc.stderr).toContain('console.log from a handler p0');
@@ -147,7 +150,7 @@ describe('udf-run over stdin/stdout', () => {
 
   test("serveStdio from a user's own main works the same way", async () => {
     const proc = new UdfRunProcess([], { script: fixture('serve-main.js') });
-    const peer = new KapacitorPeer(proc.child.stdout, proc.child.stdin);
+    const peer = new WirePeer(proc.child.stdout, proc.child.stdin);
     peer.send(info());
     expectCase(await peer.next(), 'info');
     peer.send(init());

@@ -6,13 +6,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureBuilt } from './helpers/build';
+import { ensureBuilt } from '../support/build';
 import { expectCase, init, point, pointRequest } from './helpers/messages';
-import { fixture, ROOT } from './helpers/paths';
-import { connect } from './helpers/socket';
+import { fixture } from './helpers/paths';
+import { connectPeer as connect } from '../support/connect-peer';
 import { killAllUdfRuns, runUdfRun, UdfRunProcess } from './helpers/udf-run';
 
-const WORKER_UDFS = path.join(ROOT, 'packages', 'transports', 'test', 'fixtures', 'worker-udfs.ts');
+const WORKER_UDFS = fixture('transport-udfs.ts');
 let dir: string;
 
 beforeAll(() => {

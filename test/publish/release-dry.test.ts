@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../../packages/testing/test/support/build';
+import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../support/build';
 import { publishableWorkspaces, workspaces } from './lib/workspaces';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../../packages/testing/test/support/build';
+import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../support/build';
 import { publishableWorkspaces, workspaces, type PackageJson, type Workspace } from './lib/workspaces';
 
 const run = promisify(execFile);

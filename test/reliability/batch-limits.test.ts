@@ -11,7 +11,7 @@ import { rssOf, MiB } from './helpers/memory';
 import { ROOT, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import { sleep, type WirePeer } from './helpers/wire-peer';
+import { sleep, type WirePeer } from './helpers/udf-run';
 
 const OUTLIERS_DIR = path.join(ROOT, 'examples', 'outliers');
 const FIELD: Option[] = [{ name: 'field', values: [{ type: ValueType.STRING, value: { $case: 'stringValue', value: 'value' } }] }];

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import { sleep } from './helpers/wire-peer';
+import { sleep } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

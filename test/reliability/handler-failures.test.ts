@@ -26,7 +26,7 @@ import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { outputProblems } from './helpers/output-checks';
 import { init, keepalive, makePoint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import { sleep, spawnUdfRun, type WirePeer } from './helpers/wire-peer';
+import { sleep, spawnUdfRun, type WirePeer } from './helpers/udf-run';
 
 const doing = (seq: number, what: string, extra: Partial<Point> = {}): Point =>
   makePoint(seq, { fieldsString: { do: what }, ...extra });

@@ -10,7 +10,7 @@ import { outputProblems } from './helpers/output-checks';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import type { WirePeer } from './helpers/wire-peer';
+import type { WirePeer } from './helpers/udf-run';
 
 const doing = (seq: number, what: string): Point => makePoint(seq, { fieldsString: { do: what } });
 

@@ -12,7 +12,7 @@ import { ValueType, type Option, type OptionValue, type Request } from '@kapacit
 import { ROOT, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import type { WirePeer } from './helpers/wire-peer';
+import type { WirePeer } from './helpers/udf-run';
 
 const MOVING_AVG_DIR = path.join(ROOT, 'examples', 'moving-avg');
 const str = (v: string): OptionValue => ({ type: ValueType.STRING, value: { $case: 'stringValue', value: v } });

@@ -9,7 +9,7 @@ import { ValueType, type Option, type OptionValue } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, keepalive, makePoint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import type { WirePeer } from './helpers/wire-peer';
+import type { WirePeer } from './helpers/udf-run';
 
 const str = (v: string): OptionValue => ({ type: ValueType.STRING, value: { $case: 'stringValue', value: v } });
 const int = (v: bigint): OptionValue => ({ type: ValueType.INT, value: { $case: 'intValue', value: v } });

@@ -8,7 +8,7 @@
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, keepalive, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import { sleep, spawnUdfRun, type WirePeer } from './helpers/wire-peer';
+import { sleep, spawnUdfRun, type WirePeer } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

@@ -9,7 +9,7 @@ import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import { sleep } from './helpers/wire-peer';
+import { sleep } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 
@@ -31,7 +31,7 @@ test.each([1, 2, 3, 4, 5])('a failing handler while the peer keeps sending: the 
     peer.point(makePoint(1, { fieldsString: { do: 'throw' } }));
     // Kapacitor does not stop sending because the UDF failed: keep writing for a while.
     for (let i = 0; i < 20 && !socket.destroyed; i++) {
-      peer.raw(more);
+      peer.sendRaw(more);
       await sleep(5);
     }
     await peer.closed();

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ValueType } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, ROOT, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { spawnUdfRun } from './helpers/wire-peer';
+import { spawnUdfRun } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

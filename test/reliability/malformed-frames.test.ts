@@ -10,7 +10,7 @@ import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
 import { requireBuilt } from './helpers/paths';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
 import { init, keepalive, makePoint, uvarint } from './helpers/points';
-import { spawnUdfRun, summarize, type WirePeer } from './helpers/wire-peer';
+import { spawnUdfRun, summarize, type WirePeer } from './helpers/udf-run';
 
 const MAX = 1024; // --max-message-size for these runs: small, so "over the limit" is cheap
 
@@ -94,7 +94,7 @@ async function sendCase(peer: WirePeer, c: Case): Promise<void> {
   peer.send(init());
   peer.point(makePoint(1));
   await peer.until(() => peer.count('point') === 1, 'the mirrored point');
-  peer.raw(Uint8Array.from(c.bytes));
+  peer.sendRaw(Uint8Array.from(c.bytes));
   if (c.thenEof) peer.endInput();
   await peer.closed();
   expect(peer.outputError).toBeUndefined();
@@ -143,10 +143,10 @@ describe('malformed frames to a process UDF (udf-run mirror over stdio)', () => 
     try {
       const { peer } = udf;
       peer.send(init());
-      peer.raw(Uint8Array.of(0x00));
+      peer.sendRaw(Uint8Array.of(0x00));
       peer.send(keepalive(42n));
       peer.point(makePoint(7));
-      peer.raw(Uint8Array.of(0x00, 0x00));
+      peer.sendRaw(Uint8Array.of(0x00, 0x00));
       peer.point(makePoint(8));
       await peer.until(() => peer.count('point') === 2, 'both points mirrored');
       peer.endInput();
@@ -210,7 +210,7 @@ describe('malformed frames to a socket UDF: only the bad connection ends', () =>
     const { peer, socket } = await server.connect();
     try {
       peer.send(init());
-      peer.raw(Uint8Array.of(0x00));
+      peer.sendRaw(Uint8Array.of(0x00));
       peer.point(makePoint(3));
       await peer.until(() => peer.count('point') === 1, 'the point after the empty frame');
       peer.endInput();
@@ -228,7 +228,7 @@ describe('malformed frames to a socket UDF: only the bad connection ends', () =>
     try {
       // 'G' (71) reads as a 71-byte frame: the decoder waits for the rest,
       // which never comes.
-      peer.raw(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+      peer.sendRaw(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
       peer.endInput();
       await peer.closed();
       expect(peer.responses.map((r) => r.message?.$case)).toEqual(['error']);

@@ -11,7 +11,7 @@ import { MiB, rssOf } from './helpers/memory';
 import { requireBuilt } from './helpers/paths';
 import { init, makePoint, uvarint } from './helpers/points';
 import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
-import { sleep, type WirePeer } from './helpers/wire-peer';
+import { sleep, type WirePeer } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

@@ -13,7 +13,8 @@ import { Mirror } from '../../examples/mirror/src';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import { connectPeer, sleep, spawnUdfRun, withTimeout } from './helpers/wire-peer';
+import { connectPeer } from '../support/connect-peer';
+import { sleep, spawnUdfRun, withTimeout } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

@@ -6,7 +6,7 @@
 import { createPoint, encodeRequest, type BeginBatch, type EndBatch, type Point } from '@kapacitor-udf/core';
 import { requireBuilt } from './helpers/paths';
 import { init } from './helpers/points';
-import { spawnUdfRun } from './helpers/wire-peer';
+import { spawnUdfRun } from './helpers/udf-run';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -106,7 +106,7 @@ test('a NaN with a payload is mirrored bit for bit', async () => {
   try {
     const { peer } = udf;
     peer.send(init());
-    peer.raw(Buffer.concat([Buffer.from([request.length]), request]));
+    peer.sendRaw(Buffer.concat([Buffer.from([request.length]), request]));
     await peer.until(() => peer.count('point') === 1, 'the NaN point');
     peer.endInput();
     await peer.closed();

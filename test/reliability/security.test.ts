@@ -19,7 +19,8 @@ import { MiB, rssOf } from './helpers/memory';
 import { MIRROR_DIR, UDF_RUN, requireBuilt } from './helpers/paths';
 import { init, keepalive, makePoint, uvarint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import { connectPeer, sleep, spawnUdfRun } from './helpers/wire-peer';
+import { connectPeer } from '../support/connect-peer';
+import { sleep, spawnUdfRun } from './helpers/udf-run';
 
 let dir: string;
 beforeAll(() => {
@@ -234,7 +235,7 @@ describe('content is data', () => {
       peer.send(init());
       await peer.until(() => peer.count('init') === 1, 'Init');
       const before = rssOf(udf.child.pid!);
-      peer.raw(Uint8Array.from(uvarint(1024 * MiB)));
+      peer.sendRaw(Uint8Array.from(uvarint(1024 * MiB)));
       await peer.closed();
       expect(peer.of('error')[0].error).toMatch(/declares a 1073741824-byte message, more than maxMessageSize \(65536 bytes\)/);
       expect(await udf.exited()).toBe(1);

@@ -10,7 +10,7 @@ import { encodeFrame, encodeRequest, type Point } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import { spawnUdfRun, type WirePeer } from './helpers/wire-peer';
+import { spawnUdfRun, type WirePeer } from './helpers/udf-run';
 import type { Writable } from 'node:stream';
 
 const MARKER = 3000;

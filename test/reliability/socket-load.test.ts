@@ -9,7 +9,7 @@
 import { requireBuilt } from './helpers/paths';
 import { roles, runLoad } from './helpers/load';
 import { startSocketServer } from './helpers/socket-server';
-import { sleep, withTimeout } from './helpers/wire-peer';
+import { sleep, withTimeout } from './helpers/udf-run';
 
 const CONNECTIONS = 24;
 const POINTS = 400;

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { requireBuilt } from './helpers/paths';
 import { startSocketServer } from './helpers/socket-server';
-import { spawnUdfRun } from './helpers/wire-peer';
+import { spawnUdfRun } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

@@ -6,7 +6,7 @@
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import { spawnUdfRun } from './helpers/wire-peer';
+import { spawnUdfRun } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

@@ -7,7 +7,7 @@
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import type { WirePeer } from './helpers/wire-peer';
+import type { WirePeer } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

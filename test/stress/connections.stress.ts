@@ -11,7 +11,7 @@ import { MiB, rssOf } from '../reliability/helpers/memory';
 import { FIXTURES, requireBuilt } from '../reliability/helpers/paths';
 import { heapReports, roles, runLoad } from '../reliability/helpers/load';
 import { startSocketServer } from '../reliability/helpers/socket-server';
-import { sleep } from '../reliability/helpers/wire-peer';
+import { sleep } from '../reliability/helpers/udf-run';
 
 const CONNECTIONS = Number(process.env.STRESS_CONNECTIONS ?? 200);
 const POINTS = Number(process.env.STRESS_POINTS_PER_CONNECTION ?? 2000);

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { MiB, rssOf } from '../reliability/helpers/memory';
 import { FIXTURES, requireBuilt } from '../reliability/helpers/paths';
 import { heapReports } from '../reliability/helpers/load';
-import { spawnUdfRun } from '../reliability/helpers/wire-peer';
+import { spawnUdfRun } from '../reliability/helpers/udf-run';
 
 const POINTS = Number(process.env.STRESS_POINTS ?? 10_000_000);
 /** The reader pauses PAUSE_MS after every PAUSE_EVERY bytes. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../packages/testing/test/support/build';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
 
 const run = promisify(execFile);
 

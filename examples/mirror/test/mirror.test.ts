@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UdfHarness, batch, batchesOf, point, pointsOf, raw } from '@kapacitor-udf/testing';
-import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../packages/testing/test/support/build';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
 import { Mirror, MirrorBatch } from '../src';
 
 const cpu = (host: string, usage: number, t: string) =>

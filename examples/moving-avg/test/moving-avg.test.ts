@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UdfHarness, point, pointsOf, raw, type Emitted } from '@kapacitor-udf/testing';
 import type { Point } from '@kapacitor-udf/decorators';
-import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../packages/testing/test/support/build';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
 import { MovingAvg } from '../src';
 
 const SECOND = 1_000_000_000n;

@@ -3,7 +3,9 @@ import { HandlerError, OutputClosedError } from '../src/errors';
 import type { Emitter, Handler } from '../src/handler';
 import type { InfoResponse, Point } from '../src/generated/udf';
 import { silentLogger } from '../src/logger';
-import { KapacitorSide, point, req, tick } from './kapacitor-side';
+// Kapacitor's side is the testing kit's byte-level peer (see agent.test.ts for why core's tests may use it).
+import { WirePeer } from '@kapacitor-udf/testing';
+import { point, req, tick } from './helpers/requests';
 
 // Agent.state through every transition of the lifecycle (agent.ts):
 // open -> draining -> stopping -> ending -> settled, and the failure paths.
@@ -33,7 +35,7 @@ function deferred<T = void>() {
 }
 
 function setup(overrides: (emitter: Emitter) => Partial<Handler> = () => ({})) {
-  const k = new KapacitorSide();
+  const k = WirePeer.inMemory();
   const agent = new Agent({ input: k.toUdf, output: k.fromUdf, handler: (e) => mirror(e, overrides(e)), logger: silentLogger });
   return { k, agent };
 }
@@ -65,7 +67,7 @@ describe('Agent lifecycle (Agent.state)', () => {
     await tick(5);
     // A pending handler call is not a lifecycle state.
     expect(agent.state).toBe('open');
-    k.end();
+    k.endInput();
     await reach(agent, 'draining');
     expect(seen).toEqual(['first']);
     call.resolve();
@@ -135,7 +137,7 @@ describe('Agent lifecycle (Agent.state)', () => {
     const { k, agent } = setup(() => ({ stop: () => stop.promise }));
     const done = agent.start();
     const rejected = expect(done).rejects.toThrow(/stop/);
-    k.end();
+    k.endInput();
     await reach(agent, 'stopping');
     stop.reject(new Error('cannot stop'));
     await rejected;
@@ -157,7 +159,7 @@ describe('Agent lifecycle (Agent.state)', () => {
   test('once settled, nothing moves it: close(), close(reason), input events', async () => {
     const { k, agent } = setup();
     const done = agent.start();
-    k.end();
+    k.endInput();
     await done;
     expect(agent.state).toBe('settled');
     agent.close();

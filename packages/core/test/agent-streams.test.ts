@@ -10,7 +10,7 @@ import { OutputClosedError } from '../src/errors';
 import { FrameDecoder } from '../src/frame-decoder';
 import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
-import { point, req, tick } from './kapacitor-side';
+import { point, req, tick } from './helpers/requests';
 
 // Property runs and stream tests do real work: give them room on a loaded machine.
 jest.setTimeout(120_000);
@@ -47,7 +47,7 @@ async function socketPair(): Promise<{ udf: net.Socket; kapacitor: net.Socket; c
   };
 }
 
-const FRAME = Buffer.from(encodeFrame(encodeRequest(req.point(point({ tags: { host: 'server01', region: 'us-west', cpu: 'cpu-total' } })))));
+const FRAME = Buffer.from(encodeFrame(encodeRequest({ message: req.point(point({ tags: { host: 'server01', region: 'us-west', cpu: 'cpu-total' } })) })));
 
 describe('Agent over real streams', () => {
   test('backpressure: a reader that does not read makes the agent stop reading its input', async () => {
@@ -166,7 +166,7 @@ describe('Agent over real streams', () => {
     const kinds: string[] = [];
     const decoder = new FrameDecoder();
     output.on('data', (c: Buffer) => decoder.feed(c, (buf, start, end) => kinds.push(decodeResponse(buf.subarray(start, end)).message!.$case)));
-    const keepalive = Buffer.from(encodeFrame(encodeRequest(req.keepalive(7n))));
+    const keepalive = Buffer.from(encodeFrame(encodeRequest({ message: req.keepalive(7n) })));
     // The second keepalive is behind more than 100 queued requests: still read and answered.
     input.write(Buffer.concat([...Array.from({ length: 50 }, () => FRAME), keepalive, ...Array.from({ length: 150 }, () => FRAME), keepalive, ...Array.from({ length: 298 }, () => FRAME)]));
     await tick(20);

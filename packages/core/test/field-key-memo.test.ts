@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
-import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './point-codec';
+import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
 
 // The decoder recognises the double-field key at each position by its bytes
 // (remembered from the last point), and the encoder copies the remembered

@@ -4,7 +4,7 @@ import { encodeResponse } from '../src/codec';
 import { encodeFrame } from '../src/encode-frame';
 import { FrameWriter, WRITE_INTERVAL_MS } from '../src/frame-writer';
 import type { Point, Response } from '../src/generated/udf';
-import { point } from './kapacitor-side';
+import { point } from './helpers/requests';
 
 // Property runs and stream tests do real work: give them room on a loaded machine.
 jest.setTimeout(120_000);

@@ -5,7 +5,7 @@ import { forgetCaches } from '../src/hot-path';
 import { sameBytes } from '../src/same-bytes';
 import { lastSeriesHead } from '../src/series-cache';
 import { cachedStringCount } from '../src/wire-reader';
-import { decodePoint, encodePoint } from './point-codec';
+import { decodePoint, encodePoint } from './helpers/point-codec';
 
 function point(host: string): Point {
   return {

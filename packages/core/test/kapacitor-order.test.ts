@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
-import { kapacitorPointRequest, shuffler } from './kapacitor-order';
-import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './point-codec';
+import { kapacitorPointRequest, shuffler } from './helpers/kapacitor-order';
+import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
 
 // The decoder's shortcuts (series head cache, double-field key memo) fed the
 // frames Kapacitor really sends: plain proto.Marshal, so the entries of tags

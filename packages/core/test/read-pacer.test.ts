@@ -9,7 +9,7 @@ import { FrameDecoder } from '../src/frame-decoder';
 import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
 import { lowerReadAhead, ReadPacer } from '../src/read-pacer';
-import { point, req } from './kapacitor-side';
+import { point, req } from './helpers/requests';
 
 jest.setTimeout(120_000);
 
@@ -130,7 +130,7 @@ function writeLikeKapacitor(sock: net.Socket, frame: Buffer): void {
   sock.write(frame.subarray(n));
 }
 
-const FRAME = Buffer.from(encodeFrame(encodeRequest(req.point(point({ tags: { host: 'server01' } })))));
+const FRAME = Buffer.from(encodeFrame(encodeRequest({ message: req.point(point({ tags: { host: 'server01' } })) })));
 
 describe('Agent pacing over a socket', () => {
   test('refuses a negative or non-finite pacingMs', async () => {

@@ -4,7 +4,7 @@ import { EncodeError } from '../src/errors';
 import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
 import { lastSeriesHead, MAX_HEAD_BYTES } from '../src/series-cache';
-import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './point-codec';
+import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
 
 // Points of a series share their head (name .. tags). The decoder looks the
 // head's bytes up instead of decoding them, and the encoder copies a head's

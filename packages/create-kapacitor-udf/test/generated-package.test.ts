@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { UdfHarness, point, pointsOf } from '@kapacitor-udf/testing';
-import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../../testing/test/support/build';
+import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../../../test/support/build';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../testing/test/support/build';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -6,8 +6,8 @@
  */
 import * as classValidator from 'class-validator';
 import * as decorators from '@kapacitor-udf/decorators';
-import { compileInMode, DECORATOR_MODES } from './compile-in-mode';
-import { converse, init, opt } from './conversation';
+import { compileInMode, DECORATOR_MODES } from './helpers/compile-in-mode';
+import { converse, init, opt } from './helpers/conversation';
 
 const modules = { '@kapacitor-udf/decorators': decorators, 'class-validator': classValidator };
 

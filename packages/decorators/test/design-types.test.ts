@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import * as reflectMetadata from 'reflect-metadata';
 import type * as ts from 'typescript';
 import * as decorators from '@kapacitor-udf/decorators';
-import { compileInMode, type DecoratorMode } from './compile-in-mode';
+import { compileInMode, type DecoratorMode } from './helpers/compile-in-mode';
 
 const modules = { '@kapacitor-udf/decorators': decorators, 'reflect-metadata': reflectMetadata };
 const WITH_DESIGN_TYPES: ts.CompilerOptions = { emitDecoratorMetadata: true };

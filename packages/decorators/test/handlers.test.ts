@@ -13,7 +13,7 @@ import {
   type Point,
   type UdfContext,
 } from '@kapacitor-udf/decorators';
-import { begin, Conversation, converse, end, init, makePoint, point } from './conversation';
+import { begin, Conversation, converse, end, init, makePoint, point } from './helpers/conversation';
 
 const cpu = (time: bigint, value: number) => point({ time, fieldsDouble: { value } });
 
@@ -287,7 +287,7 @@ describe('batch handlers', () => {
 
     const cut = new Conversation(Collect).send(init(), begin(), cpu(1n, 1));
     expect((await cut.finish()).map((r) => r.$case)).toEqual(['init']);
-    expect(cut.logger.lines.filter((l) => l.level === 'warn')).toEqual([
+    expect(cut.logger.entries.filter((l) => l.level === 'warn')).toEqual([
       {
         level: 'warn',
         msg: 'input ended inside a batch; its points were not processed',

@@ -12,7 +12,7 @@ import {
   ValueType,
   type Batch,
   type Point,
-} from './udf-test-kit';
+} from './helpers/udf-test-kit';
 
 @Udf({ wants: 'stream', provides: 'stream', name: 'movingAvg', description: 'Moving average of a field.' })
 class MovingAvg {

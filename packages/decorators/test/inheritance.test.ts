@@ -9,7 +9,7 @@ import {
   type Point,
 } from '@kapacitor-udf/decorators';
 import { ValueType } from '@kapacitor-udf/core';
-import { converse, init, makePoint, opt, point } from './conversation';
+import { converse, init, makePoint, opt, point } from './helpers/conversation';
 
 /** A reusable base that is not itself a UDF: its options and handlers are inherited. */
 abstract class FieldUdf {

@@ -1,6 +1,6 @@
 import { IsIn, Max, Min, MinLength } from 'class-validator';
 import { Duration, OnInit, OnPoint, Option, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
-import { Conversation, converse, init, NON_LITERAL, opt, point } from './conversation';
+import { Conversation, converse, init, NON_LITERAL, opt, point } from './helpers/conversation';
 
 /** Declares every option shape; @OnInit hands the instance out for inspection. */
 let seen: Shapes | undefined;

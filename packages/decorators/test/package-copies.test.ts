@@ -1,5 +1,5 @@
 import * as decorators from '@kapacitor-udf/decorators';
-import { converse, init, opt, point } from './conversation';
+import { converse, init, opt, point } from './helpers/conversation';
 
 /** A second, independent copy of the package, as when two versions are installed side by side. */
 function loadSecondCopy(): typeof decorators {

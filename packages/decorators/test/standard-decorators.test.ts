@@ -6,7 +6,7 @@
  */
 import * as ts from 'typescript';
 import * as decorators from '@kapacitor-udf/decorators';
-import { converse, init, opt, point, snapshot } from './conversation';
+import { converse, init, opt, point, snapshot } from './helpers/conversation';
 
 /** Compiles `source` with standard decorators and returns its exports. */
 function compileStandard(source: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { OnPoint, OnRestore, OnSnapshot, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
-import { Conversation, converse, init, makePoint, point, restore, snapshot } from './conversation';
+import { Conversation, converse, init, makePoint, point, restore, snapshot } from './helpers/conversation';
 
 type SnapshotValue = { snapshot: Uint8Array };
 type RestoreValue = { success: boolean; error: string };
@@ -165,7 +165,7 @@ describe('without state or with custom snapshot handlers', () => {
   });
 
   it('@OnRestore refuses by throwing or by returning { success: false, error }', async () => {
-    const { opt } = await import('./conversation');
+    const { opt } = await import('./helpers/conversation');
     const thrown = await converse(Custom, init([opt('mode', 'throw')]), restore(Buffer.from('{}')));
     expect(thrown[1].value).toEqual({ success: false, error: 'cannot read this snapshot' });
     const refused = await converse(Custom, init([opt('mode', 'refuse')]), restore(Buffer.from('{}')));

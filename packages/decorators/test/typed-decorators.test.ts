@@ -1,15 +1,15 @@
 /**
- * The type tests of the decorators: test/types/valid-declarations.ts must
- * compile, and every declaration in test/types/mistakes.ts must be rejected,
+ * The type tests of the decorators: test/fixtures/types/valid-declarations.ts must
+ * compile, and every declaration in test/fixtures/types/mistakes.ts must be rejected,
  * in both decorator modes.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as classValidator from 'class-validator';
 import * as decorators from '@kapacitor-udf/decorators';
-import { compileInMode, DECORATOR_MODES } from './compile-in-mode';
+import { compileInMode, DECORATOR_MODES } from './helpers/compile-in-mode';
 
-const read = (name: string): string => readFileSync(path.join(__dirname, 'types', name), 'utf8');
+const read = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', 'types', name), 'utf8');
 const VALID = read('valid-declarations.ts');
 const MISTAKES = read('mistakes.ts');
 const DIRECTIVE = '// @ts-expect-error';

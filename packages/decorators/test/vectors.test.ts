@@ -1,7 +1,7 @@
 import { decodeRequest, encodeFrame, FrameDecoder } from '@kapacitor-udf/core';
 import { Duration, OnInit, OnPoint, Option, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
 import { readVectors } from '../../../test/vectors/read';
-import { Conversation } from './conversation';
+import { Conversation } from './helpers/conversation';
 
 const requests = readVectors('requests');
 

@@ -25,6 +25,8 @@ export type HarnessErrorCode =
   /** The `udf-run` binary could not be found or started. */
   | 'ERR_UDF_RUN_NOT_FOUND'
   /** A request was sent after `close()`. */
-  | 'ERR_CLOSED';
+  | 'ERR_CLOSED'
+  /** A WirePeer waited longer than its timeout for the UDF's output. */
+  | 'ERR_TIMEOUT';
 
 export class HarnessError extends UdfError<HarnessErrorCode> {}

@@ -11,3 +11,4 @@ export { formatRequest, formatResponse, formatPoint } from './format';
 export { MemoryLogger, type LogEntry } from './memory-logger';
 export { HarnessError, type HarnessErrorCode } from './errors';
 export type { Batch } from '@kapacitor-udf/decorators';
+export { WirePeer, type WirePeerOptions, type InMemoryWirePeer, type OutputErrorStage, type RequestMessage, type ResponseKind, type ResponseValue } from './wire-peer';

@@ -2,10 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import {
-  FrameDecoder,
-  decodeResponse,
-  encodeFrame,
-  encodeRequest,
   type BeginBatch,
   type EndBatch,
   type InfoResponse,
@@ -21,6 +17,7 @@ import type { Emitted } from './emitted';
 import { HarnessError } from './errors';
 import { formatResponse } from './format';
 import { toInitOptions, type DeclaredOptions, type OptionsInput } from './options';
+import { WirePeer, type OutputErrorStage } from './wire-peer';
 
 /** A message on the wire, as seen from Kapacitor's side. */
 export type Traffic = { direction: 'request'; message: Request } | { direction: 'response'; message: Response };
@@ -65,6 +62,13 @@ interface Waiter {
   reject(error: HarnessError): void;
 }
 
+/** What a broken output means for Kapacitor, by where it broke. */
+const OUTPUT_ERRORS: Record<OutputErrorStage, (err: Error) => string> = {
+  framing: (err) => `the UDF's output is not valid framing: ${err.message}`,
+  decode: (err) => `the UDF sent a message that does not decode: ${err.message}`,
+  end: (err) => `the UDF's output ended in the middle of a message: ${err.message}`,
+};
+
 /** Most stderr kept for error messages. */
 const STDERR_LIMIT = 64 * 1024;
 
@@ -82,13 +86,13 @@ export class KapacitorClient {
   /** The data the UDF sent (points, BeginBatch, EndBatch), in order. */
   readonly emitted: Emitted[] = [];
 
-  private readonly decoder: FrameDecoder;
+  /** The byte level: framing, decoding, the streams (it records nothing: this client keeps the record). */
+  private readonly wire: WirePeer;
   private readonly pending: Waiter[] = [];
   private readonly keepalives = new Map<bigint, Waiter[]>();
   private declared: DeclaredOptions | undefined;
   private batchOpen = false;
   private inputEnded = false;
-  private outputEnded = false;
   private failed: { error: HarnessError; reported: boolean } | undefined;
   private failureListeners: Array<(error: HarnessError) => void> = [];
   private stderrText = '';
@@ -100,32 +104,31 @@ export class KapacitorClient {
    * @param child the UDF's process, when spawned: its exit status is checked at close
    */
   constructor(
-    private readonly toUdf: Writable,
+    toUdf: Writable,
     fromUdf: Readable,
     private readonly options: KapacitorClientOptions = {},
     readonly child?: ChildProcess,
   ) {
-    this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
     this.declared = options.info?.options;
-    // A process that stopped reading makes writes fail (EPIPE); its exit status and
-    // stderr say more, so for a process the exit is what gets reported.
-    toUdf.on('error', (err: Error) => {
-      if (child === undefined) this.fail('ERR_UDF_CLOSED', `could not write to the UDF: ${err.message}`);
-    });
-    const outputDone = new Promise<void>((resolve) => {
-      fromUdf.on('data', (chunk: Buffer) => this.receive(chunk));
-      fromUdf.on('end', () => {
-        this.endOfOutput();
-        resolve();
-      });
-      fromUdf.on('error', (err: Error) => {
-        this.fail('ERR_UDF_CLOSED', `reading from the UDF failed: ${err.message}`);
-        resolve();
-      });
-      fromUdf.on('close', () => {
-        this.endOfOutput();
-        resolve();
-      });
+    let outputEnded!: () => void;
+    const outputDone = new Promise<void>((resolve) => (outputEnded = resolve));
+    this.wire = new WirePeer(fromUdf, toUdf, {
+      maxMessageSize: options.maxMessageSize,
+      // This client keeps its own record (without its barrier answers).
+      record: false,
+      onResponse: (response) => this.receive(response),
+      onOutputError: (err, stage) => this.fail('ERR_PROTOCOL_VIOLATION', OUTPUT_ERRORS[stage](err)),
+      onReadError: (err) => this.fail('ERR_UDF_CLOSED', `reading from the UDF failed: ${err.message}`),
+      onEnd: () => {
+        // A process's exit status and stderr explain more: it is checked when the process is gone.
+        if (child === undefined) this.failIfUnanswered();
+        outputEnded();
+      },
+      // A process that stopped reading makes writes fail (EPIPE); its exit status and
+      // stderr say more, so for a process the exit is what gets reported.
+      onWriteError: (err) => {
+        if (child === undefined) this.fail('ERR_UDF_CLOSED', `could not write to the UDF: ${err.message}`);
+      },
     });
     this.finished = child === undefined ? outputDone : Promise.all([outputDone, this.exitOf(child)]).then(() => undefined);
   }
@@ -166,7 +169,7 @@ export class KapacitorClient {
   send(request: Request): void {
     if (this.inputEnded) throw new HarnessError('ERR_CLOSED', `cannot send ${request.message?.$case ?? 'an empty request'}: the client was closed`);
     this.options.onTraffic?.({ direction: 'request', message: request });
-    this.toUdf.write(encodeFrame(encodeRequest(request)));
+    this.wire.send(request.message);
   }
 
   async info(): Promise<InfoResponse> {
@@ -253,7 +256,7 @@ export class KapacitorClient {
     const start = this.emitted.length;
     if (!this.inputEnded) {
       this.inputEnded = true;
-      this.toUdf.end();
+      this.wire.endInput();
     }
     await this.finished;
     if (this.failed && !this.failed.reported) {
@@ -266,7 +269,7 @@ export class KapacitorClient {
   /** Ends the conversation at once (kills a spawned UDF), e.g. in a test's cleanup. */
   destroy(): void {
     this.inputEnded = true;
-    this.toUdf.destroy();
+    this.wire.toUdf.destroy();
     this.child?.kill('SIGKILL');
   }
 
@@ -311,27 +314,11 @@ export class KapacitorClient {
     return answer;
   }
 
-  private receive(chunk: Buffer): void {
+  private receive(response: Response): void {
+    // After a failure Kapacitor has aborted the task: nothing more counts.
     if (this.failed) return;
-    let frames: Uint8Array[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (err) {
-      this.fail('ERR_PROTOCOL_VIOLATION', `the UDF's output is not valid framing: ${(err as Error).message}`);
-      return;
-    }
-    for (const frame of frames) {
-      let response: Response;
-      try {
-        response = decodeResponse(frame);
-      } catch (err) {
-        this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent a message that does not decode: ${(err as Error).message}`);
-        return;
-      }
-      this.options.onTraffic?.({ direction: 'response', message: response });
-      this.handle(response);
-      if (this.failed) return;
-    }
+    this.options.onTraffic?.({ direction: 'response', message: response });
+    this.handle(response);
   }
 
   private handle(response: Response): void {
@@ -378,19 +365,6 @@ export class KapacitorClient {
     }
     this.responses.push(response);
     this.emitted.push(m);
-  }
-
-  private endOfOutput(): void {
-    if (this.outputEnded) return;
-    this.outputEnded = true;
-    try {
-      this.decoder.end();
-    } catch (err) {
-      this.fail('ERR_PROTOCOL_VIOLATION', `the UDF's output ended in the middle of a message: ${(err as Error).message}`);
-      return;
-    }
-    // A process's exit status and stderr explain more: it is checked when the process is gone.
-    if (this.child === undefined) this.failIfUnanswered();
   }
 
   private failIfUnanswered(): void {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Duration, OnInit, OnPoint, OnStop, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
 import { UdfHarness, point, pointsOf, raw, type Traffic } from '../src';
-import { BUILD_TIMEOUT_MS, ensureBuilt } from './support/build';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
 
 import { SlowEcho } from './fixtures/slow-echo';
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SocketInUseError, SocketPathNotSocketError, SocketPathNotWritableError } from '../src/errors';
 import { prepareSocketPath } from '../src/socket-path';
-import { makeStaleSocket } from './stale-socket';
+import { makeStaleSocket } from './helpers/stale-socket';
 
 let dir: string;
 beforeEach(() => {

@@ -1,68 +1,21 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OnPoint, OnStop, Udf, UdfDefinitionError, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { UdfDefinitionError } from '@kapacitor-udf/decorators';
 import { InvalidTransportOptionError, SocketInUseError } from '../src/errors';
-import { serveSocket, type SocketServer } from '../src/socket-server';
-import { Client, MemoryLogger, point } from './helpers';
-import { makeStaleSocket } from './stale-socket';
+import { WirePeer } from '@kapacitor-udf/testing';
+import { Echo, HoldUntilStop } from '../../../test/fixtures/udfs/transport-udfs';
+import { init, point } from './helpers/messages';
+import { serverFixture, untilClosed } from './helpers/server-fixture';
+import { makeStaleSocket } from './helpers/stale-socket';
 
-@Udf({ wants: 'stream', provides: 'stream' })
-class Echo {
-  @OnPoint()
-  point(p: Point): Point {
-    if (p.fieldsString.fail) throw new Error(`failing on purpose: ${p.fieldsString.fail}`);
-    return p;
-  }
-}
-
-/** Emits everything only when the input ends, after a pause. */
-@Udf({ wants: 'stream', provides: 'stream' })
-class HoldUntilStop {
-  held: Point[] = [];
-
-  @OnPoint()
-  point(p: Point): void {
-    this.held.push(p);
-  }
-
-  @OnStop()
-  async stop(ctx: UdfContext): Promise<void> {
-    await new Promise((r) => setTimeout(r, 50));
-    ctx.emit(this.held);
-  }
-}
-
-let dir: string;
-let logger: MemoryLogger;
-const servers: SocketServer[] = [];
-
-async function start(cls: Function, options: Partial<Parameters<typeof serveSocket>[1]> = {}): Promise<SocketServer> {
-  const server = await serveSocket(cls as never, {
-    path: path.join(dir, 'udf.sock'),
-    logger,
-    handleProcessEvents: false,
-    ...options,
-  });
-  servers.push(server);
-  return server;
-}
-
-const init = (taskID = 't', nodeID = 'n') => ({ $case: 'init' as const, value: { options: [], taskID, nodeID } });
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udf-sockserver-'));
-  logger = new MemoryLogger();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const fx = serverFixture('udf-sockserver-', () => 'udf.sock');
+const { start } = fx;
 
 describe('serveSocket', () => {
   test('listens with mode 0660 by default; close removes the file and resolves done', async () => {
     const server = await start(Echo);
-    expect(server.path).toBe(path.join(dir, 'udf.sock'));
+    expect(server.path).toBe(path.join(fx.dir, 'udf.sock'));
     const stats = fs.lstatSync(server.path);
     expect(stats.isSocket()).toBe(true);
     expect(stats.mode & 0o777).toBe(0o660);
@@ -78,83 +31,83 @@ describe('serveSocket', () => {
 
   test('each connection has its own instance; half-close still delivers pending output', async () => {
     const server = await start(HoldUntilStop);
-    const a = await Client.connect(server.path);
-    const b = await Client.connect(server.path);
+    const a = await WirePeer.connect(server.path);
+    const b = await WirePeer.connect(server.path);
     a.send(init('ta', 'na'));
     b.send(init('tb', 'nb'));
-    await a.responses(1);
-    await b.responses(1);
+    await a.waitFor(1);
+    await b.waitFor(1);
     expect(server.connectionCount).toBe(2);
     a.send({ $case: 'point', value: point(1n) });
     a.send({ $case: 'point', value: point(2n) });
     b.send({ $case: 'point', value: point(3n) });
-    a.socket.end();
-    b.socket.end();
-    const [ra, rb] = await Promise.all([a.closed, b.closed]);
+    a.endInput();
+    b.endInput();
+    const [ra, rb] = await Promise.all([untilClosed(a), untilClosed(b)]);
     expect(ra.slice(1).map((r) => (r.message?.$case === 'point' ? r.message.value.time : r.message?.$case))).toEqual([1n, 2n]);
     expect(rb.slice(1).map((r) => (r.message?.$case === 'point' ? r.message.value.time : r.message?.$case))).toEqual([3n]);
     while (server.connectionCount > 0) await new Promise((r) => setTimeout(r, 5));
-    const closedLines = logger.lines.filter((l) => l.msg === 'connection closed').map((l) => l.fields.taskID);
+    const closedLines = fx.logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
     expect(closedLines.sort()).toEqual(['ta', 'tb']);
   });
 
   test('a failing connection ends with an ErrorResponse and is logged with its task and node; others go on', async () => {
     const server = await start(Echo);
-    const good = await Client.connect(server.path);
-    const bad = await Client.connect(server.path);
+    const good = await WirePeer.connect(server.path);
+    const bad = await WirePeer.connect(server.path);
     good.send(init('good', 'g'));
     bad.send(init('bad', 'b'));
     bad.send({ $case: 'point', value: point(1n, { fieldsString: { fail: 'x' } }) });
-    const badResponses = await bad.closed;
+    const badResponses = await untilClosed(bad);
     const last = badResponses[badResponses.length - 1];
     expect(last.message?.$case).toBe('error');
     good.send({ $case: 'point', value: point(5n) });
-    const [, echoed] = await good.responses(2);
+    const [, echoed] = await good.waitFor(2);
     expect(echoed.message?.$case === 'point' && echoed.message.value.time).toBe(5n);
-    good.socket.end();
-    await good.closed;
-    const failure = logger.lines.find((l) => l.level === 'error');
+    good.endInput();
+    await untilClosed(good);
+    const failure = fx.logger.entries.find((l) => l.level === 'error');
     expect(failure?.fields).toMatchObject({ taskID: 'bad', nodeID: 'b' });
     expect(failure?.msg).toContain('failing on purpose: x');
   });
 
   test('close waits for open connections to finish', async () => {
     const server = await start(HoldUntilStop, { shutdownTimeoutMs: 10_000 });
-    const client = await Client.connect(server.path);
+    const client = await WirePeer.connect(server.path);
     client.send(init());
-    await client.responses(1);
+    await client.waitFor(1);
     client.send({ $case: 'point', value: point(7n) });
     const closing = server.close();
     await new Promise((r) => setTimeout(r, 20));
     expect(fs.existsSync(server.path)).toBe(false); // no new connections
-    client.socket.end();
-    const responses = await client.closed;
+    client.endInput();
+    const responses = await untilClosed(client);
     expect(responses.map((r) => r.message?.$case)).toEqual(['init', 'point']);
     await closing;
   });
 
   test('close cuts connections still open after the shutdown timeout', async () => {
     const server = await start(Echo, { shutdownTimeoutMs: 30 });
-    const client = await Client.connect(server.path);
+    const client = await WirePeer.connect(server.path);
     client.send(init());
-    await client.responses(1);
+    await client.waitFor(1);
     await server.close();
-    const responses = await client.closed;
+    const responses = await untilClosed(client);
     expect(responses[0].message?.$case).toBe('init');
     expect(server.connectionCount).toBe(0);
-    expect(logger.lines.some((l) => l.msg.includes('shutdown timeout'))).toBe(true);
+    expect(fx.logger.entries.some((l) => l.msg.includes('shutdown timeout'))).toBe(true);
   });
 
   test('a stale socket is replaced; a live one is refused', async () => {
-    const sock = path.join(dir, 'udf.sock');
+    const sock = path.join(fx.dir, 'udf.sock');
     await makeStaleSocket(sock);
     const server = await start(Echo);
     await expect(start(Echo)).rejects.toThrow(SocketInUseError);
-    const client = await Client.connect(server.path);
+    const client = await WirePeer.connect(server.path);
     client.send({ $case: 'info', value: {} });
-    const [info] = await client.responses(1);
+    const [info] = await client.waitFor(1);
     expect(info.message?.$case).toBe('info');
-    client.socket.destroy();
+    client.toUdf.destroy();
   });
 
   test('options and the class are checked up front', async () => {

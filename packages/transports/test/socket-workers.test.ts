@@ -1,54 +1,31 @@
+import type { Socket } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { encodeFrame, encodeRequest, type Point, type Response } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError, WorkerStartError } from '../src/errors';
-import { serveSocket, type SocketOptions, type SocketServer } from '../src/socket-server';
-import { Compute, HoldUntilStop, WhereAmI } from './fixtures/worker-udfs';
-import { Client, MemoryLogger, point } from './helpers';
+import type { SocketOptions } from '../src/socket-server';
+import { Compute, HoldUntilStop, WhereAmI } from '../../../test/fixtures/udfs/transport-udfs';
+import { WirePeer } from '@kapacitor-udf/testing';
+import { init, point } from './helpers/messages';
+import { FIXTURE_UDFS, serverFixture, untilClosed } from './helpers/server-fixture';
 
-// Worker threads load the UDF class from this file themselves (through
-// ts-node: these tests run from TypeScript sources).
-const FIXTURES = path.join(__dirname, 'fixtures', 'worker-udfs.ts');
+const fx = serverFixture('udf-workers-', (n) => `udf-${n}.sock`);
+const { start } = fx;
 
-let dir: string;
-let logger: MemoryLogger;
-const servers: SocketServer[] = [];
-
-async function start(cls: Function, options: Partial<SocketOptions> = {}): Promise<SocketServer> {
-  const server = await serveSocket(cls as never, {
-    path: path.join(dir, `udf-${servers.length}.sock`),
-    logger,
-    handleProcessEvents: false,
-    ...options,
-  });
-  servers.push(server);
-  return server;
-}
-
-const withWorkers = (workers = 2): Partial<SocketOptions> => ({ workers, module: FIXTURES });
-const init = (taskID = 't', nodeID = 'n') => ({ $case: 'init' as const, value: { options: [], taskID, nodeID } });
+const withWorkers = (workers = 2): Partial<SocketOptions> => ({ workers, module: FIXTURE_UDFS });
 const kinds = (responses: Response[]): Array<string | undefined> => responses.map((r) => r.message?.$case);
 const pointsOf = (responses: Response[]) => responses.flatMap((r) => (r.message?.$case === 'point' ? [r.message.value] : []));
 
 /** One whole conversation: Init, `count` points, half-close; resolves with every response. */
-async function converse(server: SocketServer, taskID: string, count: number): Promise<Response[]> {
-  const client = await Client.connect(server.path);
+async function converse(server: { path: string }, taskID: string, count: number): Promise<Response[]> {
+  const client = await WirePeer.connect(server.path);
   client.send(init(taskID));
   for (let i = 0; i < count; i++) client.send({ $case: 'point', value: point(BigInt(i), { fieldsDouble: { v: i * 1.5 }, tags: { task: taskID } }) });
-  client.socket.end();
-  return client.closed;
+  client.endInput();
+  return untilClosed(client);
 }
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udf-workers-'));
-  logger = new MemoryLogger();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe('serveSocket with workers', () => {
   test('several connections give exactly the output of in-thread serving', async () => {
@@ -64,108 +41,109 @@ describe('serveSocket with workers', () => {
 
   test('connections are spread over the worker threads', async () => {
     const server = await start(WhereAmI, withWorkers(2));
-    const a = await Client.connect(server.path);
-    const b = await Client.connect(server.path);
+    const a = await WirePeer.connect(server.path);
+    const b = await WirePeer.connect(server.path);
     a.send(init('a'));
     b.send(init('b'));
     a.send({ $case: 'point', value: point(1n) });
     b.send({ $case: 'point', value: point(2n) });
-    const [, pa] = await a.responses(2);
-    const [, pb] = await b.responses(2);
+    const [, pa] = await a.waitFor(2);
+    const [, pb] = await b.waitFor(2);
     const ta = pa.message?.$case === 'point' ? pa.message.value.fieldsInt.threadId : undefined;
     const tb = pb.message?.$case === 'point' ? pb.message.value.fieldsInt.threadId : undefined;
     expect(typeof ta).toBe('bigint');
     expect(ta).not.toBe(tb);
     expect([ta, tb]).not.toContain(BigInt(threadId));
-    a.socket.end();
-    b.socket.end();
-    await Promise.all([a.closed, b.closed]);
-    const workersLogged = logger.lines.filter((l) => l.msg === 'connection opened').map((l) => l.fields.worker);
+    a.endInput();
+    b.endInput();
+    await Promise.all([untilClosed(a), untilClosed(b)]);
+    const workersLogged = fx.logger.entries.filter((l) => l.msg === 'connection opened').map((l) => l.fields?.worker);
     expect(workersLogged.sort()).toEqual([0, 1]);
   });
 
   test('a throwing handler fails its connection only, with an ErrorResponse logged with its task', async () => {
     const server = await start(Compute, withWorkers(2));
-    const good = await Client.connect(server.path);
-    const bad = await Client.connect(server.path);
-    const alsoGood = await Client.connect(server.path); // shares a thread with one of them
+    const good = await WirePeer.connect(server.path);
+    const bad = await WirePeer.connect(server.path);
+    const alsoGood = await WirePeer.connect(server.path); // shares a thread with one of them
     good.send(init('good'));
     bad.send(init('bad', 'b'));
     alsoGood.send(init('also'));
     bad.send({ $case: 'point', value: point(1n, { fieldsString: { fail: 'x' } }) });
-    const badResponses = await bad.closed;
+    const badResponses = await untilClosed(bad);
     expect(kinds(badResponses)).toEqual(['init', 'error']);
     expect(badResponses[1].message?.$case === 'error' && badResponses[1].message.value.error).toContain('failing on purpose: x');
     for (const c of [good, alsoGood]) {
       for (let i = 0; i < 100; i++) c.send({ $case: 'point', value: point(BigInt(i)) });
-      c.socket.end();
+      c.endInput();
     }
-    for (const responses of await Promise.all([good.closed, alsoGood.closed])) {
+    for (const responses of await Promise.all([untilClosed(good), untilClosed(alsoGood)])) {
       expect(kinds(responses)).toEqual(['init', ...new Array(100).fill('point')]);
     }
-    const failure = logger.lines.find((l) => l.level === 'error');
+    const failure = fx.logger.entries.find((l) => l.level === 'error');
     expect(failure?.fields).toMatchObject({ taskID: 'bad', nodeID: 'b' });
   });
 
   test('a crashed worker fails only its connections, with an ErrorResponse, and is replaced', async () => {
     // A point with a `crash` field makes Compute call process.exit(), which ends its worker thread.
     const crashing = await start(Compute, withWorkers(2));
-    const doomed = await Client.connect(crashing.path);
-    const survivor = await Client.connect(crashing.path);
+    const doomed = await WirePeer.connect(crashing.path);
+    const survivor = await WirePeer.connect(crashing.path);
     doomed.send(init('doomed'));
     survivor.send(init('survivor'));
-    await doomed.responses(1);
-    await survivor.responses(1);
+    await doomed.waitFor(1);
+    await survivor.waitFor(1);
     doomed.send({ $case: 'point', value: point(1n, { fieldsString: { crash: 'yes' } }) });
-    const doomedResponses = await doomed.closed;
+    const doomedResponses = await untilClosed(doomed);
     expect(kinds(doomedResponses)).toEqual(['init', 'error']);
     const error = doomedResponses[1].message?.$case === 'error' ? doomedResponses[1].message.value.error : '';
     expect(error).toContain('worker thread stopped unexpectedly');
 
     survivor.send({ $case: 'point', value: point(2n) });
-    survivor.socket.end();
-    expect(kinds(await survivor.closed)).toEqual(['init', 'point']);
+    survivor.endInput();
+    expect(kinds(await untilClosed(survivor))).toEqual(['init', 'point']);
 
     // The replacement thread serves new connections.
     const again = await Promise.all([converse(crashing, 'x', 10), converse(crashing, 'y', 10)]);
     for (const r of again) expect(kinds(r)).toEqual(['init', ...new Array(10).fill('point')]);
-    expect(logger.lines.some((l) => l.msg.startsWith('worker thread stopped unexpectedly'))).toBe(true);
+    expect(fx.logger.entries.some((l) => l.msg.startsWith('worker thread stopped unexpectedly'))).toBe(true);
   });
 
   test('half-close: the agent in the worker sees EOF, runs @OnStop and flushes before our side ends', async () => {
     const server = await start(HoldUntilStop, withWorkers(2));
-    const a = await Client.connect(server.path);
-    const b = await Client.connect(server.path);
+    const a = await WirePeer.connect(server.path);
+    const b = await WirePeer.connect(server.path);
     a.send(init('ta'));
     b.send(init('tb'));
     a.send({ $case: 'point', value: point(1n) });
     a.send({ $case: 'point', value: point(2n) });
     b.send({ $case: 'point', value: point(3n) });
-    a.socket.end();
-    b.socket.end();
-    const [ra, rb] = await Promise.all([a.closed, b.closed]);
+    a.endInput();
+    b.endInput();
+    const [ra, rb] = await Promise.all([untilClosed(a), untilClosed(b)]);
     expect(pointsOf(ra).map((p) => p.time)).toEqual([1n, 2n]);
     expect(pointsOf(rb).map((p) => p.time)).toEqual([3n]);
     while (server.connectionCount > 0) await new Promise((r) => setTimeout(r, 5));
-    const closed = logger.lines.filter((l) => l.msg === 'connection closed').map((l) => l.fields.taskID);
+    const closed = fx.logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
     expect(closed.sort()).toEqual(['ta', 'tb']);
   });
 
   test('backpressure holds end to end: a peer that does not read stops the server reading, and nothing is lost', async () => {
     const server = await start(Compute, withWorkers(1));
-    const client = await Client.connect(server.path);
-    client.socket.pause(); // read nothing: the UDF's output backs up
+    const client = await WirePeer.connect(server.path);
+    const socket = client.toUdf as Socket;
+    socket.pause(); // read nothing: the UDF's output backs up
     const frame = Buffer.from(encodeFrame(encodeRequest({ message: { $case: 'point', value: point(1n, { fieldsDouble: { v: 2 } }) } })));
-    client.socket.write(encodeFrame(encodeRequest({ message: init() })));
+    socket.write(encodeFrame(encodeRequest({ message: init() })));
     // Far more than every window and socket buffer on the way together (a few MiB).
     const total = Math.ceil((48 * 1024 * 1024) / frame.length);
     let sent = 0;
     let blocked = false;
     while (sent < total) {
       sent++;
-      if (!client.socket.write(frame)) {
+      if (!socket.write(frame)) {
         const drained = await Promise.race([
-          new Promise<boolean>((r) => client.socket.once('drain', () => r(true))),
+          new Promise<boolean>((r) => socket.once('drain', () => r(true))),
           new Promise<boolean>((r) => setTimeout(() => r(false), 1000)),
         ]);
         if (!drained) {
@@ -177,10 +155,10 @@ describe('serveSocket with workers', () => {
     expect(blocked).toBe(true);
     expect(sent).toBeLessThan(total);
     // Reading again lets everything through, in order.
-    const responses = client.closed;
-    client.socket.resume();
-    await new Promise<void>((r) => (client.socket.writableNeedDrain ? client.socket.once('drain', () => r()) : r()));
-    client.socket.end();
+    const responses = untilClosed(client);
+    socket.resume();
+    await new Promise<void>((r) => (socket.writableNeedDrain ? socket.once('drain', () => r()) : r()));
+    client.endInput();
     const all = await responses;
     expect(all.length).toBe(1 + sent);
     expect(kinds(all).filter((k) => k !== 'point')).toEqual(['init']);
@@ -189,36 +167,36 @@ describe('serveSocket with workers', () => {
 
   test('close lets open connections finish, then stops the worker threads', async () => {
     const server = await start(HoldUntilStop, { ...withWorkers(2), shutdownTimeoutMs: 10_000 });
-    const client = await Client.connect(server.path);
+    const client = await WirePeer.connect(server.path);
     client.send(init());
-    await client.responses(1);
+    await client.waitFor(1);
     client.send({ $case: 'point', value: point(7n) });
     const closing = server.close();
     await new Promise((r) => setTimeout(r, 20));
     expect(fs.existsSync(server.path)).toBe(false);
-    client.socket.end();
-    expect(kinds(await client.closed)).toEqual(['init', 'point']);
+    client.endInput();
+    expect(kinds(await untilClosed(client))).toEqual(['init', 'point']);
     await closing;
     await server.done;
-    expect(logger.lines.some((l) => l.msg === 'stopped')).toBe(true);
+    expect(fx.logger.entries.some((l) => l.msg === 'stopped')).toBe(true);
   });
 
   test('close cuts connections still open after the shutdown timeout, with an ErrorResponse from their worker', async () => {
     const server = await start(Compute, { ...withWorkers(2), shutdownTimeoutMs: 30 });
-    const client = await Client.connect(server.path);
+    const client = await WirePeer.connect(server.path);
     client.send(init());
-    await client.responses(1);
+    await client.waitFor(1);
     await server.close();
-    const responses = await client.closed;
+    const responses = await untilClosed(client);
     expect(kinds(responses)).toEqual(['init', 'error']);
     expect(responses[1].message?.$case === 'error' && responses[1].message.value.error).toContain('shutting down');
     expect(server.connectionCount).toBe(0);
   });
 
   test('a class the workers cannot load is refused before the socket exists', async () => {
-    const sock = path.join(dir, 'never.sock');
-    await expect(start(Compute, { path: sock, workers: 2, module: FIXTURES, exportName: 'Nope' })).rejects.toThrow(WorkerStartError);
-    await expect(start(Compute, { path: sock, workers: 1, module: path.join(dir, 'missing.js') })).rejects.toMatchObject({
+    const sock = path.join(fx.dir, 'never.sock');
+    await expect(start(Compute, { path: sock, workers: 2, module: FIXTURE_UDFS, exportName: 'Nope' })).rejects.toThrow(WorkerStartError);
+    await expect(start(Compute, { path: sock, workers: 1, module: path.join(fx.dir, 'missing.js') })).rejects.toMatchObject({
       code: 'ERR_WORKER_START_FAILED',
     });
     expect(fs.existsSync(sock)).toBe(false);

@@ -1,5 +1,5 @@
 import { encodeFrame, encodeRequest, encodeResponse, FrameDecoder, type Point } from '@kapacitor-udf/core';
-import { connectPeer } from './wire-peer';
+import { connectPeer } from '../../support/connect-peer';
 import { makePoint } from './points';
 import type { Socket } from 'node:net';
 

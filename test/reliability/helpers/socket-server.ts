@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MIRROR_DIR, UDF_RUN } from './paths';
-import { connectPeer, withTimeout } from './wire-peer';
+import { connectPeer } from '../../support/connect-peer';
+import { withTimeout } from './udf-run';
 
 /** A `udf-run <name> --socket <path>` server process. */
 export interface SocketUdfServer {

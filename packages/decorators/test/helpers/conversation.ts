@@ -1,21 +1,18 @@
 /**
  * Test helper: plays Kapacitor's side of a conversation with a UDF class
- * through the real core Agent. Requests are encoded and framed exactly as on
- * the wire, fed through a PassThrough, and the Agent's output is read back
- * with FrameDecoder + decodeResponse.
+ * through the real core Agent. The Kapacitor side is the testing kit's
+ * byte-level peer over in-memory streams: requests are encoded and framed
+ * exactly as on the wire, and every response (ErrorResponses included) is
+ * decoded back. The testing kit is resolved through jest's moduleNameMapper
+ * and the root tsconfig paths only (no package.json dependency: the kit
+ * depends on this package, not the other way round).
  */
-import { PassThrough } from 'node:stream';
 import {
   Agent,
   createPoint,
   type BeginBatch,
-  decodeResponse,
-  encodeFrame,
-  encodeRequest,
   type EndBatch,
-  FrameDecoder,
   type InitRequest,
-  type Logger,
   type Option,
   type OptionValue,
   type Point,
@@ -23,56 +20,22 @@ import {
   type Response,
   ValueType,
 } from '@kapacitor-udf/core';
+import { MemoryLogger, WirePeer, type ResponseKind, type ResponseValue } from '@kapacitor-udf/testing';
 import { createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
 
 export type RequestMessage = NonNullable<Request['message']>;
 export type ResponseMessage = NonNullable<Response['message']>;
-type ResponseCase = ResponseMessage['$case'];
-type ResponseOf<K extends ResponseCase> = Extract<ResponseMessage, { $case: K }>['value'];
-
-/** A logger that keeps what the UDF logged, for assertions. */
-export class RecordingLogger implements Logger {
-  readonly lines: Array<{ level: string; msg: string; fields?: object }> = [];
-  debug(msg: string, fields?: object): void {
-    this.lines.push({ level: 'debug', msg, fields });
-  }
-  info(msg: string, fields?: object): void {
-    this.lines.push({ level: 'info', msg, fields });
-  }
-  warn(msg: string, fields?: object): void {
-    this.lines.push({ level: 'warn', msg, fields });
-  }
-  error(msg: string, fields?: object): void {
-    this.lines.push({ level: 'error', msg, fields });
-  }
-}
 
 export class Conversation {
-  /** Every response received so far, in order. */
-  readonly responses: ResponseMessage[] = [];
-  readonly logger = new RecordingLogger();
+  readonly logger = new MemoryLogger();
   /** Settles when the Agent ends the conversation (resolves on clean EOF, rejects on error). */
   readonly done: Promise<void>;
-  private readonly input = new PassThrough();
-  private readonly output = new PassThrough();
-  private readonly decoder = new FrameDecoder();
-  private waiters: Array<() => void> = [];
-  private cursor = 0;
+  private readonly peer = WirePeer.inMemory();
 
   constructor(cls: UdfClass) {
-    this.output.on('data', (chunk: Buffer) => {
-      for (const body of this.decoder.push(chunk)) {
-        const message = decodeResponse(body).message;
-        if (message === undefined) throw new Error('the agent sent a Response with no message set');
-        this.responses.push(message);
-      }
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const wake of waiters) wake();
-    });
     const agent = new Agent({
-      input: this.input,
-      output: this.output,
+      input: this.peer.toUdf,
+      output: this.peer.fromUdf,
       handler: (emitter) => createHandler(cls, emitter, { logger: this.logger }),
       logger: this.logger,
     });
@@ -81,46 +44,40 @@ export class Conversation {
     this.done.catch(() => undefined);
   }
 
+  /** Every response received so far, in order; a Response with no message set fails the test. */
+  get responses(): ResponseMessage[] {
+    return this.peer.responses.map((r) => {
+      if (r.message === undefined) throw new Error('the agent sent a Response with no message set');
+      return r.message;
+    });
+  }
+
   send(...messages: RequestMessage[]): this {
-    for (const message of messages) this.input.write(encodeFrame(encodeRequest({ message })));
+    for (const message of messages) this.peer.send(message);
     return this;
   }
 
   /** Writes raw bytes (already framed) to the agent, e.g. frames recorded from Kapacitor. */
   sendRaw(bytes: Uint8Array): this {
-    this.input.write(bytes);
+    this.peer.sendRaw(bytes);
     return this;
   }
 
   /** Waits for the next response (after those already taken) of the given kind and returns it. */
-  async next<K extends ResponseCase>(kind: K, timeoutMs = 5000): Promise<ResponseOf<K>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      while (this.cursor < this.responses.length) {
-        const message = this.responses[this.cursor++];
-        if (message.$case === kind) return message.value as ResponseOf<K>;
-      }
-      if (Date.now() > deadline) throw new Error(`no ${kind} response within ${timeoutMs} ms; got ${this.kinds().join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  next<K extends ResponseKind>(kind: K, timeoutMs = 5000): Promise<ResponseValue<K>> {
+    return this.peer.nextOf(kind, timeoutMs);
   }
 
   /** Ends the input (EOF, a clean stop) and returns every response once the Agent finished. */
   async finish(): Promise<ResponseMessage[]> {
-    this.input.end();
+    this.peer.endInput();
     await this.done;
     return this.responses;
   }
 
   /** Like `finish`, but for conversations the agent ends with an error. */
   async finishWithError(): Promise<{ error: unknown; responses: ResponseMessage[] }> {
-    this.input.end();
+    this.peer.endInput();
     try {
       await this.done;
     } catch (error) {
@@ -131,12 +88,12 @@ export class Conversation {
   }
 
   kinds(): string[] {
-    return this.responses.map((r) => r.$case);
+    return this.peer.kinds();
   }
 
   /** Responses of one kind, e.g. every emitted point. */
-  all<K extends ResponseCase>(kind: K): Array<ResponseOf<K>> {
-    return this.responses.filter((r) => r.$case === kind).map((r) => r.value as ResponseOf<K>);
+  all<K extends ResponseKind>(kind: K): Array<ResponseValue<K>> {
+    return this.peer.of(kind);
   }
 }
 

@@ -1,6 +1,6 @@
-import { decodeRequest, encodeRequest } from '../src/codec';
-import type { Point } from '../src/generated/udf';
-import { forgetCaches } from '../src/hot-path';
+import { decodeRequest, encodeRequest } from '../../src/codec';
+import type { Point } from '../../src/generated/udf';
+import { forgetCaches } from '../../src/hot-path';
 
 export { forgetCaches };
 

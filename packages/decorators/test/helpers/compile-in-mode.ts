@@ -11,9 +11,9 @@ import * as ts from 'typescript';
 export type DecoratorMode = 'legacy' | 'standard';
 export const DECORATOR_MODES: readonly DecoratorMode[] = ['legacy', 'standard'];
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../../../..');
 // Virtual files live next to the tests so node_modules resolution (class-validator) works.
-const VIRTUAL_DIR = path.join(__dirname, '__compiled__');
+const VIRTUAL_DIR = path.join(__dirname, '..', '__compiled__');
 
 export interface Diagnostic {
   readonly code: number;

@@ -1,4 +1,4 @@
-import type { Point } from '../src/generated/udf';
+import type { Point } from '../../src/generated/udf';
 
 /**
  * A Request{point} body marshalled the way Kapacitor marshals it, for tests
