@@ -202,13 +202,15 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   }
   const ownInode = (await fs.lstat(socketPath)).ino;
   server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
-  logger.info('listening', { ...baseFields, mode: '0' + mode.toString(8) });
+  // Warned before "listening", which whoever started the server waits for:
+  // the warning is then never missed by a reader that stops there.
   if ((mode & 0o007) !== 0) {
     logger.warn(
       `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
       baseFields,
     );
   }
+  logger.info('listening', { ...baseFields, mode: '0' + mode.toString(8) });
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
