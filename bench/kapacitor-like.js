@@ -18,7 +18,15 @@
 //   BENCH_KL_RUNS     rounds (default 3); a figure is the median of the runs
 //   BENCH_KL_WARMUP   points before each measured window, same delivery, unpaced (default 20,000)
 
-const ROW_IDS = ['ours-mirror-socket', 'ours-mirror-process', 'go-mirror', 'py-mirror', 'ours-moving-avg', 'go-moving-avg', 'py-moving-avg'];
+const ROW_IDS = [
+  'ours-mirror-socket',
+  'ours-mirror-process',
+  'go-mirror',
+  'py-mirror',
+  'ours-moving-avg',
+  'go-moving-avg',
+  'py-moving-avg',
+];
 
 // Targets from the performance issue, at an offered 50k points/s.
 const TARGET_RATE = 50000;
@@ -38,7 +46,10 @@ const PEER = {
 };
 
 function settings(intEnv) {
-  const rates = (process.env.BENCH_KL_RATES || '20000,50000,100000,full').split(',').map((s) => s.trim()).filter(Boolean)
+  const rates = (process.env.BENCH_KL_RATES || '20000,50000,100000,full')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
     .map((s) => {
       if (s === 'full') return 0;
       const n = Number(s);
@@ -91,14 +102,29 @@ async function measureKapacitorLike({ all, wanted, drive, intEnv, log }) {
       for (const row of rows) {
         const cell = cells.get(key(row.id, rate));
         if (cell.error) continue;
-        const flags = ['-delivery', 'kapacitor', '-points', String(points), '-warmup', String(cfg.warmup), '-runs', '1', '-timeout', '300s'];
+        const flags = [
+          '-delivery',
+          'kapacitor',
+          '-points',
+          String(points),
+          '-warmup',
+          String(cfg.warmup),
+          '-runs',
+          '1',
+          '-timeout',
+          '300s',
+        ];
         if (rate > 0) flags.push('-rate', String(rate));
         try {
           const res = await drive(row, flags);
           const r = res.runs[0];
           cell.runs.push(r);
-          log(`  ${row.id} @ ${rateLabel(rate)}: ${Math.round(r.pointsPerSec).toLocaleString('en-US')} points/s`
-            + (r.udf ? `, ${r.udf.cpuUsPerPoint.toFixed(2)} µs CPU, ${r.udf.readsPerPoint.toFixed(3)} reads, ${r.udf.writesPerPoint.toFixed(3)} writes a point` : ''));
+          log(
+            `  ${row.id} @ ${rateLabel(rate)}: ${Math.round(r.pointsPerSec).toLocaleString('en-US')} points/s` +
+              (r.udf
+                ? `, ${r.udf.cpuUsPerPoint.toFixed(2)} µs CPU, ${r.udf.readsPerPoint.toFixed(3)} reads, ${r.udf.writesPerPoint.toFixed(3)} writes a point`
+                : ''),
+          );
         } catch (err) {
           cell.error = `failed: ${err.message}`;
           log(`  ${row.id} @ ${rateLabel(rate)}: FAILED: ${err.message}`);
@@ -129,11 +155,13 @@ function reportKapacitorLike(result, targets) {
   const lines = [];
   lines.push('## Kapacitor-like delivery');
   lines.push('');
-  lines.push('Each frame written as Kapacitor writes it (`udf/agent.WriteMessage`: the length prefix, then the body, two writes, one point at a time; '
-    + 'map entries in random order), at fixed offered rates and at full speed. The UDF process\'s cost in the measured window from /proc: '
-    + 'CPU µs per point (utime + stime, all threads), read and write system calls per point (`/proc/PID/io`). '
-    + `${cfg.runs} rounds; figures are medians; a run at a fixed rate lasts ${cfg.seconds} s, a full-speed run ${cfg.fullPoints.toLocaleString('en-US')} points, `
-    + `each after ${cfg.warmup.toLocaleString('en-US')} warm-up points delivered the same way.`);
+  lines.push(
+    'Each frame written as Kapacitor writes it (`udf/agent.WriteMessage`: the length prefix, then the body, two writes, one point at a time; ' +
+      "map entries in random order), at fixed offered rates and at full speed. The UDF process's cost in the measured window from /proc: " +
+      'CPU µs per point (utime + stime, all threads), read and write system calls per point (`/proc/PID/io`). ' +
+      `${cfg.runs} rounds; figures are medians; a run at a fixed rate lasts ${cfg.seconds} s, a full-speed run ${cfg.fullPoints.toLocaleString('en-US')} points, ` +
+      `each after ${cfg.warmup.toLocaleString('en-US')} warm-up points delivered the same way.`,
+  );
   lines.push('');
   lines.push('| UDF | transport | offered | achieved points/s | CPU µs/point | reads/point | writes/point |');
   lines.push('|---|---|---|---:|---:|---:|---:|');
@@ -147,12 +175,14 @@ function reportKapacitorLike(result, targets) {
       const s = summarize(cell);
       if (!s) continue;
       const io = IO_NOT_COUNTED.has(row.id) ? 'n/a¹ | n/a¹' : `${fmt(s.reads, 3)} | ${fmt(s.writes, 3)}`;
-      lines.push(`| ${row.label} | ${row.transport} | ${rateLabel(rate)} | ${Math.round(s.rate).toLocaleString('en-US')} | ${fmt(s.cpu, 2)} | ${io} |`);
+      lines.push(
+        `| ${row.label} | ${row.transport} | ${rateLabel(rate)} | ${Math.round(s.rate).toLocaleString('en-US')} | ${fmt(s.cpu, 2)} | ${io} |`,
+      );
     }
   }
   lines.push('');
   if (rows.some((r) => IO_NOT_COUNTED.has(r.id))) {
-    lines.push('¹ Python\'s sockets use recvfrom/sendto, which `/proc/PID/io` does not count.');
+    lines.push("¹ Python's sockets use recvfrom/sendto, which `/proc/PID/io` does not count.");
     lines.push('');
   }
 
@@ -182,7 +212,8 @@ function reportKapacitorLike(result, targets) {
   for (const id of ['ours-mirror-socket', 'ours-mirror-process', 'ours-moving-avg']) {
     const row = rows.find((r) => r.id === id);
     if (!row) continue;
-    const worst = cfg.rates.filter((r) => r === 0 || r >= TARGET_RATE)
+    const worst = cfg.rates
+      .filter((r) => r === 0 || r >= TARGET_RATE)
       .map((rate) => ({ rate, s: summarize(cells.get(key(id, rate))) }))
       .filter((x) => x.s && Number.isFinite(x.s.writes));
     if (worst.length === 0) continue;
@@ -193,7 +224,7 @@ function reportKapacitorLike(result, targets) {
       ok: max.s.writes <= TARGET_WRITES_PER_POINT,
     });
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 module.exports = { measureKapacitorLike, reportKapacitorLike, ROW_IDS };

@@ -87,7 +87,7 @@ function bodies(points, perBody, t0) {
       const idle = 100 - user;
       lines.push(`cpu,cpu=cpu-total,host=${host},region=us-west usage_user=${user},usage_idle=${idle} ${t0 + BigInt(j) * 1000000000n}`);
     }
-    out.push(lines.join('\n') + '\n');
+    out.push(`${lines.join('\n')}\n`);
   }
   return out;
 }
@@ -108,14 +108,44 @@ function tasks() {
   const avg = ".field('usage_user').size(10).as('avg')";
   return [
     { id: 'none', label: 'no UDF', node: 'from', script: `${from}  |httpOut('out')\n` },
-    { id: 'ours-mirror', label: '**ours: mirror**', transport: 'socket', job: 'mirror', ours: true, node: 'mirror', udf: 'socket:ours',
-      script: `${from}  @mirror()\n  |httpOut('out')\n` },
-    { id: 'go-mirror', label: 'Go agent mirror', transport: 'socket', job: 'mirror', node: 'goMirror', udf: 'socket:go',
-      script: `${from}  @goMirror()\n  |httpOut('out')\n` },
-    { id: 'ours-moving-avg', label: '**ours: movingAvg**', transport: 'process', job: 'movingAvg', ours: true, node: 'movingAvg', udf: 'process:movingAvg',
-      script: `${from}  @movingAvg()${avg}\n  |httpOut('out')\n` },
-    { id: 'go-moving-avg', label: 'Go agent moving_avg', transport: 'process', job: 'movingAvg', node: 'goMovingAvg', udf: 'process:goMovingAvg',
-      script: `${from}  @goMovingAvg()${avg}\n  |httpOut('out')\n` },
+    {
+      id: 'ours-mirror',
+      label: '**ours: mirror**',
+      transport: 'socket',
+      job: 'mirror',
+      ours: true,
+      node: 'mirror',
+      udf: 'socket:ours',
+      script: `${from}  @mirror()\n  |httpOut('out')\n`,
+    },
+    {
+      id: 'go-mirror',
+      label: 'Go agent mirror',
+      transport: 'socket',
+      job: 'mirror',
+      node: 'goMirror',
+      udf: 'socket:go',
+      script: `${from}  @goMirror()\n  |httpOut('out')\n`,
+    },
+    {
+      id: 'ours-moving-avg',
+      label: '**ours: movingAvg**',
+      transport: 'process',
+      job: 'movingAvg',
+      ours: true,
+      node: 'movingAvg',
+      udf: 'process:movingAvg',
+      script: `${from}  @movingAvg()${avg}\n  |httpOut('out')\n`,
+    },
+    {
+      id: 'go-moving-avg',
+      label: 'Go agent moving_avg',
+      transport: 'process',
+      job: 'movingAvg',
+      node: 'goMovingAvg',
+      udf: 'process:goMovingAvg',
+      script: `${from}  @goMovingAvg()${avg}\n  |httpOut('out')\n`,
+    },
   ];
 }
 
@@ -131,12 +161,16 @@ async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
 
   const bin = path.join(cacheRoot(), `v${DEFAULT_VERSION}`, 'bin', 'kapacitord');
   if (!build && !fs.existsSync(bin)) {
-    return { skipped: `no kapacitord ${DEFAULT_VERSION} cached in ${path.dirname(bin)}: run \`npm run bench -- --kapacitord\` to build it (about 6.5 min of CPU), or \`npm run e2e:kapacitor\`` };
+    return {
+      skipped: `no kapacitord ${DEFAULT_VERSION} cached in ${path.dirname(bin)}: run \`npm run bench -- --kapacitord\` to build it (about 6.5 min of CPU), or \`npm run e2e:kapacitor\``,
+    };
   }
   for (const [name, peer] of Object.entries({ mirror: goPeers.mirror, moving_avg: goPeers.moving_avg })) {
     if (peer.missing) return { skipped: `the Go agent's ${name} is missing: ${peer.missing}` };
   }
-  const missing = [cli, path.join(root, 'examples/mirror/dist/index.js'), path.join(root, 'examples/moving-avg/dist/index.js')].filter((f) => !fs.existsSync(f));
+  const missing = [cli, path.join(root, 'examples/mirror/dist/index.js'), path.join(root, 'examples/moving-avg/dist/index.js')].filter(
+    (f) => !fs.existsSync(f),
+  );
   if (missing.length) return { skipped: `missing: run npm run build (${missing.map((f) => path.relative(root, f)).join(', ')})` };
 
   const kap = await ensureKapacitord({ log });
@@ -147,15 +181,23 @@ async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
     const node = process.execPath;
     const oursSock = path.join(tmp, 'ours-mirror.sock');
     const goSock = path.join(tmp, 'go-mirror.sock');
-    const ours = new Child('ours mirror (socket)', node, [cli, 'mirror', '--socket', oursSock],
-      { cwd: path.join(root, 'examples/mirror'), logFile: path.join(tmp, 'ours-mirror.log') });
-    const goMirror = new Child('Go agent mirror (socket)', goPeers.mirror.bin, ['-socket', goSock],
-      { cwd: tmp, logFile: path.join(tmp, 'go-mirror.log') });
+    const ours = new Child('ours mirror (socket)', node, [cli, 'mirror', '--socket', oursSock], {
+      cwd: path.join(root, 'examples/mirror'),
+      logFile: path.join(tmp, 'ours-mirror.log'),
+    });
+    const goMirror = new Child('Go agent mirror (socket)', goPeers.mirror.bin, ['-socket', goSock], {
+      cwd: tmp,
+      logFile: path.join(tmp, 'go-mirror.log'),
+    });
     children.push(ours, goMirror);
-    for (const [child, sock] of [[ours, oursSock], [goMirror, goSock]]) {
+    for (const [child, sock] of [
+      [ours, oursSock],
+      [goMirror, goSock],
+    ]) {
       const deadline = Date.now() + 15000;
       while (!fs.existsSync(sock)) {
-        if (!child.running || Date.now() > deadline) throw new KapacitordBenchError(`${child.name} did not create ${sock}:\n${child.tail(10).join('\n')}`);
+        if (!child.running || Date.now() > deadline)
+          throw new KapacitordBenchError(`${child.name} did not create ${sock}:\n${child.tail(10).join('\n')}`);
         await sleep(50);
       }
     }
@@ -208,10 +250,21 @@ async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
         const cell = result.cells.get(t.id);
         if (cell.error) continue;
         try {
-          const r = await runTask({ api, t, all, warmBodies, warmCount: Math.min(warmup, warmBodies * perBody), points, kapPid: kapacitord.proc.pid, pidOf });
+          const r = await runTask({
+            api,
+            t,
+            all,
+            warmBodies,
+            warmCount: Math.min(warmup, warmBodies * perBody),
+            points,
+            kapPid: kapacitord.proc.pid,
+            pidOf,
+          });
           cell.runs.push(r);
-          log(`  ${t.id}: ${Math.round(r.rate).toLocaleString('en-US')} points/s, kapacitord ${r.kapUs.toFixed(1)} µs a point`
-            + (Number.isFinite(r.udfUs) ? `, UDF ${r.udfUs.toFixed(1)} µs a point` : ''));
+          log(
+            `  ${t.id}: ${Math.round(r.rate).toLocaleString('en-US')} points/s, kapacitord ${r.kapUs.toFixed(1)} µs a point` +
+              (Number.isFinite(r.udfUs) ? `, UDF ${r.udfUs.toFixed(1)} µs a point` : ''),
+          );
         } catch (err) {
           cell.error = `failed: ${err.message}`;
           log(`  ${t.id}: FAILED: ${err.message}`);
@@ -237,7 +290,8 @@ async function runTask({ api, t, all, warmBodies, warmCount, points, kapPid, pid
     for (;;) {
       const c = await counted();
       if (c >= n) return;
-      if (Date.now() > deadline) throw new KapacitordBenchError(`task ${t.id}: ${c} of ${n} points after ${t.node} within ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new KapacitordBenchError(`task ${t.id}: ${c} of ${n} points after ${t.node} within ${timeoutMs / 1000} s`);
       await sleep(20);
     }
   };
@@ -274,15 +328,21 @@ function reportKapacitord(result, targets) {
   if (result.skipped) {
     lines.push(`Skipped: ${result.skipped}`, '');
     for (const job of Object.keys(TARGETS)) {
-      targets.push({ label: `through kapacitord: ${job} task ≥ ${TARGETS[job]}× the Go agent's task`, measured: 'skipped (no kapacitord)', ok: null });
+      targets.push({
+        label: `through kapacitord: ${job} task ≥ ${TARGETS[job]}× the Go agent's task`,
+        measured: 'skipped (no kapacitord)',
+        ok: null,
+      });
     }
-    return lines.join('\n') + '\n';
+    return `${lines.join('\n')}\n`;
   }
   const fmt = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-  lines.push(`${result.version}; stream task \`from().measurement('cpu').groupBy('host')\` [→ UDF] → \`httpOut\`; `
-    + `${result.points.toLocaleString('en-US')} points a run (100 series) written over HTTP in bodies of ${result.perBody.toLocaleString('en-US')} lines, `
-    + `after ${result.warmup.toLocaleString('en-US')} warm-up points; a run ends when the edge after the UDF counted every point. `
-    + `${result.runs} interleaved rounds, medians. CPU µs per point from /proc (utime + stime), kapacitord and the UDF process, same window.`);
+  lines.push(
+    `${result.version}; stream task \`from().measurement('cpu').groupBy('host')\` [→ UDF] → \`httpOut\`; ` +
+      `${result.points.toLocaleString('en-US')} points a run (100 series) written over HTTP in bodies of ${result.perBody.toLocaleString('en-US')} lines, ` +
+      `after ${result.warmup.toLocaleString('en-US')} warm-up points; a run ends when the edge after the UDF counted every point. ` +
+      `${result.runs} interleaved rounds, medians. CPU µs per point from /proc (utime + stime), kapacitord and the UDF process, same window.`,
+  );
   lines.push('');
   lines.push('| task | UDF transport | points/s | × Go agent | kapacitord CPU µs/point | UDF CPU µs/point |');
   lines.push('|---|---|---:|---:|---:|---:|');
@@ -301,8 +361,10 @@ function reportKapacitord(result, targets) {
       continue;
     }
     const vs = t.job ? perRound(t.id, peerOf[t.job]) : NaN;
-    lines.push(`| ${t.label} | ${t.transport || '—'} | ${Math.round(median(rates(t.id))).toLocaleString('en-US')} | ${Number.isFinite(vs) ? `${vs.toFixed(2)}×` : ''} `
-      + `| ${fmt(median(cell.runs.map((r) => r.kapUs)), 1)} | ${fmt(median(cell.runs.map((r) => r.udfUs)), 1)} |`);
+    lines.push(
+      `| ${t.label} | ${t.transport || '—'} | ${Math.round(median(rates(t.id))).toLocaleString('en-US')} | ${Number.isFinite(vs) ? `${vs.toFixed(2)}×` : ''} ` +
+        `| ${fmt(median(cell.runs.map((r) => r.kapUs)), 1)} | ${fmt(median(cell.runs.map((r) => r.udfUs)), 1)} |`,
+    );
   }
   lines.push('');
   for (const [job, want] of Object.entries(TARGETS)) {
@@ -315,7 +377,7 @@ function reportKapacitord(result, targets) {
       ok: Number.isFinite(v) ? v >= want : null,
     });
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 module.exports = { measureKapacitord, reportKapacitord, processedAfter };

@@ -145,8 +145,14 @@ function setupPython(kdir) {
   fs.rmSync(agentDir, { recursive: true, force: true });
   fs.cpSync(path.join(kdir, 'udf', 'agent', 'py', 'kapacitor'), path.join(agentDir, 'kapacitor'), { recursive: true });
   run('chmod', ['-R', 'u+w', agentDir]);
-  const gen = run(python, ['-m', 'grpc_tools.protoc', '-I', path.join(kdir, 'udf', 'agent'),
-    `--python_out=${path.join(agentDir, 'kapacitor', 'udf')}`, path.join(kdir, 'udf', 'agent', 'udf.proto')]);
+  const gen = run(python, [
+    '-m',
+    'grpc_tools.protoc',
+    '-I',
+    path.join(kdir, 'udf', 'agent'),
+    `--python_out=${path.join(agentDir, 'kapacitor', 'udf')}`,
+    path.join(kdir, 'udf', 'agent', 'udf.proto'),
+  ]);
   if (!gen.ok) return { missing: `regenerating udf_pb2.py failed: ${tail(gen.out, 2)}` };
   return {
     python,
@@ -190,45 +196,138 @@ function rows(env) {
   };
   const ex = (dir) => path.join(ROOT, 'examples', dir);
   const exDist = (dir) => path.join(ex(dir), 'dist', 'index.js');
-  const pyRow = (script, extra) => (py.missing
-    ? { missing: `skipped: ${py.missing}` }
-    : { cmd: [py.python, path.join(py.examples, script), ...extra], env: py.env });
-  const goRow = (name, extra = []) => (go.peers[name].missing
-    ? { missing: go.peers[name].missing }
-    : { cmd: [go.peers[name].bin, ...extra] });
+  const pyRow = (script, extra) =>
+    py.missing ? { missing: `skipped: ${py.missing}` } : { cmd: [py.python, path.join(py.examples, script), ...extra], env: py.env };
+  const goRow = (name, extra = []) =>
+    go.peers[name].missing ? { missing: go.peers[name].missing } : { cmd: [go.peers[name].bin, ...extra] };
   return [
     { id: 'cat', label: '`cat` (pipe limit)', job: 'echo', transport: 'process', raw: true, cmd: ['cat'] },
-    { id: 'frame-echo', label: 'Node frame-echo', job: 'echo', transport: 'process', raw: true,
-      cmd: [node, path.join(BENCH, 'peers', 'frame-echo.js')] },
-    { id: 'tsproto-mirror', label: 'plain ts-proto mirror (Node)', job: 'mirror', transport: 'process',
-      missing: ourMissing(TSPROTO_CODEC), cmd: [node, path.join(BENCH, 'peers', 'tsproto-mirror.js')] },
+    {
+      id: 'frame-echo',
+      label: 'Node frame-echo',
+      job: 'echo',
+      transport: 'process',
+      raw: true,
+      cmd: [node, path.join(BENCH, 'peers', 'frame-echo.js')],
+    },
+    {
+      id: 'tsproto-mirror',
+      label: 'plain ts-proto mirror (Node)',
+      job: 'mirror',
+      transport: 'process',
+      missing: ourMissing(TSPROTO_CODEC),
+      cmd: [node, path.join(BENCH, 'peers', 'tsproto-mirror.js')],
+    },
 
-    { id: 'go-mirror', label: 'Go agent mirror', job: 'mirror', transport: 'socket', peer: true,
-      ...goRow('mirror', ['-socket', '{socket}']) },
-    { id: 'py-mirror', label: 'Python agent mirror', job: 'mirror', transport: 'socket',
-      ...pyRow(path.join('mirror', 'mirror.py'), ['{socket}']) },
-    { id: 'ours-mirror-socket', label: '**ours: mirror**', job: 'mirror', transport: 'socket', ours: true,
-      missing: ourMissing(CLI, exDist('mirror')), cwd: ex('mirror'), cmd: [node, CLI, 'mirror', '--socket', '{socket}'] },
-    { id: 'ours-mirror-process', label: 'ours: mirror', job: 'mirror', transport: 'process', ours: true,
-      missing: ourMissing(CLI, exDist('mirror')), cwd: ex('mirror'), cmd: [node, CLI, 'mirror'] },
+    {
+      id: 'go-mirror',
+      label: 'Go agent mirror',
+      job: 'mirror',
+      transport: 'socket',
+      peer: true,
+      ...goRow('mirror', ['-socket', '{socket}']),
+    },
+    {
+      id: 'py-mirror',
+      label: 'Python agent mirror',
+      job: 'mirror',
+      transport: 'socket',
+      ...pyRow(path.join('mirror', 'mirror.py'), ['{socket}']),
+    },
+    {
+      id: 'ours-mirror-socket',
+      label: '**ours: mirror**',
+      job: 'mirror',
+      transport: 'socket',
+      ours: true,
+      missing: ourMissing(CLI, exDist('mirror')),
+      cwd: ex('mirror'),
+      cmd: [node, CLI, 'mirror', '--socket', '{socket}'],
+    },
+    {
+      id: 'ours-mirror-process',
+      label: 'ours: mirror',
+      job: 'mirror',
+      transport: 'process',
+      ours: true,
+      missing: ourMissing(CLI, exDist('mirror')),
+      cwd: ex('mirror'),
+      cmd: [node, CLI, 'mirror'],
+    },
     // Not Kapacitor's frames: map entries sorted by key, the order the
     // decoder's caches were first tuned to. Kept to show what that order is worth.
-    { id: 'ours-mirror-socket-sorted', label: 'ours: mirror, frames with sorted map entries', job: 'mirror', transport: 'socket', ours: true,
-      args: ['-deterministic'], missing: ourMissing(CLI, exDist('mirror')), cwd: ex('mirror'), cmd: [node, CLI, 'mirror', '--socket', '{socket}'] },
+    {
+      id: 'ours-mirror-socket-sorted',
+      label: 'ours: mirror, frames with sorted map entries',
+      job: 'mirror',
+      transport: 'socket',
+      ours: true,
+      args: ['-deterministic'],
+      missing: ourMissing(CLI, exDist('mirror')),
+      cwd: ex('mirror'),
+      cmd: [node, CLI, 'mirror', '--socket', '{socket}'],
+    },
 
-    { id: 'go-moving-avg', label: 'Go agent moving_avg', job: 'moving_avg', transport: 'process', peer: true,
-      args: STREAM_AVG, ...goRow('moving_avg') },
-    { id: 'py-moving-avg', label: 'Python agent moving_avg', job: 'moving_avg', transport: 'process',
-      args: STREAM_AVG, ...pyRow(path.join('moving_avg', 'moving_avg.py'), []) },
-    { id: 'ours-moving-avg', label: '**ours: movingAvg**', job: 'moving_avg', transport: 'process', ours: true,
-      args: STREAM_AVG, missing: ourMissing(CLI, exDist('moving-avg')), cwd: ex('moving-avg'), cmd: [node, CLI, 'movingAvg'] },
+    {
+      id: 'go-moving-avg',
+      label: 'Go agent moving_avg',
+      job: 'moving_avg',
+      transport: 'process',
+      peer: true,
+      args: STREAM_AVG,
+      ...goRow('moving_avg'),
+    },
+    {
+      id: 'py-moving-avg',
+      label: 'Python agent moving_avg',
+      job: 'moving_avg',
+      transport: 'process',
+      args: STREAM_AVG,
+      ...pyRow(path.join('moving_avg', 'moving_avg.py'), []),
+    },
+    {
+      id: 'ours-moving-avg',
+      label: '**ours: movingAvg**',
+      job: 'moving_avg',
+      transport: 'process',
+      ours: true,
+      args: STREAM_AVG,
+      missing: ourMissing(CLI, exDist('moving-avg')),
+      cwd: ex('moving-avg'),
+      cmd: [node, CLI, 'movingAvg'],
+    },
 
-    { id: 'go-outliers', label: 'Go agent outliers', job: 'outliers', transport: 'process', peer: true, batch: true,
-      args: BATCH_OUTLIERS, ...goRow('outliers') },
-    { id: 'py-outliers', label: 'Python agent outliers', job: 'outliers', transport: 'process', batch: true,
-      args: BATCH_OUTLIERS, ...pyRow(path.join('outliers', 'outliers.py'), []) },
-    { id: 'ours-outliers', label: '**ours: outliers**', job: 'outliers', transport: 'process', ours: true, batch: true,
-      args: BATCH_OUTLIERS, missing: ourMissing(CLI, exDist('outliers')), cwd: ex('outliers'), cmd: [node, CLI, 'outliers'] },
+    {
+      id: 'go-outliers',
+      label: 'Go agent outliers',
+      job: 'outliers',
+      transport: 'process',
+      peer: true,
+      batch: true,
+      args: BATCH_OUTLIERS,
+      ...goRow('outliers'),
+    },
+    {
+      id: 'py-outliers',
+      label: 'Python agent outliers',
+      job: 'outliers',
+      transport: 'process',
+      batch: true,
+      args: BATCH_OUTLIERS,
+      ...pyRow(path.join('outliers', 'outliers.py'), []),
+    },
+    {
+      id: 'ours-outliers',
+      label: '**ours: outliers**',
+      job: 'outliers',
+      transport: 'process',
+      ours: true,
+      batch: true,
+      args: BATCH_OUTLIERS,
+      missing: ourMissing(CLI, exDist('outliers')),
+      cwd: ex('outliers'),
+      cmd: [node, CLI, 'outliers'],
+    },
   ];
 }
 
@@ -243,10 +342,16 @@ async function startServer(row) {
   const cmd = row.cmd.map((a) => a.replace('{socket}', socket));
   const child = spawn(cmd[0], cmd.slice(1), { cwd: row.cwd, env: row.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
   let exited = null;
-  child.on('exit', (code, signal) => { exited = `exited (${signal || code})`; });
-  child.on('error', (err) => { exited = err.message; });
+  child.on('exit', (code, signal) => {
+    exited = `exited (${signal || code})`;
+  });
+  child.on('error', (err) => {
+    exited = err.message;
+  });
   const deadline = Date.now() + 15000;
   while (!fs.existsSync(socket)) {
     if (exited) throw new Error(`socket server ${exited}:\n${tail(stderr)}`);
@@ -293,8 +398,12 @@ async function drive(driver, row, flags) {
       const child = spawn(driver, args, { env: row.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
-      child.stdout.on('data', (d) => { out += d; });
-      child.stderr.on('data', (d) => { err = (err + d).slice(-8000); });
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        err = (err + d).slice(-8000);
+      });
       child.on('error', reject);
       child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
     });
@@ -305,7 +414,7 @@ async function drive(driver, row, flags) {
       result = null;
     }
     if (code !== 0 || !result || result.error) {
-      const why = (result && result.error) || `driver exited with ${code}`;
+      const why = result?.error || `driver exited with ${code}`;
       const more = tail(`${stderr}${server ? server.stderr() : ''}`, 6);
       throw new Error(`${why}${more ? `\n${more}` : ''}`);
     }
@@ -458,8 +567,18 @@ async function main() {
     }
     log(`memory (${id}): ${MEM_POINTS.toLocaleString('en-US')} points, reader paused 2s then ${(MEM_RATE / 1e6).toFixed(0)} MB/s...`);
     try {
-      const res = await drive(go.driver, row, ['-points', String(MEM_POINTS), '-runs', '1', '-read-pause', '2s',
-        '-read-rate', String(MEM_RATE), '-timeout', '600s']);
+      const res = await drive(go.driver, row, [
+        '-points',
+        String(MEM_POINTS),
+        '-runs',
+        '1',
+        '-read-pause',
+        '2s',
+        '-read-rate',
+        String(MEM_RATE),
+        '-timeout',
+        '600s',
+      ]);
       const r = res.runs[0];
       memory.push({ row, rssMB: r.peakRssKB / 1024, seconds: r.seconds });
       log(`memory (${id}): peak RSS ${(r.peakRssKB / 1024).toFixed(1)} MB`);
@@ -516,12 +635,21 @@ async function main() {
   const klTargets = [];
   const klSection = reportKapacitorLike(kapacitorLike, klTargets);
   const kapSection = reportKapacitord(kapacitord, klTargets);
-  const md = [report({ all, results, memory, latency, started, startLoad, py, klTargets }), klSection, kapSection, reportMulticore(multicore)]
-    .filter(Boolean).join('\n');
+  const md = [
+    report({ all, results, memory, latency, started, startLoad, py, klTargets }),
+    klSection,
+    kapSection,
+    reportMulticore(multicore),
+  ]
+    .filter(Boolean)
+    .join('\n');
   process.stdout.write(`\n${md}`);
   const dir = path.join(BENCH, 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const stamp = started.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const stamp = started
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
   fs.writeFileSync(path.join(dir, `${stamp}.md`), md);
   fs.writeFileSync(path.join(dir, 'latest.md'), md);
   log(`\nwritten to bench/results/${stamp}.md and bench/results/latest.md`);
@@ -539,11 +667,17 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
   lines.push(`- commit ${gitRev()}; ${os.cpus().length} cores, load average ${startLoad.toFixed(2)} at start`);
   lines.push(`- node ${process.version}, ${versionOf('go', ['version'])}, peers from ${KAPACITOR}@${KAPACITOR_VERSION}`);
   const bpp = [...results.values()].find((r) => r.bytesPerPoint)?.bytesPerPoint;
-  lines.push('- frames as Kapacitor writes them: `udf/agent.WriteMessage` (plain `proto.Marshal`: map entries in random order from frame to frame); '
-    + 'this table: written in 64 KiB runs (the UDF measured alone); the Kapacitor-like section below: one frame at a time, prefix and body as two writes');
-  lines.push(`- point: telegraf cpu shape (3 tags, 2 double fields, ${bpp ? `${bpp.toFixed(0)} bytes` : '~165 bytes'} a frame), 100 series; batches of 1,000 points`);
-  lines.push(`- measured in ${RUNS} rounds, each running every row once; a figure is the median of a row's runs, a target ratio the median of the per-round ratios; `
-    + `${FIXED_POINTS ? `${FIXED_POINTS.toLocaleString('en-US')} points a run` : `points a run sized for ~${TARGET_SECONDS}s per run`}, each after ${WARMUP.toLocaleString('en-US')} warm-up points over the same process/connection`);
+  lines.push(
+    '- frames as Kapacitor writes them: `udf/agent.WriteMessage` (plain `proto.Marshal`: map entries in random order from frame to frame); ' +
+      'this table: written in 64 KiB runs (the UDF measured alone); the Kapacitor-like section below: one frame at a time, prefix and body as two writes',
+  );
+  lines.push(
+    `- point: telegraf cpu shape (3 tags, 2 double fields, ${bpp ? `${bpp.toFixed(0)} bytes` : '~165 bytes'} a frame), 100 series; batches of 1,000 points`,
+  );
+  lines.push(
+    `- measured in ${RUNS} rounds, each running every row once; a figure is the median of a row's runs, a target ratio the median of the per-round ratios; ` +
+      `${FIXED_POINTS ? `${FIXED_POINTS.toLocaleString('en-US')} points a run` : `points a run sized for ~${TARGET_SECONDS}s per run`}, each after ${WARMUP.toLocaleString('en-US')} warm-up points over the same process/connection`,
+  );
   lines.push('');
   lines.push('| UDF | transport | points/s | × Go agent | % of frame-echo | peak RSS MB | points a run |');
   lines.push('|---|---|---:|---:|---:|---:|---:|');
@@ -555,12 +689,14 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
       continue;
     }
     const vsGo = r.rate / goByJob[row.job];
-    lines.push(`| ${row.label} | ${row.transport}${row.batch ? ', batch' : ''} | ${fmtRate(r.rate)} | ${fmtRatio(vsGo)} | ${fmtPct(r.rate / echo)} | ${r.rssMB.toFixed(1)} | ${r.points.toLocaleString('en-US')} |`);
+    lines.push(
+      `| ${row.label} | ${row.transport}${row.batch ? ', batch' : ''} | ${fmtRate(r.rate)} | ${fmtRatio(vsGo)} | ${fmtPct(r.rate / echo)} | ${r.rssMB.toFixed(1)} | ${r.points.toLocaleString('en-US')} |`,
+    );
   }
   lines.push('');
   lines.push('"× Go agent" compares with Kapacitor\'s Go agent doing the same job (the echo rows with its mirror).');
   if (py.missing) lines.push(`Python agent rows skipped: ${py.missing}`);
-  else lines.push('Python agent: Kapacitor\'s agent and examples unchanged, udf_pb2.py regenerated for the current protobuf runtime.');
+  else lines.push("Python agent: Kapacitor's agent and examples unchanged, udf_pb2.py regenerated for the current protobuf runtime.");
   lines.push('');
 
   lines.push('## Targets');
@@ -578,12 +714,30 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
     const v = roundRatio(id, baseId);
     const ok = Number.isFinite(v) ? v >= want : null;
     const shown = pct ? fmtPct(v) : fmtRatio(v);
-    lines.push(`| ${label} | ${Number.isFinite(v) ? shown : (get(id)?.error || 'not run').split('\n')[0].replace(/\|/g, '\\|')} | ${mark(ok)} |`);
+    lines.push(
+      `| ${label} | ${Number.isFinite(v) ? shown : (get(id)?.error || 'not run').split('\n')[0].replace(/\|/g, '\\|')} | ${mark(ok)} |`,
+    );
   };
   ratioTarget(`mirror over a socket ≥ ${TARGETS.mirrorVsGo}× Go agent mirror`, 'ours-mirror-socket', 'go-mirror', TARGETS.mirrorVsGo);
-  ratioTarget(`mirror over a socket ≥ ${TARGETS.mirrorVsEcho * 100}% of frame-echo`, 'ours-mirror-socket', 'frame-echo', TARGETS.mirrorVsEcho, true);
-  ratioTarget(`moving_avg over a process ≥ ${TARGETS.movingAvgVsGo}× Go agent moving_avg`, 'ours-moving-avg', 'go-moving-avg', TARGETS.movingAvgVsGo);
-  ratioTarget(`outliers (batches of 1,000) ≥ ${TARGETS.outliersVsGo}× Go agent outliers`, 'ours-outliers', 'go-outliers', TARGETS.outliersVsGo);
+  ratioTarget(
+    `mirror over a socket ≥ ${TARGETS.mirrorVsEcho * 100}% of frame-echo`,
+    'ours-mirror-socket',
+    'frame-echo',
+    TARGETS.mirrorVsEcho,
+    true,
+  );
+  ratioTarget(
+    `moving_avg over a process ≥ ${TARGETS.movingAvgVsGo}× Go agent moving_avg`,
+    'ours-moving-avg',
+    'go-moving-avg',
+    TARGETS.movingAvgVsGo,
+  );
+  ratioTarget(
+    `outliers (batches of 1,000) ≥ ${TARGETS.outliersVsGo}× Go agent outliers`,
+    'ours-outliers',
+    'go-outliers',
+    TARGETS.outliersVsGo,
+  );
   for (const m of memory) {
     const label = `peak RSS < ${TARGETS.peakRssMB} MB, ${MEM_POINTS.toLocaleString('en-US')} points, slow reader (mirror, ${m.row.transport})`;
     if (m.error) lines.push(`| ${label} | ${m.error.split('\n')[0].replace(/\|/g, '\\|')} | n/a |`);
@@ -593,7 +747,9 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
   const goLatency = latency.find((l) => !l.row.ours && !l.error);
   for (const l of latency) {
     if (!l.row.ours || l.error || !goLatency) continue;
-    lines.push(`| p99 round trip ≤ the Go agent's p99 (ours mirror, ${l.row.transport}) | ${(l.p99Us / 1000).toFixed(3)} ms vs ${(goLatency.p99Us / 1000).toFixed(3)} ms | ${mark(l.p99Us <= goLatency.p99Us)} |`);
+    lines.push(
+      `| p99 round trip ≤ the Go agent's p99 (ours mirror, ${l.row.transport}) | ${(l.p99Us / 1000).toFixed(3)} ms vs ${(goLatency.p99Us / 1000).toFixed(3)} ms | ${mark(l.p99Us <= goLatency.p99Us)} |`,
+    );
   }
   for (const l of latency) {
     const label = `median round trip < ${TARGETS.latencyMedianMs} ms, one point at a time (${l.row.ours ? 'ours' : 'Go agent'} mirror, ${l.row.transport})`;
@@ -605,9 +761,13 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
     }
   }
   lines.push('');
-  lines.push('Memory check: the driver reads nothing for 2 s, then at most '
-    + `${(MEM_RATE / 1e6).toFixed(0)} MB/s, while it writes as fast as the UDF accepts; peak RSS is the UDF process's VmHWM.`);
-  lines.push('Latency check: after 500 warm-up round trips, each point is written alone (prefix and body as two writes, as Kapacitor does) and timed until its reply is read, 1 ms apart.');
+  lines.push(
+    'Memory check: the driver reads nothing for 2 s, then at most ' +
+      `${(MEM_RATE / 1e6).toFixed(0)} MB/s, while it writes as fast as the UDF accepts; peak RSS is the UDF process's VmHWM.`,
+  );
+  lines.push(
+    'Latency check: after 500 warm-up round trips, each point is written alone (prefix and body as two writes, as Kapacitor does) and timed until its reply is read, 1 ms apart.',
+  );
   lines.push('');
   return lines.join('\n');
 }
@@ -639,7 +799,20 @@ async function measureMulticore(driver, ours) {
     let server = null;
     try {
       server = await startServer({ ...row, transport: 'socket', cwd: ROOT });
-      const args = ['-points', String(MC_POINTS), '-runs', '1', '-timeout', '300s', '-mode', 'socket', '-socket', server.socket, '-pid', String(server.pid)];
+      const args = [
+        '-points',
+        String(MC_POINTS),
+        '-runs',
+        '1',
+        '-timeout',
+        '300s',
+        '-mode',
+        'socket',
+        '-socket',
+        server.socket,
+        '-pid',
+        String(server.pid),
+      ];
       await Promise.all(Array.from({ length: MC_CONNECTIONS }, () => driverOnce(driver, args))); // warm-up
       const rates = [];
       let rssMB = 0;
@@ -669,8 +842,12 @@ function driverOnce(driver, args) {
     const child = spawn(driver, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err = (err + d).slice(-4000);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       let result = null;
@@ -680,7 +857,7 @@ function driverOnce(driver, args) {
         result = null;
       }
       if (code !== 0 || !result || result.error || !result.runs) {
-        reject(new Error(`${(result && result.error) || `driver exited with ${code}`}${err ? `\n${tail(err, 4)}` : ''}`));
+        reject(new Error(`${result?.error || `driver exited with ${code}`}${err ? `\n${tail(err, 4)}` : ''}`));
       } else resolve(result);
     });
   });
@@ -691,9 +868,11 @@ function reportMulticore(multicore) {
   const lines = [];
   lines.push('## Multi-core: a CPU-heavy UDF on worker threads');
   lines.push('');
-  lines.push(`\`cpuHeavy\` (bench/fixtures/cpu-heavy-udf.js, ~20 µs of math a point) over ${MC_CONNECTIONS} concurrent socket connections, `
-    + `${MC_POINTS.toLocaleString('en-US')} points each, all drivers started together; points/s = points of all connections / wall time until the last finished `
-    + `(less frame encoding), median of ${RUNS} runs.`);
+  lines.push(
+    `\`cpuHeavy\` (bench/fixtures/cpu-heavy-udf.js, ~20 µs of math a point) over ${MC_CONNECTIONS} concurrent socket connections, ` +
+      `${MC_POINTS.toLocaleString('en-US')} points each, all drivers started together; points/s = points of all connections / wall time until the last finished ` +
+      `(less frame encoding), median of ${RUNS} runs.`,
+  );
   lines.push('');
   lines.push('| UDF | points/s | runs | peak RSS MB |');
   lines.push('|---|---:|---|---:|');
@@ -704,7 +883,9 @@ function reportMulticore(multicore) {
   const [one, two] = multicore;
   if (one && two && Number.isFinite(one.rate) && Number.isFinite(two.rate)) {
     lines.push('');
-    lines.push(`\`--workers 2\` / in-thread: ${fmtRatio(two.rate / one.rate, 2)} (the machine's ${os.cpus().length} cores are shared with whatever else runs).`);
+    lines.push(
+      `\`--workers 2\` / in-thread: ${fmtRatio(two.rate / one.rate, 2)} (the machine's ${os.cpus().length} cores are shared with whatever else runs).`,
+    );
   }
   lines.push('');
   return lines.join('\n');

@@ -35,10 +35,16 @@ function parseArgs(argv) {
         console.error(`--kapacitor must be one of ${SUPPORTED_VERSIONS.join(', ')}, got ${opts.kapacitor}`);
         process.exit(2);
       }
-    }
-    else if (arg === '--keep') opts.keep = true;
+    } else if (arg === '--keep') opts.keep = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 13).join('\n').replace(/^\/\/ ?/gm, ''));
+      console.log(
+        fs
+          .readFileSync(__filename, 'utf8')
+          .split('\n')
+          .slice(2, 13)
+          .join('\n')
+          .replace(/^\/\/ ?/gm, ''),
+      );
       process.exit(0);
     } else {
       console.error(`unknown option ${arg} (see --help)`);
@@ -108,12 +114,17 @@ async function main() {
 
   try {
     const kap = await step('kapacitord: build or reuse the cached binary', () => ensureKapacitord({ version: opts.kapacitor, log }));
-    log(`${kap.version} — ${kap.bin}` + (kap.cached ? ` (cached; first build took ${kap.buildSeconds} s)` : ` (built in ${kap.buildSeconds} s)`));
+    log(
+      `${kap.version} — ${kap.bin}${kap.cached ? ` (cached; first build took ${kap.buildSeconds} s)` : ` (built in ${kap.buildSeconds} s)`}`,
+    );
 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kudf-e2e-'));
     const socketPath = path.join(tmp, 'mirror.sock');
     const udfs = opts.reference
-      ? referenceUdfs(await step("reference UDFs: build or reuse Kapacitor's Go examples", () => ensureReferenceUdfs({ version: opts.kapacitor, log })), socketPath)
+      ? referenceUdfs(
+          await step("reference UDFs: build or reuse Kapacitor's Go examples", () => ensureReferenceUdfs({ version: opts.kapacitor, log })),
+          socketPath,
+        )
       : await step('our UDFs: check they are built', () => ourUdfs(REPO, socketPath, (m) => log(`warning: ${m}`)));
     log(`UDFs: ${udfs.label}`);
     log(`temp dir: ${tmp}`);
@@ -173,7 +184,7 @@ async function main() {
   for (const t of timings) console.log(`  ${formatMs(t.ms).padStart(9)}  ${t.failed ? 'FAIL ' : ''}${t.step}`);
   console.log(`  ${formatMs(total).padStart(9)}  total`);
   if (tmp) {
-    fs.writeFileSync(path.join(tmp, 'timings.json'), JSON.stringify(timings, null, 2) + '\n');
+    fs.writeFileSync(path.join(tmp, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
     if (failed || opts.keep) console.log(`\n[e2e] logs, config and timings kept in ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }

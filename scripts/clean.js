@@ -10,7 +10,8 @@ const root = path.join(__dirname, '..');
 const { workspaces } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 for (const pattern of workspaces) {
   const dirs = pattern.endsWith('/*')
-    ? fs.readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
+    ? fs
+        .readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
         .filter((e) => e.isDirectory())
         .map((e) => path.join(pattern.slice(0, -2), e.name))
     : [pattern];

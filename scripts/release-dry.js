@@ -57,7 +57,18 @@ function dryRelease(bumpArgs) {
   try {
     // lerna.json's allowBranch names the release branch; the temporary one
     // stands in for it here. Nothing is committed, tagged or pushed.
-    const args = [LERNA, 'version', ...bumpArgs, '--yes', '--no-git-tag-version', '--no-push', '--allow-branch', branch, '--loglevel', 'warn'];
+    const args = [
+      LERNA,
+      'version',
+      ...bumpArgs,
+      '--yes',
+      '--no-git-tag-version',
+      '--no-push',
+      '--allow-branch',
+      branch,
+      '--loglevel',
+      'warn',
+    ];
     try {
       sh(process.execPath, args, worktree, { env: { ...process.env, CI: 'true' } });
     } catch (err) {
@@ -111,7 +122,14 @@ function print({ packages, files, publish }) {
 function main() {
   const argv = process.argv.slice(2);
   if (argv.some((a) => a === '--help' || a === '-h')) {
-    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 16).join('\n').replace(/^\/\/ ?/gm, ''));
+    console.log(
+      fs
+        .readFileSync(__filename, 'utf8')
+        .split('\n')
+        .slice(2, 16)
+        .join('\n')
+        .replace(/^\/\/ ?/gm, ''),
+    );
     return;
   }
   const json = argv.includes('--json');

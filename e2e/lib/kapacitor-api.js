@@ -69,7 +69,7 @@ class KapacitorApi {
   /** Line protocol, timestamps in nanoseconds. */
   write(db, rp, lines) {
     const q = `?db=${encodeURIComponent(db)}&rp=${encodeURIComponent(rp)}&precision=ns`;
-    return this.request('POST', `/write${q}`, { body: lines.join('\n') + '\n', expect: [204] });
+    return this.request('POST', `/write${q}`, { body: `${lines.join('\n')}\n`, expect: [204] });
   }
 
   /** The httpOut endpoint of a task: { series: [...] } (the last point / batch of each group). */
@@ -86,7 +86,9 @@ class KapacitorApi {
       const got = accept(last);
       if (got) return got;
       if (Date.now() > deadline) {
-        throw new Error(`task ${id}: httpOut('${endpoint}') did not show ${what} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`);
+        throw new Error(
+          `task ${id}: httpOut('${endpoint}') did not show ${what} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`,
+        );
       }
       await sleep(100);
     }

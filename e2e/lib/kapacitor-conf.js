@@ -63,7 +63,7 @@ function kapacitorConf({ dataDir, port, udfs, udfTimeout = '10s', logLevel = 'DE
     }
     lines.push(`    timeout = ${q(udfTimeout)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 module.exports = { kapacitorConf };

@@ -114,7 +114,7 @@ function writeWrapper(version, wrapperDir, logFile) {
   const kapGoSum = fs.readFileSync(path.join(kap.Dir, 'go.sum'), 'utf8');
   fs.writeFileSync(
     path.join(wrapperDir, 'go.sum'),
-    kapGoSum + `${KAPACITOR_MODULE} ${tag} ${kap.Sum}\n` + `${KAPACITOR_MODULE} ${tag}/go.mod ${kap.GoModSum}\n`,
+    `${kapGoSum}${KAPACITOR_MODULE} ${tag} ${kap.Sum}\n${KAPACITOR_MODULE} ${tag}/go.mod ${kap.GoModSum}\n`,
   );
   return kap;
 }
@@ -148,7 +148,7 @@ function patchUgorji(wrapperDir) {
  */
 async function fluxToolchain(dir, wrapperDir, kapGoMod, logFile) {
   const m = /^\s*github\.com\/influxdata\/pkg-config (v\S+)/m.exec(kapGoMod);
-  if (!m) throw new BuildError('kapacitor\'s go.mod names no github.com/influxdata/pkg-config version');
+  if (!m) throw new BuildError("kapacitor's go.mod names no github.com/influxdata/pkg-config version");
   const tools = path.join(dir, 'tools');
   const pcDir = path.join(dir, 'pkg-config-path');
   fs.mkdirSync(pcDir, { recursive: true });
@@ -212,7 +212,7 @@ async function ensureKapacitord({ version = DEFAULT_VERSION, log }) {
   const stampFile = path.join(dir, 'build.json');
   if (fs.existsSync(bin) && fs.existsSync(stampFile)) {
     const v = binaryVersion(bin);
-    if (v && v.includes(version)) {
+    if (v?.includes(version)) {
       const stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
       return { bin, version: v, cached: true, buildSeconds: stamp.buildSeconds, dir };
     }
@@ -243,14 +243,14 @@ async function ensureKapacitord({ version = DEFAULT_VERSION, log }) {
   );
   fs.renameSync(tmp, bin);
   const v = binaryVersion(bin);
-  if (!v || !v.includes(version)) {
+  if (!v?.includes(version)) {
     throw new BuildError(`built ${bin} but "kapacitord version" printed ${JSON.stringify(v)}`, logFile);
   }
   const buildSeconds = Math.round((Date.now() - started) / 1000);
   const goVersion = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
   fs.writeFileSync(
     stampFile,
-    JSON.stringify({ kapacitor: `v${version}`, go: goVersion, builtAt: new Date().toISOString(), buildSeconds }, null, 2) + '\n',
+    `${JSON.stringify({ kapacitor: `v${version}`, go: goVersion, builtAt: new Date().toISOString(), buildSeconds }, null, 2)}\n`,
   );
   return { bin, version: v, cached: false, buildSeconds, dir };
 }

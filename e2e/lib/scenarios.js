@@ -245,15 +245,12 @@ async function outliersScenario(ctx) {
     api.write(DB, RP, [...values.map((v, t) => `e2e_outliers value=${v} ${ns(t)}`), `e2e_outliers value=50 ${ns(25)}`]),
   );
   await step(`${id}: exactly 5 outliers: ${expected.join(', ')}`, async () => {
-    const series = await api.waitForOutput(id, 'outliers', (r) => r.series?.find((s) => s && s.values), {
+    const series = await api.waitForOutput(id, 'outliers', (r) => r.series?.find((s) => s?.values), {
       what: 'the outliers batch',
     });
     const got = rows(series);
     const gotValues = got.map((row) => row.value).sort((x, y) => x - y);
-    check(
-      JSON.stringify(gotValues) === JSON.stringify(expected),
-      `expected outliers ${expected.join(', ')}, got ${gotValues.join(', ')}`,
-    );
+    check(JSON.stringify(gotValues) === JSON.stringify(expected), `expected outliers ${expected.join(', ')}, got ${gotValues.join(', ')}`);
     for (const row of got) {
       const t = values.indexOf(row.value);
       check(sameInstant(row.time, t), `outlier ${row.value} should keep its time ${isoAt(t)}, got ${row.time}`);

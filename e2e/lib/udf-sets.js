@@ -44,7 +44,13 @@ function ourUdfs(repo, socketPath, warn) {
   const required = [cli, ...Object.values(examples).map((dir) => path.join(dir, 'dist/index.js'))];
   const missing = required.filter((f) => !fs.existsSync(f)).map((f) => path.relative(repo, f));
   if (missing.length) throw new NotBuiltError(missing);
-  for (const dir of [path.join(repo, 'packages/core'), path.join(repo, 'packages/decorators'), path.join(repo, 'packages/transports'), path.join(repo, 'packages/cli'), ...Object.values(examples)]) {
+  for (const dir of [
+    path.join(repo, 'packages/core'),
+    path.join(repo, 'packages/decorators'),
+    path.join(repo, 'packages/transports'),
+    path.join(repo, 'packages/cli'),
+    ...Object.values(examples),
+  ]) {
     if (newestMtime(path.join(dir, 'src')) > newestMtime(path.join(dir, 'dist'))) {
       warn(`${path.relative(repo, dir)}/src is newer than its dist: run \`npm run build\` to test the current sources`);
     }

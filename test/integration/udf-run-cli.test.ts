@@ -6,11 +6,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { WirePeer } from '@kapacitor-udf/testing';
 import { ensureBuilt } from '../support/build';
 import { expectCase, info } from './helpers/messages';
-import { BIN, FIXTURES, ROOT, fixture } from './helpers/paths';
-import { WirePeer } from '@kapacitor-udf/testing';
-import { killAllUdfRuns, UdfRunProcess, runUdfRun } from './helpers/udf-run';
+import { BIN, FIXTURES, fixture, ROOT } from './helpers/paths';
+import { killAllUdfRuns, runUdfRun, UdfRunProcess } from './helpers/udf-run';
 
 const MIRROR = fixture('mirror-udfs.js');
 let project: string;
@@ -47,12 +47,21 @@ exports.${className} = ${className};
     }),
   );
   write('lib/udfs.js', udfSource('LocalUdf', 'local'));
-  write('node_modules/published-udfs/package.json', JSON.stringify({ name: 'published-udfs', version: '1.0.0', main: 'index.js', kapacitorUdf: true }));
+  write(
+    'node_modules/published-udfs/package.json',
+    JSON.stringify({ name: 'published-udfs', version: '1.0.0', main: 'index.js', kapacitorUdf: true }),
+  );
   write('node_modules/published-udfs/index.js', udfSource('PublishedUdf', 'published'));
   // An ES-module package ("type": "module", .js files, an "exports" map).
   write(
     'node_modules/esm-udfs/package.json',
-    JSON.stringify({ name: 'esm-udfs', version: '1.0.0', type: 'module', exports: { '.': { import: './lib/index.js' } }, kapacitorUdf: true }),
+    JSON.stringify({
+      name: 'esm-udfs',
+      version: '1.0.0',
+      type: 'module',
+      exports: { '.': { import: './lib/index.js' } },
+      kapacitorUdf: true,
+    }),
   );
   write(
     'node_modules/esm-udfs/lib/index.js',
@@ -133,7 +142,7 @@ describe('udf-run --list', () => {
 });
 
 describe('udf-run at a workspace root and beside a broken module', () => {
-  test('at this repository\'s root, --list finds the example packages\' UDFs and names each package', async () => {
+  test("at this repository's root, --list finds the example packages' UDFs and names each package", async () => {
     const r = await runUdfRun(['--list'], { cwd: ROOT });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

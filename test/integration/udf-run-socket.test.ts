@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ValueType } from '@kapacitor-udf/core';
 import { ensureBuilt } from '../support/build';
+import { connectPeer as connect } from '../support/connect-peer';
 import { expectCase, info, init, keepalive, point, pointRequest } from './helpers/messages';
 import { fixture } from './helpers/paths';
-import { connectPeer as connect } from '../support/connect-peer';
 import { killAllUdfRuns, UdfRunProcess } from './helpers/udf-run';
 
 let dir: string;

@@ -3,10 +3,10 @@
  * way Kapacitor drives it (docs/protocol.md §4).
  */
 import { ValueType } from '@kapacitor-udf/core';
+import { WirePeer } from '@kapacitor-udf/testing';
 import { ensureBuilt } from '../support/build';
 import { expectCase, info, init, keepalive, point, pointRequest, snapshot } from './helpers/messages';
 import { fixture } from './helpers/paths';
-import { WirePeer } from '@kapacitor-udf/testing';
 import { killAllUdfRuns, UdfRunProcess } from './helpers/udf-run';
 
 beforeAll(() => ensureBuilt(), 120_000);
@@ -31,15 +31,19 @@ describe('udf-run over stdin/stdout', () => {
     expect(infoResponse.options.field.valueTypes).toEqual([ValueType.STRING, ValueType.DOUBLE]);
 
     peer.send(
-      init([
-        {
-          name: 'field',
-          values: [
-            { type: ValueType.STRING, value: { $case: 'stringValue', value: 'extra' } },
-            { type: ValueType.DOUBLE, value: { $case: 'doubleValue', value: 42 } },
-          ],
-        },
-      ], 'cpu_task', 'mirror2'),
+      init(
+        [
+          {
+            name: 'field',
+            values: [
+              { type: ValueType.STRING, value: { $case: 'stringValue', value: 'extra' } },
+              { type: ValueType.DOUBLE, value: { $case: 'doubleValue', value: 42 } },
+            ],
+          },
+        ],
+        'cpu_task',
+        'mirror2',
+      ),
     );
     expect(expectCase(await peer.next(), 'init')).toEqual({ success: true, error: '' });
 

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt } from '../support/build';
+import { connectPeer as connect } from '../support/connect-peer';
 import { expectCase, init, point, pointRequest } from './helpers/messages';
 import { fixture } from './helpers/paths';
-import { connectPeer as connect } from '../support/connect-peer';
 import { killAllUdfRuns, runUdfRun, UdfRunProcess } from './helpers/udf-run';
 
 const WORKER_UDFS = fixture('transport-udfs.ts');
@@ -52,7 +52,14 @@ describe('udf-run --socket --workers', () => {
     expect(got).toEqual(expected);
     expect(got[0].length).toBe(300);
     // Concurrent connections go to the least busy thread: both are used.
-    expect(new Set(threaded.proc.logs().filter((l) => l.msg === 'connection opened').map((l) => l.worker))).toEqual(new Set([0, 1]));
+    expect(
+      new Set(
+        threaded.proc
+          .logs()
+          .filter((l) => l.msg === 'connection opened')
+          .map((l) => l.worker),
+      ),
+    ).toEqual(new Set([0, 1]));
     inThread.proc.kill('SIGTERM');
     threaded.proc.kill('SIGTERM');
     expect((await threaded.proc.exited).code).toBe(0);
@@ -99,7 +106,16 @@ describe('udf-run --socket --workers', () => {
     const zero = await runUdfRun(['mirror', '--module', fixture('mirror-udfs.js'), '--socket', path.join(dir, 'x.sock'), '--workers', '0']);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--workers must be a number of threads from 1 to 256');
-    const described = await runUdfRun(['mirror', '--module', fixture('mirror-udfs.js'), '--socket', path.join(dir, 'd.sock'), '--workers', '2', '--describe']);
+    const described = await runUdfRun([
+      'mirror',
+      '--module',
+      fixture('mirror-udfs.js'),
+      '--socket',
+      path.join(dir, 'd.sock'),
+      '--workers',
+      '2',
+      '--describe',
+    ]);
     expect(described.code).toBe(0);
     expect(described.stdout).toContain('--workers');
   });

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../support/build';
+import { BUILD_TIMEOUT_MS, ensureBuilt, REPO_ROOT } from '../support/build';
 import { publishableWorkspaces, workspaces } from './lib/workspaces';
 
 const run = promisify(execFile);
@@ -48,7 +48,11 @@ describe('npm run release:dry -- minor', () => {
   }, BUILD_TIMEOUT_MS);
 
   it(`moves every workspace package from ${current} to ${next} together`, () => {
-    expect(result.packages.map((p) => p.name).sort()).toEqual(workspaces().map((w) => w.pkg.name).sort());
+    expect(result.packages.map((p) => p.name).sort()).toEqual(
+      workspaces()
+        .map((w) => w.pkg.name)
+        .sort(),
+    );
     for (const p of result.packages) expect({ name: p.name, from: p.from, to: p.to }).toEqual({ name: p.name, from: current, to: next });
   });
 
@@ -66,7 +70,10 @@ describe('npm run release:dry -- minor', () => {
 
   it('writes a CHANGELOG entry for each publishable package', () => {
     for (const p of result.packages.filter((x) => !x.private)) {
-      expect({ name: p.name, changelog: p.changelog }).toEqual({ name: p.name, changelog: expect.stringMatching(new RegExp(`^#+ ${next.replace(/\./g, '\\.')} `)) });
+      expect({ name: p.name, changelog: p.changelog }).toEqual({
+        name: p.name,
+        changelog: expect.stringMatching(new RegExp(`^#+ ${next.replace(/\./g, '\\.')} `)),
+      });
     }
     expect(result.files).toMatch(/CHANGELOG\.md/);
     expect(result.files).toMatch(/package-lock\.json/);

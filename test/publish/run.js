@@ -49,7 +49,14 @@ function parseArgs(argv) {
   for (const arg of argv) {
     if (arg === '--keep') opts.keep = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 19).join('\n').replace(/^\/\/ ?/gm, ''));
+      console.log(
+        fs
+          .readFileSync(__filename, 'utf8')
+          .split('\n')
+          .slice(2, 19)
+          .join('\n')
+          .replace(/^\/\/ ?/gm, ''),
+      );
       process.exit(0);
     } else {
       console.error(`unknown option ${arg} (see --help)`);
@@ -85,7 +92,11 @@ async function publishRepositoryPackages({ publishable, registry, env, logDir })
       'ERR_NOT_PUBLISHED',
       `${pkg.name}@${pkg.version} is not on the local registry after npm publish (tarball: ${tarball})`,
     );
-    check(fs.existsSync(path.join(dir, 'dist')), 'ERR_PREPACK', `${pkg.name}: npm publish did not build dist/ (its prepack script must run tsc -b)`);
+    check(
+      fs.existsSync(path.join(dir, 'dist')),
+      'ERR_PREPACK',
+      `${pkg.name}: npm publish did not build dist/ (its prepack script must run tsc -b)`,
+    );
     log(`published ${pkg.name}@${pkg.version} (prepack rebuilt dist/)`);
   }
 }
@@ -102,14 +113,22 @@ async function scaffoldAndPublish({ scaffold, registry, env, work, logDir }) {
     logFile: path.join(logDir, 'create.log'),
   });
   const udfDir = path.join(createIn, UDF_PACKAGE_DIR);
-  check(fs.existsSync(path.join(udfDir, 'package.json')), 'ERR_SCAFFOLD', `npm create ${spec} ${UDF_PACKAGE_DIR} wrote no ${udfDir}/package.json`);
+  check(
+    fs.existsSync(path.join(udfDir, 'package.json')),
+    'ERR_SCAFFOLD',
+    `npm create ${spec} ${UDF_PACKAGE_DIR} wrote no ${udfDir}/package.json`,
+  );
   const udfPkg = readJson(path.join(udfDir, 'package.json'));
   log(`npm create ${spec} ${UDF_PACKAGE_DIR}: wrote ${udfPkg.name}@${udfPkg.version}`);
   check(udfPkg.kapacitorUdf !== undefined, 'ERR_SCAFFOLD', `the scaffolded package.json has no "kapacitorUdf" field`);
   const ours = Object.entries({ ...udfPkg.dependencies, ...udfPkg.devDependencies }).filter(([n]) => n.startsWith('@kapacitor-udf/'));
   check(ours.length > 0, 'ERR_SCAFFOLD', 'the scaffolded package depends on no @kapacitor-udf/* package');
   for (const [name, range] of ours) {
-    check(range === `^${scaffold.pkg.version}`, 'ERR_SCAFFOLD', `the scaffolded package wants ${name}@${range}, not ^${scaffold.pkg.version}`);
+    check(
+      range === `^${scaffold.pkg.version}`,
+      'ERR_SCAFFOLD',
+      `the scaffolded package wants ${name}@${range}, not ^${scaffold.pkg.version}`,
+    );
   }
 
   if (await registry.addLocalOnly([udfPkg.name])) log(`registry restarted to serve ${udfPkg.name} locally only`);
@@ -121,7 +140,11 @@ async function scaffoldAndPublish({ scaffold, registry, env, work, logDir }) {
   log(`${udfPkg.name}: npm test`);
   await runCommand('npm', ['publish'], { cwd: udfDir, env, logFile: udfLog });
   const doc = await registry.packument(udfPkg.name);
-  check(doc?.versions?.[udfPkg.version] !== undefined, 'ERR_NOT_PUBLISHED', `${udfPkg.name}@${udfPkg.version} is not on the local registry after npm publish`);
+  check(
+    doc?.versions?.[udfPkg.version] !== undefined,
+    'ERR_NOT_PUBLISHED',
+    `${udfPkg.name}@${udfPkg.version} is not on the local registry after npm publish`,
+  );
   log(`${udfPkg.name}: npm publish`);
   return udfPkg;
 }
@@ -130,7 +153,10 @@ async function scaffoldAndPublish({ scaffold, registry, env, work, logDir }) {
 async function installAndRun({ udfPkg, registry, env, work, logDir }) {
   const app = path.join(work, 'app');
   fs.mkdirSync(app);
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'kapacitor-udfs-host', version: '1.0.0', private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'kapacitor-udfs-host', version: '1.0.0', private: true }, null, 2),
+  );
   const wanted = ['@kapacitor-udf/cli', ...(udfPkg ? [udfPkg.name] : [])];
   const appLog = path.join(logDir, 'app.log');
   await runCommand('npm', ['install', ...wanted], { cwd: app, env, logFile: appLog });
@@ -153,7 +179,11 @@ async function installAndRun({ udfPkg, registry, env, work, logDir }) {
   log(`npx --no-install udf-run --list: ${listed.map((u) => `${u.name} (${u.edges})`).join(', ') || 'no UDFs'}`);
   if (!udfPkg) return;
   const fromPkg = udfsFromPackage(listed, udfPkg.name);
-  check(fromPkg.length === 1, 'ERR_LIST', `udf-run --list shows ${fromPkg.length} UDFs from ${udfPkg.name}, want its one example UDF:\n${stdout}`);
+  check(
+    fromPkg.length === 1,
+    'ERR_LIST',
+    `udf-run --list shows ${fromPkg.length} UDFs from ${udfPkg.name}, want its one example UDF:\n${stdout}`,
+  );
 
   // The testing kit of this repository (built by its prepack above) plays Kapacitor.
   const testing = require(path.join(REPO_ROOT, 'packages', 'testing'));
@@ -200,7 +230,11 @@ async function main() {
     const uplink = (await runCommand('npm', ['config', 'get', 'registry'], { cwd: REPO_ROOT, env: userEnv })).stdout.trim();
     const cafile = (await runCommand('npm', ['config', 'get', 'cafile'], { cwd: REPO_ROOT, env: userEnv })).stdout.trim();
     const bin = await ensureVerdaccio({ env: userEnv, log });
-    const localOnly = ['@kapacitor-udf/*', ...publishable.map((w) => w.pkg.name).filter((n) => !n.startsWith('@kapacitor-udf/')), UDF_PACKAGE_DIR];
+    const localOnly = [
+      '@kapacitor-udf/*',
+      ...publishable.map((w) => w.pkg.name).filter((n) => !n.startsWith('@kapacitor-udf/')),
+      UDF_PACKAGE_DIR,
+    ];
     registry = new LocalRegistry({
       bin,
       dir: path.join(work, 'registry'),
@@ -210,7 +244,9 @@ async function main() {
     });
     fs.mkdirSync(registry.dir);
     await registry.start();
-    log(`Verdaccio on ${registry.url}; served only from local storage: ${localOnly.join(', ')}; everything else via npm's configured registry`);
+    log(
+      `Verdaccio on ${registry.url}; served only from local storage: ${localOnly.join(', ')}; everything else via npm's configured registry`,
+    );
     const token = await registry.addUser('kapacitor-udf-publish-test', crypto.randomBytes(12).toString('hex'));
     const env = localRegistryEnv({ dir: work, registryUrl: registry.url, token });
 
@@ -226,8 +262,8 @@ async function main() {
     await installAndRun({ udfPkg, registry, env, work, logDir });
     log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (err) {
-    const code = err && err.code ? ` [${err.code}]` : '';
-    console.error(`\n[publish] FAILED${code}: ${err && err.message ? err.message : err}`);
+    const code = err?.code ? ` [${err.code}]` : '';
+    console.error(`\n[publish] FAILED${code}: ${err?.message ? err.message : err}`);
     if (opts.keep) console.error(`[publish] kept ${work} (logs in ${logDir})`);
     else console.error(`[publish] rerun with --keep to keep the temp dir and its logs`);
     process.exitCode = 1;

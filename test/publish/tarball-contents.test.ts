@@ -10,8 +10,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../support/build';
-import { publishableWorkspaces, workspaces, type PackageJson, type Workspace } from './lib/workspaces';
+import { BUILD_TIMEOUT_MS, ensureBuilt, REPO_ROOT } from '../support/build';
+import { type PackageJson, publishableWorkspaces, type Workspace, workspaces } from './lib/workspaces';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -40,8 +40,7 @@ function entryPoints(pkg: PackageJson): { field: string; target: string }[] {
     if (typeof value === 'string') out.push({ field, target: clean(value) });
     else if (Array.isArray(value)) {
       for (const [i, v] of value.entries()) walk(v, `${field}[${i}]`);
-    }
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${field}["${k}"]`);
+    } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${field}["${k}"]`);
   };
   walk(pkg.exports, 'exports');
   return out;
@@ -113,9 +112,7 @@ describe.each(publishable.map((w): [string, Workspace] => [w.pkg.name, w]))('npm
   it('has source maps whose sources are in the tarball or inlined', () => {
     const maps = [...files].filter((f) => f.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(0);
-    const broken = maps
-      .map((m) => ({ map: m, missing: unresolvedSources(dir, m, files) }))
-      .filter((b) => b.missing.length > 0);
+    const broken = maps.map((m) => ({ map: m, missing: unresolvedSources(dir, m, files) })).filter((b) => b.missing.length > 0);
     expect(broken).toEqual([]);
   });
 

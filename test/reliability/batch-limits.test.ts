@@ -6,11 +6,11 @@
  */
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
-import { encodeFrame, encodeRequest, ValueType, type BeginBatch, type EndBatch, type Option } from '@kapacitor-udf/core';
-import { rssOf, MiB } from './helpers/memory';
+import { type BeginBatch, type EndBatch, encodeFrame, encodeRequest, type Option, ValueType } from '@kapacitor-udf/core';
+import { MiB, rssOf } from './helpers/memory';
 import { ROOT, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import { sleep, type WirePeer } from './helpers/udf-run';
 
 const OUTLIERS_DIR = path.join(ROOT, 'examples', 'outliers');
@@ -20,8 +20,11 @@ const end = (n: number): EndBatch => ({ name: 'cpu', group: '', tmax: BigInt(n),
 
 /** `count` point frames in one buffer (a run of 1,000 distinct points repeated). */
 function pointFrames(count: number): Buffer {
-  const run = Buffer.concat(Array.from({ length: Math.min(count, 1000) }, (_, i) =>
-    encodeFrame(encodeRequest({ message: { $case: 'point', value: makePoint(i) } }))));
+  const run = Buffer.concat(
+    Array.from({ length: Math.min(count, 1000) }, (_, i) =>
+      encodeFrame(encodeRequest({ message: { $case: 'point', value: makePoint(i) } })),
+    ),
+  );
   const runs = Math.ceil(count / 1000);
   return Buffer.concat(Array.from({ length: runs }, () => run)).subarray(0, (run.length / Math.min(count, 1000)) * count);
 }
@@ -48,7 +51,11 @@ async function writeAll(socket: Socket, peer: WirePeer, bytes: Buffer, chunk = 2
   for (let at = 0; at < bytes.length && !peer.ended && !socket.destroyed; at += chunk) {
     if (!socket.write(bytes.subarray(at, at + chunk))) {
       await new Promise<void>((resolve) => {
-        const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve(); };
+        const done = (): void => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
         socket.once('drain', done);
         socket.once('close', done);
         void peer.closed(60_000).then(done, done);

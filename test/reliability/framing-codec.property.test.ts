@@ -9,23 +9,23 @@
  *   is ever buffered).
  */
 import { PassThrough } from 'node:stream';
-import fc from 'fast-check';
 import {
   Agent,
   DEFAULT_MAX_MESSAGE_SIZE,
-  FrameDecoder,
-  ProtocolError,
   decodeRequest,
   decodeResponse,
   encodeFrame,
   encodeRequest,
   encodeResponse,
-  silentLogger,
+  FrameDecoder,
   type Handler,
   type Point,
+  ProtocolError,
   type Request,
   type Response,
+  silentLogger,
 } from '@kapacitor-udf/core';
+import fc from 'fast-check';
 import { chunking, point, request, response, split } from './helpers/arbitraries';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
@@ -117,7 +117,12 @@ describe('framing under random chunking', () => {
     const items = fc.array(
       fc.oneof(
         { weight: 4, arbitrary: point.map((p): Request => ({ message: { $case: 'point', value: p } })) },
-        { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }).map((t): Request => ({ message: { $case: 'keepalive', value: { time: t } } })) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .bigInt({ min: 0n, max: 2n ** 63n - 1n })
+            .map((t): Request => ({ message: { $case: 'keepalive', value: { time: t } } })),
+        },
       ),
       { minLength: 1, maxLength: 15 },
     );
@@ -172,7 +177,9 @@ async function runAgent(chunks: Uint8Array[]): Promise<Response[]> {
 
 // ----------------------------------------------------------------- random bytes
 
-type ModelEvent = { frame: Buffer; at: number } | { error: 'ERR_VARINT_TOO_LONG' | 'ERR_FRAME_TOO_LARGE' | 'ERR_TRUNCATED_FRAME'; at: number };
+type ModelEvent =
+  | { frame: Buffer; at: number }
+  | { error: 'ERR_VARINT_TOO_LONG' | 'ERR_FRAME_TOO_LARGE' | 'ERR_TRUNCATED_FRAME'; at: number };
 
 /**
  * What a correct decoder must do with `bytes` and limit `max`: each frame
@@ -204,16 +211,25 @@ function model(bytes: Uint8Array, max: number): ModelEvent[] {
 /** Bytes that look like a stream: mostly small lengths, sometimes long varints and runs of 0xff. */
 const noisyBytes = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
-  fc.array(fc.oneof(fc.uint8Array({ maxLength: 8 }), fc.constant(new Uint8Array(12).fill(0xff)), fc.integer({ min: 0, max: 0x7f }).map((n) => Uint8Array.of(n))), {
-    maxLength: 40,
-  }).map((parts) => concat(parts)),
+  fc
+    .array(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 8 }),
+        fc.constant(new Uint8Array(12).fill(0xff)),
+        fc.integer({ min: 0, max: 0x7f }).map((n) => Uint8Array.of(n)),
+      ),
+      {
+        maxLength: 40,
+      },
+    )
+    .map((parts) => concat(parts)),
 );
 
 describe('random bytes', () => {
   test('FrameDecoder: frames and errors exactly where the reference model puts them; only ProtocolErrors', () => {
-    const input = fc.record({ bytes: noisyBytes, max: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.constant(DEFAULT_MAX_MESSAGE_SIZE)) }).chain(({ bytes, max }) =>
-      chunking(bytes.length).map((cuts) => ({ bytes, max, cuts })),
-    );
+    const input = fc
+      .record({ bytes: noisyBytes, max: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.constant(DEFAULT_MAX_MESSAGE_SIZE)) })
+      .chain(({ bytes, max }) => chunking(bytes.length).map((cuts) => ({ bytes, max, cuts })));
     fc.assert(
       fc.property(input, ({ bytes, max, cuts }) => {
         const expected = model(bytes, max);
@@ -235,20 +251,25 @@ describe('random bytes', () => {
             fn();
             return true;
           } catch (err) {
-            if (!(err instanceof ProtocolError)) throw new Error(`threw a ${(err as Error)?.constructor?.name}, not a ProtocolError: ${String(err)}`);
+            if (!(err instanceof ProtocolError))
+              throw new Error(`threw a ${(err as Error)?.constructor?.name}, not a ProtocolError: ${String(err)}`);
             got.push({ error: err.code, chunk: c });
             return false;
           }
         };
         let ok = true;
         for (let c = 0; c < chunks.length && ok; c++) {
-          ok = step(c, () => decoder.feed(chunks[c], (buf, s, e) => {
-            expect(e - s).toBeLessThanOrEqual(max);
-            got.push({ frame: Buffer.from(buf.subarray(s, e)), chunk: c });
-          }));
+          ok = step(c, () =>
+            decoder.feed(chunks[c], (buf, s, e) => {
+              expect(e - s).toBeLessThanOrEqual(max);
+              got.push({ frame: Buffer.from(buf.subarray(s, e)), chunk: c });
+            }),
+          );
         }
         if (ok) step(chunks.length, () => decoder.end());
-        expect(got).toEqual(expected.map((ev) => ('frame' in ev ? { frame: ev.frame, chunk: chunkOf(ev.at) } : { error: ev.error, chunk: chunkOf(ev.at) })));
+        expect(got).toEqual(
+          expected.map((ev) => ('frame' in ev ? { frame: ev.frame, chunk: chunkOf(ev.at) } : { error: ev.error, chunk: chunkOf(ev.at) })),
+        );
         // A failed decoder stays failed, with the same error.
         if (!ok) expect(() => decoder.push(Uint8Array.of(0))).toThrow(ProtocolError);
       }),
@@ -260,11 +281,13 @@ describe('random bytes', () => {
     const bodies = fc.oneof(
       fc.uint8Array({ maxLength: 200 }),
       // Valid messages with a few bytes flipped: deeper into the decoders.
-      fc.tuple(request, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 })).map(([r, flips]) => {
-        const b = Buffer.from(encodeRequest(r));
-        for (const [at, v] of flips) if (b.length > 0) b[at % b.length] = v;
-        return new Uint8Array(b);
-      }),
+      fc
+        .tuple(request, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }))
+        .map(([r, flips]) => {
+          const b = Buffer.from(encodeRequest(r));
+          for (const [at, v] of flips) if (b.length > 0) b[at % b.length] = v;
+          return new Uint8Array(b);
+        }),
       // Valid messages cut short.
       fc.tuple(request, fc.nat()).map(([r, cut]) => {
         const b = encodeRequest(r);
@@ -277,7 +300,8 @@ describe('random bytes', () => {
           try {
             decode(body);
           } catch (err) {
-            if (!(err instanceof ProtocolError)) throw new Error(`${decode.name} threw ${(err as Error)?.constructor?.name}: ${String(err)}`);
+            if (!(err instanceof ProtocolError))
+              throw new Error(`${decode.name} threw ${(err as Error)?.constructor?.name}: ${String(err)}`);
             expect(err.code).toBe('ERR_INVALID_MESSAGE');
             expect(err.offset).toBeGreaterThanOrEqual(0);
             expect(err.offset).toBeLessThanOrEqual(body.length);
@@ -290,7 +314,11 @@ describe('random bytes', () => {
 
   test('a length inside a message larger than the message is a ProtocolError, never an allocation', () => {
     // Request.point (field 17) whose declared length is 2^31, 2^53 and 2^63-ish.
-    for (const len of [[0x80, 0x80, 0x80, 0x80, 0x08], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]]) {
+    for (const len of [
+      [0x80, 0x80, 0x80, 0x80, 0x08],
+      [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f],
+      [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+    ]) {
       expect(() => decodeRequest(Uint8Array.from([0x8a, 0x01, ...len, 0x0a]))).toThrow(ProtocolError);
       // And a Point's tags entry / string field declaring the same.
       expect(() => decodeRequest(Uint8Array.from([0x8a, 0x01, 2 + len.length, 0x12, ...len]))).toThrow(ProtocolError);

@@ -9,27 +9,26 @@ import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import {
   Agent,
-  FrameDecoder,
+  type BeginBatch,
   decodeResponse,
+  type Emitter,
+  type EndBatch,
   encodeFrame,
   encodeRequest,
-  type BeginBatch,
-  type EndBatch,
-  type Emitter,
+  FrameDecoder,
   type Handler,
   type Logger,
   type Point,
   type Request,
   type Response,
 } from '@kapacitor-udf/core';
-import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { outputProblems } from './helpers/output-checks';
+import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, keepalive, makePoint } from './helpers/points';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import { sleep, spawnUdfRun, type WirePeer } from './helpers/udf-run';
 
-const doing = (seq: number, what: string, extra: Partial<Point> = {}): Point =>
-  makePoint(seq, { fieldsString: { do: what }, ...extra });
+const doing = (seq: number, what: string, extra: Partial<Point> = {}): Point => makePoint(seq, { fieldsString: { do: what }, ...extra });
 
 beforeAll(() => requireBuilt());
 
@@ -105,8 +104,18 @@ describe('fixture UDFs over a socket (udf-run faulty / unbalanced)', () => {
   const end = (n: number): EndBatch => ({ name: 'cpu', group: '', tmax: BigInt(n), tags: { n: String(n) }, byName: false });
 
   test.each([
-    ['emits EndBatch twice (an EndBatch without BeginBatch)', 'end-without-begin', ['begin', 'point', 'point', 'end', 'begin', 'point', 'end', 'error'], /endBatch|EndBatch|batch/],
-    ['opens a batch inside the open batch', 'begin-twice', ['begin', 'point', 'point', 'end', 'begin', 'error'], /beginBatch|BeginBatch|batch/],
+    [
+      'emits EndBatch twice (an EndBatch without BeginBatch)',
+      'end-without-begin',
+      ['begin', 'point', 'point', 'end', 'begin', 'point', 'end', 'error'],
+      /endBatch|EndBatch|batch/,
+    ],
+    [
+      'opens a batch inside the open batch',
+      'begin-twice',
+      ['begin', 'point', 'point', 'end', 'begin', 'error'],
+      /beginBatch|BeginBatch|batch/,
+    ],
     ['emits a point after closing its batch', 'point-outside', ['begin', 'point', 'point', 'end', 'begin', 'end', 'error'], /point|batch/],
   ])('a batch handler that %s: refused with an ErrorResponse, the output stays balanced', async (_what, what, kinds, error) => {
     const peer = await conversation(unbalanced, (p) => {
@@ -169,13 +178,23 @@ interface Run {
 }
 
 /** Runs a core Agent over in-memory streams with `requests`, then EOF. */
-async function runAgent(make: (emitter: Emitter) => Partial<Handler>, requests: Request['message'][], opts: { handlerTimeoutMs?: number; keepOpen?: boolean } = {}): Promise<Run> {
+async function runAgent(
+  make: (emitter: Emitter) => Partial<Handler>,
+  requests: Request['message'][],
+  opts: { handlerTimeoutMs?: number; keepOpen?: boolean } = {},
+): Promise<Run> {
   const input = new PassThrough();
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (c: Buffer) => chunks.push(c));
   const logger = recordingLogger();
-  const agent = new Agent({ input, output, handler: (e) => ({ ...baseHandler, ...make(e) }), logger, handlerTimeoutMs: opts.handlerTimeoutMs });
+  const agent = new Agent({
+    input,
+    output,
+    handler: (e) => ({ ...baseHandler, ...make(e) }),
+    logger,
+    handlerTimeoutMs: opts.handlerTimeoutMs,
+  });
   const done = agent.start();
   for (const r of requests) input.write(encodeFrame(encodeRequest({ message: r })));
   if (!opts.keepOpen) input.end();
@@ -196,20 +215,47 @@ const pointReq = (n: number): Request['message'] => ({ $case: 'point', value: ma
 
 describe('core Agent with raw handlers (no decorator checks in between)', () => {
   test('emitting EndBatch with no open batch: BatchOrderError as the ErrorResponse, nothing of it on the wire', async () => {
-    const run = await runAgent((e) => ({ point: (p) => (e.point(p), e.endBatch(e1)) }), [pointReq(1)]);
+    const run = await runAgent(
+      (e) => ({
+        point: (p) => {
+          e.point(p);
+          e.endBatch(e1);
+        },
+      }),
+      [pointReq(1)],
+    );
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['point', 'error']);
     expect((run.responses[1].message as { value: { error: string } }).value.error).toMatch(/endBatch\(\) called with no open batch/);
     expect(run.outcome).toMatch(/^ERR_HANDLER_FAILED: /);
   });
 
   test('emitting BeginBatch inside an open batch: refused, the open batch is not corrupted', async () => {
-    const run = await runAgent((e) => ({ point: (p) => (e.beginBatch(b1), e.point(p), e.beginBatch(b1)) }), [pointReq(1)]);
+    const run = await runAgent(
+      (e) => ({
+        point: (p) => {
+          e.beginBatch(b1);
+          e.point(p);
+          e.beginBatch(b1);
+        },
+      }),
+      [pointReq(1)],
+    );
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['begin', 'point', 'error']);
-    expect((run.responses[2].message as { value: { error: string } }).value.error).toMatch(/beginBatch\(\) called while a batch is still open/);
+    expect((run.responses[2].message as { value: { error: string } }).value.error).toMatch(
+      /beginBatch\(\) called while a batch is still open/,
+    );
   });
 
   test('a batch left open at the end: a logged warning, and the output ends cleanly', async () => {
-    const run = await runAgent((e) => ({ point: (p) => (e.beginBatch(b1), e.point(p)) }), [pointReq(1)]);
+    const run = await runAgent(
+      (e) => ({
+        point: (p) => {
+          e.beginBatch(b1);
+          e.point(p);
+        },
+      }),
+      [pointReq(1)],
+    );
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['begin', 'point']);
     expect(run.outcome).toBe('resolved');
     expect(run.logger.lines.join('\n')).toMatch(/output batch still open/);
@@ -221,25 +267,56 @@ describe('core Agent with raw handlers (no decorator checks in between)', () => 
     ['an object', { code: 42 }, /point handler failed: \{"code":42\}/],
     ['an Error without a message', new TypeError(), /point handler failed: TypeError/],
   ])('a handler throwing %s: a readable ErrorResponse', async (_what, thrown, error) => {
-    const run = await runAgent(() => ({ point: () => { throw thrown; } }), [pointReq(1)]);
+    const run = await runAgent(
+      () => ({
+        point: () => {
+          throw thrown;
+        },
+      }),
+      [pointReq(1)],
+    );
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['error']);
     expect((run.responses[0].message as { value: { error: string } }).value.error).toMatch(error);
   });
 
   test('an object whose toJSON throws, thrown by a handler: still one ErrorResponse', async () => {
-    const evil = { toJSON() { throw new Error('no JSON for you'); } };
-    const run = await runAgent(() => ({ point: () => { throw evil; } }), [pointReq(1)]);
+    const evil = {
+      toJSON() {
+        throw new Error('no JSON for you');
+      },
+    };
+    const run = await runAgent(
+      () => ({
+        point: () => {
+          throw evil;
+        },
+      }),
+      [pointReq(1)],
+    );
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['error']);
   });
 
   test('init returning null: an ErrorResponse, never an empty InitResponse', async () => {
-    const run = await runAgent(() => ({ init: () => null as never }), [{ $case: 'init', value: { options: [], taskID: 't', nodeID: 'n' } }]);
+    const run = await runAgent(
+      () => ({ init: () => null as never }),
+      [{ $case: 'init', value: { options: [], taskID: 't', nodeID: 'n' } }],
+    );
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['error']);
-    expect((run.responses[0].message as { value: { error: string } }).value.error).toMatch(/init handler failed: it returned null, expected an InitResponse/);
+    expect((run.responses[0].message as { value: { error: string } }).value.error).toMatch(
+      /init handler failed: it returned null, expected an InitResponse/,
+    );
   });
 
   test('stop() throwing at EOF: ErrorResponse after everything emitted before', async () => {
-    const run = await runAgent((e) => ({ point: (p) => e.point(p), stop: () => { throw new Error('flush failed'); } }), [pointReq(1), pointReq(2)]);
+    const run = await runAgent(
+      (e) => ({
+        point: (p) => e.point(p),
+        stop: () => {
+          throw new Error('flush failed');
+        },
+      }),
+      [pointReq(1), pointReq(2)],
+    );
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['point', 'point', 'error']);
     expect((run.responses[2].message as { value: { error: string } }).value.error).toBe('stop handler failed: flush failed');
   });
@@ -257,7 +334,13 @@ describe('core Agent with raw handlers (no decorator checks in between)', () => 
 
   test('emitting from a timer after the conversation ended: dropped with a warning, no write after end', async () => {
     let emitter!: Emitter;
-    const run = await runAgent((e) => ((emitter = e), { point: (p) => e.point(p) }), [pointReq(1)]);
+    const run = await runAgent(
+      (e) => {
+        emitter = e;
+        return { point: (p) => e.point(p) };
+      },
+      [pointReq(1)],
+    );
     expect(() => emitter.point(makePoint(9))).not.toThrow();
     expect(run.responses.map((r) => r.message?.$case)).toEqual(['point']);
     expect(run.logger.lines.join('\n')).toMatch(/after the conversation ended: dropped/);

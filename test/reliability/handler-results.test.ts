@@ -9,7 +9,7 @@ import type { BeginBatch, EndBatch, Point } from '@kapacitor-udf/core';
 import { outputProblems } from './helpers/output-checks';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import type { WirePeer } from './helpers/udf-run';
 
 const doing = (seq: number, what: string): Point => makePoint(seq, { fieldsString: { do: what } });
@@ -81,7 +81,12 @@ const end: EndBatch = { name: 'cpu', group: '', tmax: 5n, tags: {}, byName: fals
 
 test.each([
   ['through a thenable: emitted whole', 'thenable', ['begin', 'point', 'end'], undefined],
-  ['as { begin } without points or end: an ErrorResponse, no BeginBatch encoded', 'bad-batch', ['error'], /BatchResults\.batch\(\).*returned an object that is neither a point nor a batch/],
+  [
+    'as { begin } without points or end: an ErrorResponse, no BeginBatch encoded',
+    'bad-batch',
+    ['error'],
+    /BatchResults\.batch\(\).*returned an object that is neither a point nor a batch/,
+  ],
 ])('an @OnBatch result %s', async (_what, what, kinds, error) => {
   const peer = await conversation(batchResults, (p) => {
     p.send({ $case: 'begin', value: begin });

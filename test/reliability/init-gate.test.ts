@@ -8,10 +8,10 @@
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { serialize } from 'node:v8';
-import { ValueType, type Option, type OptionValue, type Request } from '@kapacitor-udf/core';
+import { type Option, type OptionValue, type Request, ValueType } from '@kapacitor-udf/core';
 import { ROOT, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import type { WirePeer } from './helpers/udf-run';
 
 const MOVING_AVG_DIR = path.join(ROOT, 'examples', 'moving-avg');
@@ -90,7 +90,10 @@ const sparse = (): number[] => {
 test.each<[string, Buffer]>([
   ['a window that is a sparse array of length 1e9', envelope({ windows: new Map([['', sparse()]]) })],
   ['windows as a plain object where a Map was snapshotted', envelope({ windows: { '': [1] } })],
-  ['a window of strings where numbers were snapshotted', envelope({ windows: new Map([['', ['x']]]) }, { types: { windows: 'Map<string,Array<number>>' } })],
+  [
+    'a window of strings where numbers were snapshotted',
+    envelope({ windows: new Map([['', ['x']]]) }, { types: { windows: 'Map<string,Array<number>>' } }),
+  ],
 ])('a Restore with %s is refused; the task and the server go on', async (_what, snapshot) => {
   const peer = await conversation(async (p) => {
     p.send(init(options(3n)));

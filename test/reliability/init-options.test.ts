@@ -5,10 +5,10 @@
  * the connection still answers, and other connections are unaffected.
  */
 import type { Socket } from 'node:net';
-import { ValueType, type Option, type OptionValue } from '@kapacitor-udf/core';
+import { type Option, type OptionValue, ValueType } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, keepalive, makePoint } from './helpers/points';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import type { WirePeer } from './helpers/udf-run';
 
 const str = (v: string): OptionValue => ({ type: ValueType.STRING, value: { $case: 'stringValue', value: v } });
@@ -34,10 +34,18 @@ interface Case {
 const REQUIRED = opt('field', str('value'));
 
 const CASES: Case[] = [
-  { name: 'a value with no value set (a field reference in TICKscript) for a string option', options: [opt('field', unset())], error: [/field/] },
+  {
+    name: 'a value with no value set (a field reference in TICKscript) for a string option',
+    options: [opt('field', unset())],
+    error: [/field/],
+  },
   { name: 'a value with no value set for an int option', options: [REQUIRED, opt('size', unset())], error: [/size/] },
   { name: 'a string where an int is declared', options: [REQUIRED, opt('size', str('10'))], error: [/size/, /int/i] },
-  { name: 'an int where a double is declared (TICKscript does not coerce)', options: [REQUIRED, opt('scale', int(2n))], error: [/scale/, /double/i] },
+  {
+    name: 'an int where a double is declared (TICKscript does not coerce)',
+    options: [REQUIRED, opt('scale', int(2n))],
+    error: [/scale/, /double/i],
+  },
   { name: 'a double where a duration is declared', options: [REQUIRED, opt('period', dbl(10))], error: [/period/, /duration/i] },
   { name: 'a bool where a string is declared', options: [opt('field', bool(true))], error: [/field/, /string/i] },
   { name: 'too many values', options: [REQUIRED, opt('size', int(1n), int(2n))], error: [/size/, /1/, /2/] },
@@ -46,7 +54,11 @@ const CASES: Case[] = [
   { name: 'an unknown option', options: [REQUIRED, opt('nosuch', int(1n))], error: [/nosuch/] },
   { name: 'a required option missing', options: [], error: [/field/, /required|missing/i] },
   { name: 'a single-value option given twice', options: [REQUIRED, opt('size', int(1n)), opt('size', int(2n))], error: [/size/] },
-  { name: 'an unknown option with a 4 MiB name', options: [REQUIRED, opt(HUGE, int(1n))], error: [/unknown|not declared|no option|does not/i] },
+  {
+    name: 'an unknown option with a 4 MiB name',
+    options: [REQUIRED, opt(HUGE, int(1n))],
+    error: [/unknown|not declared|no option|does not/i],
+  },
   { name: 'a 4 MiB string where a double is declared', options: [REQUIRED, opt('scale', str(HUGE))], error: [/scale/, /double/i] },
   {
     name: 'several problems at once: one line each',
@@ -85,7 +97,9 @@ describe('bad Init options (udf-run options fixture over a socket)', () => {
         expect(response.success).toBe(false);
         for (const pattern of c.error) expect(response.error).toMatch(pattern);
         if (response.error.length >= READABLE_MAX) {
-          throw new Error(`InitResponse.error is ${response.error.length} characters long (should stay under ${READABLE_MAX}); it starts: ${response.error.slice(0, 200)}`);
+          throw new Error(
+            `InitResponse.error is ${response.error.length} characters long (should stay under ${READABLE_MAX}); it starts: ${response.error.slice(0, 200)}`,
+          );
         }
         expect(peer.count('error')).toBe(0);
         // Kapacitor would now stop the task: EOF, and a clean close.

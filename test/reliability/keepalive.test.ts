@@ -45,7 +45,9 @@ test('a 5-second-per-point handler: keepalives answered meanwhile (process and s
     const [overStdio, overSocket] = await Promise.all([keepalivesWhileSlow(udf.peer), keepalivesWhileSlow(peer)]);
     expect(await udf.exited()).toBe(0);
     // For the record (not asserted: no timing assertions in tests).
-    process.stdout.write(`keepalive round trips while a handler was busy, ms: stdio ${overStdio.map((l) => l.toFixed(1)).join(' ')}; socket ${overSocket.map((l) => l.toFixed(1)).join(' ')}\n`);
+    process.stdout.write(
+      `keepalive round trips while a handler was busy, ms: stdio ${overStdio.map((l) => l.toFixed(1)).join(' ')}; socket ${overSocket.map((l) => l.toFixed(1)).join(' ')}\n`,
+    );
   } finally {
     udf.kill();
     await server.stop();

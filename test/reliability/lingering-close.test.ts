@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import { sleep } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
@@ -21,7 +21,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const more = Buffer.concat(Array.from({ length: 2000 }, (_, i) => encodeFrame(encodeRequest({ message: { $case: 'point', value: makePoint(100 + i) } }))));
+const more = Buffer.concat(
+  Array.from({ length: 2000 }, (_, i) => encodeFrame(encodeRequest({ message: { $case: 'point', value: makePoint(100 + i) } }))),
+);
 
 test.each([1, 2, 3, 4, 5])('a failing handler while the peer keeps sending: the ErrorResponse arrives (round %i)', async () => {
   const { peer, socket } = await server.connect();

@@ -12,14 +12,22 @@ import { spawnUdfRun } from './helpers/udf-run';
 beforeAll(() => requireBuilt());
 
 const lines = (stderr: string): Array<Record<string, unknown>> =>
-  stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test("a UDF's log fields named time / level / msg do not override the line's own (movingAvg's warning)", async () => {
   const udf = spawnUdfRun({ name: 'movingAvg', cwd: path.join(ROOT, 'examples', 'moving-avg') });
   try {
     const str = (v: string) => ({ type: ValueType.STRING, value: { $case: 'stringValue' as const, value: v } });
     const int = (v: bigint) => ({ type: ValueType.INT, value: { $case: 'intValue' as const, value: v } });
-    udf.peer.send(init([{ name: 'field', values: [str('nosuch')] }, { name: 'size', values: [int(3n)] }]));
+    udf.peer.send(
+      init([
+        { name: 'field', values: [str('nosuch')] },
+        { name: 'size', values: [int(3n)] },
+      ]),
+    );
     udf.peer.point(makePoint(1));
     udf.peer.endInput();
     expect(await udf.exited()).toBe(0);
@@ -40,7 +48,9 @@ test("a failing handler's stack trace is logged at debug level", async () => {
     udf.peer.send(init());
     udf.peer.point(makePoint(1, { fieldsString: { do: 'throw' } }));
     expect(await udf.exited()).toBe(1);
-    const withStack = lines(udf.stderr()).filter((l) => l.level === 'debug' && /asked to throw/.test(JSON.stringify(l)) && /udfs\.js:\d+/.test(JSON.stringify(l)));
+    const withStack = lines(udf.stderr()).filter(
+      (l) => l.level === 'debug' && /asked to throw/.test(JSON.stringify(l)) && /udfs\.js:\d+/.test(JSON.stringify(l)),
+    );
     expect(withStack.length).toBeGreaterThanOrEqual(1);
   } finally {
     udf.kill();

@@ -8,8 +8,8 @@
 import type { Socket } from 'node:net';
 import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
 import { requireBuilt } from './helpers/paths';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
 import { init, keepalive, makePoint, uvarint } from './helpers/points';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import { spawnUdfRun, summarize, type WirePeer } from './helpers/udf-run';
 
 const MAX = 1024; // --max-message-size for these runs: small, so "over the limit" is cheap
@@ -109,7 +109,9 @@ beforeAll(() => requireBuilt());
 describe('malformed frames to a process UDF (udf-run mirror over stdio)', () => {
   // Every case over the socket below; over stdio (a process per case, slow
   // to start) the ones whose ending differs: at EOF, before the body, mid-stream.
-  const STDIO_CASES = CASES.filter((c) => /truncated varint|over the limit|not a valid Request|EOF in the middle|short string/.test(c.name));
+  const STDIO_CASES = CASES.filter((c) =>
+    /truncated varint|over the limit|not a valid Request|EOF in the middle|short string/.test(c.name),
+  );
 
   test('groups nested 50,000 deep: a ProtocolError with its offset, not a stack overflow', async () => {
     const udf = spawnUdfRun();
@@ -127,16 +129,19 @@ describe('malformed frames to a process UDF (udf-run mirror over stdio)', () => 
     }
   });
 
-  test.each(STDIO_CASES.map((c) => [c.name, c] as const))('%s: one ErrorResponse naming it, then exit 1 with a log line', async (_name, c) => {
-    const udf = spawnUdfRun({ args: ['--max-message-size', String(MAX)] });
-    try {
-      await sendCase(udf.peer, c);
-      expect(await udf.exited()).toBe(1);
-      expect(udf.stderr()).toMatch(c.error);
-    } finally {
-      udf.kill();
-    }
-  });
+  test.each(STDIO_CASES.map((c) => [c.name, c] as const))(
+    '%s: one ErrorResponse naming it, then exit 1 with a log line',
+    async (_name, c) => {
+      const udf = spawnUdfRun({ args: ['--max-message-size', String(MAX)] });
+      try {
+        await sendCase(udf.peer, c);
+        expect(await udf.exited()).toBe(1);
+        expect(udf.stderr()).toMatch(c.error);
+      } finally {
+        udf.kill();
+      }
+    },
+  );
 
   test('zero-length frame (an empty Request): ignored with a logged warning, the conversation stays healthy', async () => {
     const udf = spawnUdfRun({ args: ['--max-message-size', String(MAX)] });

@@ -10,7 +10,7 @@ import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
 import { MiB, rssOf } from './helpers/memory';
 import { requireBuilt } from './helpers/paths';
 import { init, makePoint, uvarint } from './helpers/points';
-import { startSocketServer, type SocketUdfServer } from './helpers/socket-server';
+import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import { sleep, type WirePeer } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());

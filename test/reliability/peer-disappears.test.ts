@@ -4,22 +4,25 @@
  * a process UDF exits non-zero with a clear log line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Socket } from 'node:net';
 import { encodeFrame, encodeRequest, silentLogger } from '@kapacitor-udf/core';
 import { serveSocket } from '@kapacitor-udf/transports';
 import { Mirror } from '../../examples/mirror/src';
+import { connectPeer } from '../support/connect-peer';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import { connectPeer } from '../support/connect-peer';
 import { sleep, spawnUdfRun, withTimeout } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 
 /** Streams points until `stop()` is called, respecting backpressure. */
-function streamPoints(write: (p: ReturnType<typeof makePoint>) => boolean, onDrain: (cb: () => void) => void): { stop(): void; sent(): number } {
+function streamPoints(
+  write: (p: ReturnType<typeof makePoint>) => boolean,
+  onDrain: (cb: () => void) => void,
+): { stop(): void; sent(): number } {
   let n = 0;
   let stopped = false;
   const pump = (): void => {

@@ -3,7 +3,7 @@
  * handled and comes back exactly, to the byte (a Point is encoded the same
  * in a Request and a Response, so a mirror's output must repeat its input).
  */
-import { createPoint, encodeRequest, type BeginBatch, type EndBatch, type Point } from '@kapacitor-udf/core';
+import { type BeginBatch, createPoint, type EndBatch, encodeRequest, type Point } from '@kapacitor-udf/core';
 import { requireBuilt } from './helpers/paths';
 import { init } from './helpers/points';
 import { spawnUdfRun } from './helpers/udf-run';
@@ -23,16 +23,38 @@ const megabyte = 'µ'.repeat(512 * 1024); // 1 MiB of UTF-8 (2 bytes per charact
 
 const EXTREMES: Array<[string, Point]> = [
   ['an empty point (empty name, every map empty, time 0)', empty],
-  ['empty name with empty-string tag and field values', { ...empty, time: 1n, tags: { '': '' }, fieldsString: { '': '' }, fieldsDouble: { z: 0 }, fieldsInt: { z: 0n }, fieldsBool: { f: false } }],
+  [
+    'empty name with empty-string tag and field values',
+    {
+      ...empty,
+      time: 1n,
+      tags: { '': '' },
+      fieldsString: { '': '' },
+      fieldsDouble: { z: 0 },
+      fieldsInt: { z: 0n },
+      fieldsBool: { f: false },
+    },
+  ],
   ['10,000 tags', { ...empty, name: 'wide', time: 2n, tags: manyTags(10_000), dimensions: Object.keys(manyTags(10_000)).slice(0, 100) }],
-  ['a 1 MiB string field (and a 1 MiB tag value)', { ...empty, name: 'big', time: 3n, fieldsString: { blob: megabyte }, tags: { big: megabyte } }],
+  [
+    'a 1 MiB string field (and a 1 MiB tag value)',
+    { ...empty, name: 'big', time: 3n, fieldsString: { blob: megabyte }, tags: { big: megabyte } },
+  ],
   [
     'NaN, both infinities, -0, the smallest subnormal and the largest double',
     {
       ...empty,
       name: 'floats',
       time: 4n,
-      fieldsDouble: { nan: NaN, posInf: Infinity, negInf: -Infinity, negZero: -0, tiny: Number.MIN_VALUE, huge: Number.MAX_VALUE, eps: Number.EPSILON },
+      fieldsDouble: {
+        nan: NaN,
+        posInf: Infinity,
+        negInf: -Infinity,
+        negZero: -0,
+        tiny: Number.MIN_VALUE,
+        huge: Number.MAX_VALUE,
+        eps: Number.EPSILON,
+      },
     },
   ],
   [
@@ -50,21 +72,27 @@ const EXTREMES: Array<[string, Point]> = [
       fieldsString: JSON.parse('{"__proto__":"x"}') as Record<string, string>,
     },
   ],
-  ['any Unicode (astral, combining, NUL, RTL)', { ...empty, name: 'u\u0000n\u200fi', time: 6n, tags: { '😀': 'e\u0301', '\u0000': '\u{10FFFF}' } }],
-  ['a realistic point with every kind of field', {
-    time: 1_700_000_000_123_456_789n,
-    name: 'cpu',
-    database: 'telegraf',
-    retentionPolicy: 'autogen',
-    group: 'cpu\nhost=a',
-    dimensions: ['host'],
-    tags: { host: 'a', cpu: 'cpu-total' },
-    fieldsDouble: { usage_idle: 97.5 },
-    fieldsInt: { n: 42n },
-    fieldsString: { state: 'ok' },
-    byName: true,
-    fieldsBool: { up: true },
-  }],
+  [
+    'any Unicode (astral, combining, NUL, RTL)',
+    { ...empty, name: 'u\u0000n\u200fi', time: 6n, tags: { '😀': 'e\u0301', '\u0000': '\u{10FFFF}' } },
+  ],
+  [
+    'a realistic point with every kind of field',
+    {
+      time: 1_700_000_000_123_456_789n,
+      name: 'cpu',
+      database: 'telegraf',
+      retentionPolicy: 'autogen',
+      group: 'cpu\nhost=a',
+      dimensions: ['host'],
+      tags: { host: 'a', cpu: 'cpu-total' },
+      fieldsDouble: { usage_idle: 97.5 },
+      fieldsInt: { n: 42n },
+      fieldsString: { state: 'ok' },
+      byName: true,
+      fieldsBool: { up: true },
+    },
+  ],
 ];
 
 beforeAll(() => requireBuilt());

@@ -7,7 +7,7 @@
  */
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { sleep, spawnUdfRun, type ProcessUdf } from './helpers/udf-run';
+import { type ProcessUdf, sleep, spawnUdfRun } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 

@@ -9,17 +9,28 @@
  *   limits allow.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ValueType, encodeFrame, encodeRequest, silentLogger, type Option } from '@kapacitor-udf/core';
+import { encodeFrame, encodeRequest, type Option, silentLogger, ValueType } from '@kapacitor-udf/core';
 import { serveSocket } from '@kapacitor-udf/transports';
 import { Mirror } from '../../examples/mirror/src';
+import { connectPeer } from '../support/connect-peer';
 import { MiB, rssOf } from './helpers/memory';
-import { MIRROR_DIR, UDF_RUN, requireBuilt } from './helpers/paths';
+import { MIRROR_DIR, requireBuilt, UDF_RUN } from './helpers/paths';
 import { init, keepalive, makePoint, uvarint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
-import { connectPeer } from '../support/connect-peer';
 import { sleep, spawnUdfRun } from './helpers/udf-run';
 
 let dir: string;
@@ -33,7 +44,11 @@ const modeOf = (p: string): number => lstatSync(p).mode & 0o777;
 
 /** Runs udf-run --socket expecting it to refuse to start. */
 function refusedStart(socketPath: string): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [UDF_RUN, 'mirror', '--socket', socketPath], { cwd: MIRROR_DIR, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [UDF_RUN, 'mirror', '--socket', socketPath], {
+    cwd: MIRROR_DIR,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -52,7 +67,12 @@ describe('the socket file', () => {
   test('serveSocket({ mode }) sets the mode exactly, whatever the umask', async () => {
     const previous = process.umask(0o000);
     try {
-      const server = await serveSocket(Mirror, { path: path.join(dir, 'api.sock'), mode: 0o640, logger: silentLogger, handleProcessEvents: false });
+      const server = await serveSocket(Mirror, {
+        path: path.join(dir, 'api.sock'),
+        mode: 0o640,
+        logger: silentLogger,
+        handleProcessEvents: false,
+      });
       try {
         expect(modeOf(server.path).toString(8)).toBe('640');
       } finally {
@@ -87,7 +107,7 @@ describe('the socket file', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
-  test('a symlink to a live server\'s socket is refused and the live server is untouched', async () => {
+  test("a symlink to a live server's socket is refused and the live server is untouched", async () => {
     const live = await startSocketServer({ socketPath: path.join(dir, 'live-target.sock') });
     try {
       const link = path.join(dir, 'link-to-live.sock');
@@ -174,7 +194,17 @@ describe('content is data', () => {
     try {
       const { peer } = udf;
       // `.field('__proto__', 42.0)`: the option value names the field to set.
-      peer.send(init([{ name: 'field', values: [{ type: ValueType.STRING, value: { $case: 'stringValue', value: '__proto__' } }, { type: ValueType.DOUBLE, value: { $case: 'doubleValue', value: 42 } }] }]));
+      peer.send(
+        init([
+          {
+            name: 'field',
+            values: [
+              { type: ValueType.STRING, value: { $case: 'stringValue', value: '__proto__' } },
+              { type: ValueType.DOUBLE, value: { $case: 'doubleValue', value: 42 } },
+            ],
+          },
+        ]),
+      );
       const sent = payloads.map((text, i) => {
         // JSON.parse makes '__proto__' an own key (as the decoder must).
         const tags = JSON.parse(`{"__proto__": ${JSON.stringify(text)}}`) as Record<string, string>;
@@ -192,7 +222,7 @@ describe('content is data', () => {
         const fieldsDouble = { ...p.fieldsDouble };
         Object.defineProperty(fieldsDouble, '__proto__', { value: 42, enumerable: true, writable: true, configurable: true });
         expect(got[i]).toEqual({ ...p, fieldsDouble });
-        expect(Object.prototype.hasOwnProperty.call(got[i].fieldsDouble, '__proto__')).toBe(true);
+        expect(Object.hasOwn(got[i].fieldsDouble, '__proto__')).toBe(true);
       });
       expect(existsSync(canary)).toBe(false);
       // The forged log line stayed data: stderr has no such line.
@@ -257,7 +287,9 @@ describe('content is data', () => {
       // ~100 MiB of points: without backpressure the UDF would take them all in
       // and hold their responses. (The same block is written again and again:
       // this process buffers references, not copies.)
-      const frame = Buffer.from(encodeFrame(encodeRequest({ message: { $case: 'point', value: makePoint(1, { fieldsString: { pad: 'p'.repeat(200) } }) } })));
+      const frame = Buffer.from(
+        encodeFrame(encodeRequest({ message: { $case: 'point', value: makePoint(1, { fieldsString: { pad: 'p'.repeat(200) } }) } })),
+      );
       const block = Buffer.concat(Array(1000).fill(frame));
       const blocks = Math.ceil((100 * MiB) / block.length);
       for (let i = 0; i < blocks; i++) child.stdin!.write(block);

@@ -6,12 +6,13 @@
  * marker, and every point before it, must reach the client, in order, as
  * whole frames.
  */
+
+import type { Writable } from 'node:stream';
 import { encodeFrame, encodeRequest, type Point } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { startSocketServer } from './helpers/socket-server';
 import { spawnUdfRun, type WirePeer } from './helpers/udf-run';
-import type { Writable } from 'node:stream';
 
 const MARKER = 3000;
 const TOTAL = 20_000;
@@ -48,7 +49,8 @@ function expectPrefixThroughMarker(peer: WirePeer): void {
   const points = peer.of('point');
   expect(points.length).toBeGreaterThan(MARKER);
   points.forEach((p, i) => {
-    if (p.time !== pointAt(i).time) throw new Error(`response ${i} is the point with time ${p.time}, expected ${pointAt(i).time}: lost or reordered`);
+    if (p.time !== pointAt(i).time)
+      throw new Error(`response ${i} is the point with time ${p.time}, expected ${pointAt(i).time}: lost or reordered`);
   });
   expect(points[MARKER]).toEqual(pointAt(MARKER));
   // At most one ErrorResponse, and only as the very last message.

@@ -6,8 +6,9 @@
  * bad frame, and the server keeps running and ends every connection.
  * (The 200-connection version with memory checks: npm run test:stress.)
  */
-import { requireBuilt } from './helpers/paths';
+
 import { roles, runLoad } from './helpers/load';
+import { requireBuilt } from './helpers/paths';
 import { startSocketServer } from './helpers/socket-server';
 import { sleep, withTimeout } from './helpers/udf-run';
 

@@ -12,16 +12,19 @@ beforeAll(() => requireBuilt());
 
 const sleepy = makePoint(1, { fieldsString: { do: 'sleep' }, fieldsInt: { ms: 100n } });
 
-test.each(['--handler-timeout', '--shutdown-timeout', '--frame-timeout'])('%s 600h is refused at the command line (exit 2), naming the largest value', async (flag) => {
-  const udf = spawnUdfRun({ name: 'faulty', module: FIXTURE_UDFS, args: [flag, '600h'] });
-  try {
-    expect(await udf.exited()).toBe(2);
-    expect(udf.stderr()).toMatch(new RegExp(`${flag} .*at most 2147483647 ms`));
-    expect(udf.stderr()).not.toMatch(/TimeoutOverflowWarning/);
-  } finally {
-    udf.kill();
-  }
-});
+test.each(['--handler-timeout', '--shutdown-timeout', '--frame-timeout'])(
+  '%s 600h is refused at the command line (exit 2), naming the largest value',
+  async (flag) => {
+    const udf = spawnUdfRun({ name: 'faulty', module: FIXTURE_UDFS, args: [flag, '600h'] });
+    try {
+      expect(await udf.exited()).toBe(2);
+      expect(udf.stderr()).toMatch(new RegExp(`${flag} .*at most 2147483647 ms`));
+      expect(udf.stderr()).not.toMatch(/TimeoutOverflowWarning/);
+    } finally {
+      udf.kill();
+    }
+  },
+);
 
 test('--handler-timeout 596h (just under the largest) is honoured: async handlers work, no warning', async () => {
   const udf = spawnUdfRun({ name: 'faulty', module: FIXTURE_UDFS, args: ['--handler-timeout', '596h'] });

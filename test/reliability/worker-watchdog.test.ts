@@ -31,7 +31,9 @@ test('a thread spinning in a handler is replaced; only its connection fails, wit
     stuck.peer.point(makePoint(2, { fieldsString: { do: 'spin' } }));
     await stuck.peer.closed(10_000);
     const elapsed = Date.now() - t0;
-    expect(stuck.peer.of('error').map((e) => e.error)).toEqual([expect.stringMatching(/stuck in synchronous code for more than 500 ms.*replaced/)]);
+    expect(stuck.peer.of('error').map((e) => e.error)).toEqual([
+      expect.stringMatching(/stuck in synchronous code for more than 500 ms.*replaced/),
+    ]);
     expect(elapsed).toBeGreaterThanOrEqual(450);
     await mirrors(other.peer, 3);
     // New connections are served (by the survivor and the replacement).

@@ -6,8 +6,8 @@
  * a user who installs the package alone; an unused one is dead weight.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { builtinModules } from 'node:module';
+import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -24,16 +24,19 @@ function readJson<T>(file: string): T {
 
 function workspaceDirs(): string[] {
   const { workspaces = [] } = readJson<Manifest>(path.join(ROOT, 'package.json'));
-  return workspaces.flatMap((pattern) => {
-    if (!pattern.endsWith('/*')) return [path.join(ROOT, pattern)];
-    const parent = path.join(ROOT, pattern.slice(0, -2));
-    return fs.readdirSync(parent).map((name) => path.join(parent, name));
-  }).filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
+  return workspaces
+    .flatMap((pattern) => {
+      if (!pattern.endsWith('/*')) return [path.join(ROOT, pattern)];
+      const parent = path.join(ROOT, pattern.slice(0, -2));
+      return fs.readdirSync(parent).map((name) => path.join(parent, name));
+    })
+    .filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
 }
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && /\.(ts|js|mjs|cjs)$/.test(e.name) && !e.name.endsWith('.d.ts'))
     .map((e) => path.join(e.parentPath, e.name));
 }
@@ -69,7 +72,10 @@ describe.each(packages.map((p) => [p.manifest.name, p] as const))('%s', (_name, 
       for (const name of importedPackages(file)) if (name !== manifest.name) imported.add(name);
     }
     const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
-    expect({ undeclared: [...imported].filter((n) => !declared.has(n)).sort(), unused: [...declared].filter((n) => !imported.has(n)).sort() }).toEqual({
+    expect({
+      undeclared: [...imported].filter((n) => !declared.has(n)).sort(),
+      unused: [...declared].filter((n) => !imported.has(n)).sort(),
+    }).toEqual({
       undeclared: [],
       unused: [],
     });

@@ -37,7 +37,10 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export function repositoryFiles(root: string = REPO_ROOT): { files: string[]; source: 'git' | 'walk' } {
   try {
     const out = execFileSync('git', ['ls-files', '-z'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
-    const files = out.toString('utf8').split('\0').filter((f) => f !== '');
+    const files = out
+      .toString('utf8')
+      .split('\0')
+      .filter((f) => f !== '');
     if (files.length > 0) return { files, source: 'git' };
   } catch {
     // No git, or not a checkout: fall through to the walk.

@@ -7,9 +7,9 @@
  * preloaded reporter) and RSS (/proc), round after round.
  */
 import * as path from 'node:path';
+import { heapReports, roles, runLoad } from '../reliability/helpers/load';
 import { MiB, rssOf } from '../reliability/helpers/memory';
 import { FIXTURES, requireBuilt } from '../reliability/helpers/paths';
-import { heapReports, roles, runLoad } from '../reliability/helpers/load';
 import { startSocketServer } from '../reliability/helpers/socket-server';
 import { sleep } from '../reliability/helpers/udf-run';
 

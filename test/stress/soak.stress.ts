@@ -6,11 +6,12 @@
  * corruption. The UDF's RSS (/proc) and live heap (a preloaded reporter,
  * after a forced GC) must stay flat after warm-up.
  */
-import { encodeFrame, encodeRequest, encodeResponse, type Point } from '@kapacitor-udf/core';
+
 import * as path from 'node:path';
+import { encodeFrame, encodeRequest, encodeResponse, type Point } from '@kapacitor-udf/core';
+import { heapReports } from '../reliability/helpers/load';
 import { MiB, rssOf } from '../reliability/helpers/memory';
 import { FIXTURES, requireBuilt } from '../reliability/helpers/paths';
-import { heapReports } from '../reliability/helpers/load';
 import { spawnUdfRun } from '../reliability/helpers/udf-run';
 
 const POINTS = Number(process.env.STRESS_POINTS ?? 10_000_000);
@@ -89,7 +90,8 @@ test(`soak: ${POINTS.toLocaleString('en')} points through mirror with a slow rea
           return fail(`response ${verified} differs from the point sent (corrupted or not a point)`);
         }
         const seq = buf.readDoubleLE(pos + seqAt);
-        if (seq !== verified) return fail(`response ${verified} carries point ${seq}: ${seq > verified ? 'lost points' : 'reordered or duplicated'}`);
+        if (seq !== verified)
+          return fail(`response ${verified} carries point ${seq}: ${seq > verified ? 'lost points' : 'reordered or duplicated'}`);
         verified++;
         pos += L;
       }
@@ -152,7 +154,8 @@ test(`soak: ${POINTS.toLocaleString('en')} points through mirror with a slow rea
 
     // ---- flat after warm-up: the 20-40% window vs the last 40%
     const heap = heapReports(udf.stderr());
-    const window = <T extends { at: number }>(xs: T[], from: number, to: number): T[] => xs.filter((x) => x.at >= from * POINTS && x.at <= to * POINTS);
+    const window = <T extends { at: number }>(xs: T[], from: number, to: number): T[] =>
+      xs.filter((x) => x.at >= from * POINTS && x.at <= to * POINTS);
     const warmRss = window(samples, 0.2, 0.4).map((s) => s.rss);
     const lateRss = window(samples, 0.6, 1).map((s) => s.rss);
     const summary = {

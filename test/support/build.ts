@@ -45,7 +45,9 @@ export function ensureBuilt(): void {
     built = true;
   } catch (err) {
     const e = err as { stdout?: Buffer; stderr?: Buffer; message: string };
-    throw new Error(`the build failed; run \`npm run build\` to see why:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`);
+    throw new Error(
+      `the build failed; run \`npm run build\` to see why:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`,
+    );
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

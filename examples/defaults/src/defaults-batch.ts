@@ -1,4 +1,4 @@
-import { OnBeginBatch, OnEndBatch, OnPoint, Udf, type BeginBatch, type EndBatch, type Point } from '@kapacitor-udf/decorators';
+import { type BeginBatch, type EndBatch, OnBeginBatch, OnEndBatch, OnPoint, type Point, Udf } from '@kapacitor-udf/decorators';
 import { DefaultsOptions } from './defaults-options';
 import { defaultTags, setDefaults } from './set-defaults';
 

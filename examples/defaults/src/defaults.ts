@@ -1,4 +1,4 @@
-import { OnPoint, Udf, type Point } from '@kapacitor-udf/decorators';
+import { OnPoint, type Point, Udf } from '@kapacitor-udf/decorators';
 import { DefaultsOptions } from './defaults-options';
 import { setDefaults } from './set-defaults';
 

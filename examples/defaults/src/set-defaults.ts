@@ -1,6 +1,6 @@
 import { type Point, withFields } from '@kapacitor-udf/decorators';
 
-const own = (map: object, key: string) => Object.prototype.hasOwnProperty.call(map, key);
+const own = (map: object, key: string) => Object.hasOwn(map, key);
 
 /**
  * Sets `map[key]` as an own property. Plain assignment would not do for
@@ -36,11 +36,7 @@ export function defaultTags(tags: { [key: string]: string }, defaults: ReadonlyA
  * empty. The input point is not changed; when nothing is missing it is
  * returned as is.
  */
-export function setDefaults(
-  p: Point,
-  fields: ReadonlyArray<[string, number]>,
-  tags: ReadonlyArray<[string, string]>,
-): Point {
+export function setDefaults(p: Point, fields: ReadonlyArray<[string, number]>, tags: ReadonlyArray<[string, string]>): Point {
   let missing: { [name: string]: number } | undefined;
   for (const [name, value] of fields) {
     if (!hasField(p, name)) setOwn((missing ??= {}), name, value);

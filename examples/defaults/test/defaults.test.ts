@@ -1,4 +1,4 @@
-import { UdfHarness, batch, batchesOf, point, pointsOf } from '@kapacitor-udf/testing';
+import { batch, batchesOf, point, pointsOf, UdfHarness } from '@kapacitor-udf/testing';
 import { Defaults, DefaultsBatch } from '../src';
 
 const OPTIONS = {

@@ -37,7 +37,7 @@ const POINTS = [
 ];
 
 async function converse(server) {
-  console.log('\n# kapacitord starts: one short connection asks for the UDF\'s Info');
+  console.log("\n# kapacitord starts: one short connection asks for the UDF's Info");
   const startup = await server.connect({ onTraffic: print });
   const info = await startup.info();
   await startup.close();
@@ -70,7 +70,7 @@ async function main() {
     await converse(server);
     const status = await server.stop();
     check(status === 0, `udf-run exited with ${status} after SIGTERM\n${server.stderr}`);
-    console.log('\n# udf-run stopped cleanly (SIGTERM). The mirror answered like the Go guide\'s: every point back with mycustom_field=42.');
+    console.log("\n# udf-run stopped cleanly (SIGTERM). The mirror answered like the Go guide's: every point back with mycustom_field=42.");
   } catch (err) {
     if (server) {
       await server.stop();
@@ -85,7 +85,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (err) => {
-    console.error(`\ndemo failed: ${err && err.message ? err.message : err}`);
+    console.error(`\ndemo failed: ${err?.message ? err.message : err}`);
     console.error('Did `npm run build` succeed? Run the demo with `npm run demo` from the repository root.');
     process.exit(1);
   },

@@ -1,4 +1,4 @@
-import { OnBeginBatch, OnEndBatch, OnPoint, Option, Udf, type BeginBatch, type EndBatch, type Point } from '@kapacitor-udf/decorators';
+import { type BeginBatch, type EndBatch, OnBeginBatch, OnEndBatch, OnPoint, Option, type Point, Udf } from '@kapacitor-udf/decorators';
 import { withField } from './with-field';
 
 /**

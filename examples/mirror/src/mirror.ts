@@ -1,4 +1,4 @@
-import { OnPoint, Option, Udf, type Point } from '@kapacitor-udf/decorators';
+import { OnPoint, Option, type Point, Udf } from '@kapacitor-udf/decorators';
 import { withField } from './with-field';
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UdfHarness, batch, batchesOf, point, pointsOf, raw } from '@kapacitor-udf/testing';
+import { batch, batchesOf, point, pointsOf, raw, UdfHarness } from '@kapacitor-udf/testing';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
 import { Mirror, MirrorBatch } from '../src';
 

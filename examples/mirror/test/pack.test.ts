@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KapacitorClient, point, pointsOf } from '@kapacitor-udf/testing';
-import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../../../test/support/build';
+import { BUILD_TIMEOUT_MS, ensureBuilt, REPO_ROOT } from '../../../test/support/build';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -1,4 +1,4 @@
-import { numericField, OnPoint, Option, replaceFields, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { numericField, OnPoint, Option, type Point, replaceFields, State, Udf, type UdfContext } from '@kapacitor-udf/decorators';
 import { IsNotEmpty, Min } from 'class-validator';
 
 /**

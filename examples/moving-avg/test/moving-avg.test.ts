@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { UdfHarness, point, pointsOf, raw, type Emitted } from '@kapacitor-udf/testing';
 import type { Point } from '@kapacitor-udf/decorators';
+import { type Emitted, point, pointsOf, raw, UdfHarness } from '@kapacitor-udf/testing';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
 import { MovingAvg } from '../src';
 
@@ -15,7 +15,10 @@ function kapacitorTestPoints(): Point[] {
   const b = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 0];
   const points: Point[] = [];
   for (let s = 0; s < 12; s++) {
-    for (const [group, values] of [['a', a], ['b', b]] as const) {
+    for (const [group, values] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       points.push(point({ name: 'test', time: BigInt(s) * SECOND, tags: { group }, dimensions: ['group'], fields: { value: values[s] } }));
     }
   }

@@ -1,2 +1,2 @@
 export { Outliers } from './outliers';
-export { tukeyFences, type Fences } from './tukey-fences';
+export { type Fences, tukeyFences } from './tukey-fences';

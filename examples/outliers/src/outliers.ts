@@ -1,4 +1,4 @@
-import { numericField, OnBatch, Option, Udf, type Batch, type Point } from '@kapacitor-udf/decorators';
+import { type Batch, numericField, OnBatch, Option, type Point, Udf } from '@kapacitor-udf/decorators';
 import { Min } from 'class-validator';
 import { tukeyFences } from './tukey-fences';
 

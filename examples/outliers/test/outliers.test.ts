@@ -1,4 +1,4 @@
-import { UdfHarness, batch, batchesOf, type Batch } from '@kapacitor-udf/testing';
+import { type Batch, batch, batchesOf, UdfHarness } from '@kapacitor-udf/testing';
 import { Outliers, tukeyFences } from '../src';
 
 /** The values of Kapacitor's own batch test (server_test.go, testBatchAgent). */

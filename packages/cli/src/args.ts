@@ -29,29 +29,29 @@ export interface CliArgs {
 function parseFlags(argv: string[]) {
   try {
     return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      socket: { type: 'string' },
-      'socket-mode': { type: 'string' },
-      'shutdown-timeout': { type: 'string' },
-      workers: { type: 'string' },
-      module: { type: 'string', short: 'm', multiple: true },
-      dir: { type: 'string', short: 'C' },
-      'max-message-size': { type: 'string' },
-      'handler-timeout': { type: 'string' },
-      'max-batch-points': { type: 'string' },
-      'max-batch-size': { type: 'string' },
-      'max-queued-size': { type: 'string' },
-      'max-partial-frames-size': { type: 'string' },
-      'frame-timeout': { type: 'string' },
-      'log-level': { type: 'string' },
-      list: { type: 'boolean', short: 'l' },
-      describe: { type: 'boolean', short: 'd' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        socket: { type: 'string' },
+        'socket-mode': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
+        workers: { type: 'string' },
+        module: { type: 'string', short: 'm', multiple: true },
+        dir: { type: 'string', short: 'C' },
+        'max-message-size': { type: 'string' },
+        'handler-timeout': { type: 'string' },
+        'max-batch-points': { type: 'string' },
+        'max-batch-size': { type: 'string' },
+        'max-queued-size': { type: 'string' },
+        'max-partial-frames-size': { type: 'string' },
+        'frame-timeout': { type: 'string' },
+        'log-level': { type: 'string' },
+        list: { type: 'boolean', short: 'l' },
+        describe: { type: 'boolean', short: 'd' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -134,7 +134,9 @@ export function parseMode(text: string): number {
   const mode = parseInt(digits, 8);
   if (mode > 0o777) throw new UsageError(`--socket-mode must be at most 777, got "${text}"`);
   if ((mode & 0o220) === 0) {
-    throw new UsageError(`--socket-mode ${text}: neither the owner nor the group could connect (connecting to a socket needs write permission); use 660 or 600`);
+    throw new UsageError(
+      `--socket-mode ${text}: neither the owner nor the group could connect (connecting to a socket needs write permission); use 660 or 600`,
+    );
   }
   return mode;
 }
@@ -153,7 +155,19 @@ export function parseDurationMs(flag: string, text: string): number {
   return ms;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** Bytes: "1048576", "64MiB", "512k", "1MB". */
 export function parseSize(flag: string, text: string): number {

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { UdfClass } from '@kapacitor-udf/decorators';
 import { isUdfClass } from '@kapacitor-udf/decorators';
 import { CliError, ModuleLoadError } from './errors';
 import { loadModuleFile } from './load-module';
 import { entryPointOf, findInstalledPackage, findNearestPackage, udfModulesOf } from './package-json';
-import type { UdfClass } from '@kapacitor-udf/decorators';
 import { udfNameOf } from './udf-name';
 import { workspacePackages } from './workspaces';
 
@@ -53,7 +53,10 @@ export function findModuleSources(options: DiscoverOptions): { sources: ModuleSo
     const sources = options.modules.map((m) => {
       const file = path.resolve(options.dir, m);
       if (!fs.existsSync(file)) {
-        throw new CliError('ERR_MODULE_NOT_FOUND', `--module ${m}: ${file} does not exist (relative paths are resolved from ${options.dir})`);
+        throw new CliError(
+          'ERR_MODULE_NOT_FOUND',
+          `--module ${m}: ${file} does not exist (relative paths are resolved from ${options.dir})`,
+        );
       }
       return { file, origin: '--module' };
     });
@@ -103,7 +106,9 @@ export function findModuleSources(options: DiscoverOptions): { sources: ModuleSo
     `${label} (${pkg.file})` +
     (declared === undefined ? '' : ' with its "kapacitorUdf" modules') +
     `${workspaces.length === 0 ? ', and' : ','} ${udfDependencies} installed UDF ${udfDependencies === 1 ? 'dependency' : 'dependencies'} of its ${dependencyNames.size}` +
-    (workspaces.length === 0 ? '' : `, and ${udfWorkspaces} UDF ${udfWorkspaces === 1 ? 'package' : 'packages'} among its ${workspaces.length} workspace packages`);
+    (workspaces.length === 0
+      ? ''
+      : `, and ${udfWorkspaces} UDF ${udfWorkspaces === 1 ? 'package' : 'packages'} among its ${workspaces.length} workspace packages`);
   return { sources, searched, packageDir: pkg.dir };
 }
 
@@ -118,7 +123,13 @@ export async function discoverUdfs(options: DiscoverOptions): Promise<Discovery>
     if (seenFiles.has(real)) continue;
     seenFiles.add(real);
     if (!fs.existsSync(source.file)) {
-      failures.push(new ModuleLoadError(source.file, source.origin, new Error('the file does not exist: build the package (npm run build) or fix the path')));
+      failures.push(
+        new ModuleLoadError(
+          source.file,
+          source.origin,
+          new Error('the file does not exist: build the package (npm run build) or fix the path'),
+        ),
+      );
       continue;
     }
     let exported: unknown;

@@ -36,12 +36,20 @@ export class UnknownUdfError extends CliError {
   readonly requested: string;
   readonly suggestion: string | undefined;
 
-  constructor(requested: string, available: string[], suggestion: string | undefined, searched: string, failures: readonly ModuleLoadError[] = []) {
+  constructor(
+    requested: string,
+    available: string[],
+    suggestion: string | undefined,
+    searched: string,
+    failures: readonly ModuleLoadError[] = [],
+  ) {
     const lines = [`no UDF named "${requested}" was found.`];
     if (suggestion !== undefined) lines.push(`Did you mean "${suggestion}"?`);
     lines.push(available.length > 0 ? `Available UDFs: ${available.join(', ')}` : 'No UDFs were found at all.');
     if (failures.length > 0) {
-      lines.push(`${failures.length === 1 ? 'This module' : 'These modules'} failed to load and may hold it; fix ${failures.length === 1 ? 'it' : 'them'} first:`);
+      lines.push(
+        `${failures.length === 1 ? 'This module' : 'These modules'} failed to load and may hold it; fix ${failures.length === 1 ? 'it' : 'them'} first:`,
+      );
       for (const failure of failures) lines.push(`  ${failure.message.split('\n').join('\n  ')}`);
     }
     lines.push(`Searched: ${searched}`);

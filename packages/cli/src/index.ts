@@ -1,14 +1,14 @@
-export { main, type CliIo } from './main';
-export { parseCliArgs, type CliArgs } from './args';
-export { discoverUdfs, type Discovery, type FoundUdf, type ModuleSource } from './discover';
-export { selectUdf } from './select-udf';
-export { kapacitorConfSection } from './kapacitor-conf';
+export { type CliArgs, parseCliArgs } from './args';
+export { type Discovery, discoverUdfs, type FoundUdf, type ModuleSource } from './discover';
 export {
+  BadPackageJsonError,
   CliError,
-  UsageError,
-  UnknownUdfError,
   DuplicateUdfError,
   ModuleLoadError,
   TsNodeMissingError,
-  BadPackageJsonError,
+  UnknownUdfError,
+  UsageError,
 } from './errors';
+export { kapacitorConfSection } from './kapacitor-conf';
+export { type CliIo, main } from './main';
+export { selectUdf } from './select-udf';

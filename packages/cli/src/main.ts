@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseCliArgs, type CliArgs } from './args';
+import { type CliArgs, parseCliArgs } from './args';
 import type { Discovery, FoundUdf } from './discover';
 import { CliError } from './errors';
 import { HELP, version } from './help';
@@ -109,7 +109,14 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
 
 function formatList(discovery: Discovery): string {
   const failed = discovery.failures.map((f) => `  ${f.message.split('\n').join('\n  ')}`);
-  const failedSection = failed.length === 0 ? [] : ['', `Could not load ${failed.length === 1 ? 'this module' : `these ${failed.length} modules`} (their UDFs are missing above):`, ...failed];
+  const failedSection =
+    failed.length === 0
+      ? []
+      : [
+          '',
+          `Could not load ${failed.length === 1 ? 'this module' : `these ${failed.length} modules`} (their UDFs are missing above):`,
+          ...failed,
+        ];
   if (discovery.udfs.length === 0) return [`No UDFs found.`, `Searched: ${discovery.searched}`, ...failedSection].join('\n');
   const { toInfoResponse } = require('@kapacitor-udf/decorators') as typeof import('@kapacitor-udf/decorators');
   const counts = new Map<string, Set<unknown>>();

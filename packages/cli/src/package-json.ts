@@ -78,7 +78,10 @@ export function udfModulesOf(pkg: PackageInfo): string[] | undefined {
   if (field === true) {
     const entry = entryPointOf(pkg);
     if (entry === undefined) {
-      throw new BadPackageJsonError(pkg.file, '"kapacitorUdf": true but the package has no entry point ("main" or "exports") that exists: build it, or list the files in "kapacitorUdf": { "modules": [...] }');
+      throw new BadPackageJsonError(
+        pkg.file,
+        '"kapacitorUdf": true but the package has no entry point ("main" or "exports") that exists: build it, or list the files in "kapacitorUdf": { "modules": [...] }',
+      );
     }
     return [entry];
   }

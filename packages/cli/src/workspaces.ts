@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BadPackageJsonError } from './errors';
-import { readPackageJson, type PackageInfo } from './package-json';
+import { type PackageInfo, readPackageJson } from './package-json';
 
 /**
  * The packages of an npm workspace root (its `"workspaces"` field), in the

@@ -19,8 +19,23 @@ describe('parseCliArgs', () => {
 
   test('socket options, repeated modules, tuning flags', () => {
     const args = parseCliArgs([
-      'mirror', '--socket', '/tmp/m.sock', '--socket-mode', '0600', '--shutdown-timeout', '5s',
-      '-m', 'a.js', '--module', 'b.mjs', '--max-message-size', '16MiB', '--handler-timeout', '2m', '--log-level', 'debug',
+      'mirror',
+      '--socket',
+      '/tmp/m.sock',
+      '--socket-mode',
+      '0600',
+      '--shutdown-timeout',
+      '5s',
+      '-m',
+      'a.js',
+      '--module',
+      'b.mjs',
+      '--max-message-size',
+      '16MiB',
+      '--handler-timeout',
+      '2m',
+      '--log-level',
+      'debug',
     ]);
     expect(args).toMatchObject({
       command: 'run',
@@ -83,7 +98,8 @@ describe('value parsers', () => {
     expect(parseCliArgs(['mirror', '--socket', '/tmp/m.sock', '--workers', '4']).workers).toBe(4);
     expect(parseCliArgs(['mirror', '--socket', '/tmp/m.sock']).workers).toBeUndefined();
     expect(parseWorkers('256')).toBe(256);
-    for (const bad of ['0', '-1', '1.5', 'two', '257', '']) expect(() => parseWorkers(bad)).toThrow('--workers must be a number of threads');
+    for (const bad of ['0', '-1', '1.5', 'two', '257', ''])
+      expect(() => parseWorkers(bad)).toThrow('--workers must be a number of threads');
     expect(() => parseCliArgs(['mirror', '--workers', '2'])).toThrow('--workers only applies with --socket');
   });
 });

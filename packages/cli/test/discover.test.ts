@@ -29,7 +29,10 @@ describe('findModuleSources', () => {
   });
 
   test('without the field, the package entry point (exports before main)', () => {
-    write('package.json', json({ name: 'mine', main: 'lib/main.js', exports: { '.': { require: './lib/cjs.js', import: './lib/esm.mjs' } } }));
+    write(
+      'package.json',
+      json({ name: 'mine', main: 'lib/main.js', exports: { '.': { require: './lib/cjs.js', import: './lib/esm.mjs' } } }),
+    );
     write('lib/cjs.js', '');
     write('lib/main.js', '');
     expect(findModuleSources({ modules: [], dir: root }).sources.map((s) => s.file)).toEqual([path.join(root, 'lib/cjs.js')]);
@@ -44,7 +47,14 @@ describe('findModuleSources', () => {
     write('package.json', json({ name: 'outer' }));
     write('node_modules/hoisted-udfs/package.json', json({ name: 'hoisted-udfs', main: 'main.js', kapacitorUdf: true }));
     write('node_modules/hoisted-udfs/main.js', '');
-    write('app/package.json', json({ name: 'app', dependencies: { 'hoisted-udfs': '1', '@scope/udfs': '1', plain: '1', missing: '1' }, devDependencies: { 'dev-udfs': '1' } }));
+    write(
+      'app/package.json',
+      json({
+        name: 'app',
+        dependencies: { 'hoisted-udfs': '1', '@scope/udfs': '1', plain: '1', missing: '1' },
+        devDependencies: { 'dev-udfs': '1' },
+      }),
+    );
     write('app/node_modules/@scope/udfs/package.json', json({ name: '@scope/udfs', kapacitorUdf: { modules: ['x.js'] } }));
     write('app/node_modules/plain/package.json', json({ name: 'plain', main: 'index.js' }));
     write('app/node_modules/dev-udfs/package.json', json({ name: 'dev-udfs', kapacitorUdf: { modules: ['d.js'] } }));
@@ -76,7 +86,9 @@ describe('findModuleSources', () => {
   test('--module files replace discovery and must exist', () => {
     write('package.json', json({ name: 'mine', kapacitorUdf: { modules: ['a.js'] } }));
     write('one.js', '');
-    expect(findModuleSources({ modules: ['one.js'], dir: root }).sources).toEqual([{ file: path.join(root, 'one.js'), origin: '--module' }]);
+    expect(findModuleSources({ modules: ['one.js'], dir: root }).sources).toEqual([
+      { file: path.join(root, 'one.js'), origin: '--module' },
+    ]);
     expect(() => findModuleSources({ modules: ['two.js'], dir: root })).toThrow(CliError);
     expect(() => findModuleSources({ modules: ['two.js'], dir: root })).toThrow('does not exist');
   });

@@ -16,7 +16,7 @@ describe('kapacitorConfSection', () => {
   });
 
   test('socket UDF: the socket path and the command that starts the server', () => {
-    const section = kapacitorConfSection({ name: 'mirror', runArgs: ['mirror', '--dir', "/srv/my udfs"], socketPath: '/tmp/mirror.sock' });
+    const section = kapacitorConfSection({ name: 'mirror', runArgs: ['mirror', '--dir', '/srv/my udfs'], socketPath: '/tmp/mirror.sock' });
     expect(section).toContain(['[udf.functions.mirror]', '  socket = "/tmp/mirror.sock"', '  timeout = "10s"'].join('\n'));
     expect(section).toContain(`--dir '/srv/my udfs' --socket /tmp/mirror.sock`);
   });

@@ -26,6 +26,8 @@ describe('ModuleLoadError advice', () => {
 
   it('adds nothing to other failures, TypeErrors included', () => {
     const other = new ModuleLoadError('dist/udf.js', 'test', new TypeError("Cannot read properties of undefined (reading 'constructor')"));
-    expect(other.message).toBe("could not load dist/udf.js (test):\n  TypeError: Cannot read properties of undefined (reading 'constructor')");
+    expect(other.message).toBe(
+      "could not load dist/udf.js (test):\n  TypeError: Cannot read properties of undefined (reading 'constructor')",
+    );
   });
 });

@@ -32,12 +32,16 @@ describe('workspacePackages', () => {
     expect(workspacePackages(rootPackage()).map((p) => p.json.name)).toEqual(['a', 'b', 'gen']);
   });
 
-  test('`**` matches any depth, a leading `!` excludes, Yarn\'s { packages } form is read', () => {
+  test("`**` matches any depth, a leading `!` excludes, Yarn's { packages } form is read", () => {
     write('package.json', json({ name: 'mono', workspaces: { packages: ['udfs/**', '!udfs/old'] } }));
     write('udfs/new/package.json', json({ name: 'new' }));
     write('udfs/old/package.json', json({ name: 'old' }));
     write('udfs/group/deep/package.json', json({ name: 'deep' }));
-    expect(workspacePackages(rootPackage()).map((p) => p.json.name).sort()).toEqual(['deep', 'new']);
+    expect(
+      workspacePackages(rootPackage())
+        .map((p) => p.json.name)
+        .sort(),
+    ).toEqual(['deep', 'new']);
   });
 
   test('a malformed "workspaces" field names the file', () => {

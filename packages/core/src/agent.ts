@@ -8,15 +8,15 @@ import {
   InputLimitError,
   OutputClosedError,
   ProtocolError,
-  RequestKind,
+  type RequestKind,
 } from './errors';
 import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
-import { lowerReadAhead, READ_INTERVAL_MS, ReadPacer } from './read-pacer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
-import { createLogger, Logger } from './logger';
+import { createLogger, type Logger } from './logger';
+import { lowerReadAhead, READ_INTERVAL_MS, ReadPacer } from './read-pacer';
 
 export interface AgentOptions {
   /** Where requests come from (stdin, or a socket). */
@@ -181,14 +181,16 @@ export class Agent implements Emitter {
       );
     }
     const maxQueued = options.maxQueuedRequests ?? 1024;
-    if (!Number.isInteger(maxQueued) || maxQueued < 1) throw new RangeError(`maxQueuedRequests must be an integer >= 1, got ${String(maxQueued)}`);
+    if (!Number.isInteger(maxQueued) || maxQueued < 1)
+      throw new RangeError(`maxQueuedRequests must be an integer >= 1, got ${String(maxQueued)}`);
     this.input = input;
     this.output = output;
     this.logger = options.logger ?? createLogger();
     this.handlerTimeoutMs = timeout;
     this.maxQueued = maxQueued;
     const maxQueuedSize = options.maxQueuedSize ?? DEFAULT_MAX_QUEUED_SIZE;
-    if (!Number.isSafeInteger(maxQueuedSize) || maxQueuedSize < 1) throw new RangeError(`maxQueuedSize must be an integer >= 1, got ${String(maxQueuedSize)}`);
+    if (!Number.isSafeInteger(maxQueuedSize) || maxQueuedSize < 1)
+      throw new RangeError(`maxQueuedSize must be an integer >= 1, got ${String(maxQueuedSize)}`);
     this.maxQueuedSize = maxQueuedSize;
     this.frameBudget = options.frameBudget ?? new FrameBudget();
     const frameTimeout = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
@@ -198,13 +200,18 @@ export class Agent implements Emitter {
     this.frameTimeoutMs = frameTimeout;
     this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
     const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
-    if (!Number.isFinite(pacingMs) || pacingMs < 0) throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
+    if (!Number.isFinite(pacingMs) || pacingMs < 0)
+      throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
       onDrain: () => this.onOutputDrain(),
       minWriteIntervalMs: pacingMs,
     });
-    this.pacer = new ReadPacer(pacingMs, () => this.setPaused(PAUSE_PACE, true), () => this.setPaused(PAUSE_PACE, false));
+    this.pacer = new ReadPacer(
+      pacingMs,
+      () => this.setPaused(PAUSE_PACE, true),
+      () => this.setPaused(PAUSE_PACE, false),
+    );
 
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
@@ -280,7 +287,9 @@ export class Agent implements Emitter {
 
   endBatch(end: EndBatch): void {
     if (!this.openBatch) {
-      throw new BatchOrderError('endBatch() called with no open batch: call beginBatch() first (Kapacitor cannot handle an EndBatch without a BeginBatch)');
+      throw new BatchOrderError(
+        'endBatch() called with no open batch: call beginBatch() first (Kapacitor cannot handle an EndBatch without a BeginBatch)',
+      );
     }
     if (!this.canEmit('endBatch')) return;
     this.writer.writeEndBatch(end);
@@ -344,12 +353,14 @@ export class Agent implements Emitter {
     this.holdPartial(this.decoder.partialBytes);
     const budget = this.frameBudget;
     if (budget.used > budget.limit && this.partialHeld > 0) {
-      this.fail(new InputLimitError(
-        'ERR_PARTIAL_FRAMES_BUDGET',
-        `a frame of this connection would take the bytes held in partially received frames to ${budget.used}, ` +
-          `more than the ${budget.limit} bytes all connections may hold (maxPartialFramesSize); ` +
-          'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive at once',
-      ));
+      this.fail(
+        new InputLimitError(
+          'ERR_PARTIAL_FRAMES_BUDGET',
+          `a frame of this connection would take the bytes held in partially received frames to ${budget.used}, ` +
+            `more than the ${budget.limit} bytes all connections may hold (maxPartialFramesSize); ` +
+            'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive at once',
+        ),
+      );
       return;
     }
     if (this.frameTimeoutMs === 0 || this.lifecycle !== OPEN) return;
@@ -369,11 +380,13 @@ export class Agent implements Emitter {
 
   private onFrameTimer(): void {
     if (this.lifecycle !== OPEN || !this.decoder.inFrame) return;
-    this.inputFailed(new InputLimitError(
-      'ERR_FRAME_TIMEOUT',
-      `incomplete frame: ${this.decoder.partialBytes} bytes of a message arrived, then nothing for ${this.frameTimeoutMs} ms ` +
-        '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
-    ));
+    this.inputFailed(
+      new InputLimitError(
+        'ERR_FRAME_TIMEOUT',
+        `incomplete frame: ${this.decoder.partialBytes} bytes of a message arrived, then nothing for ${this.frameTimeoutMs} ms ` +
+          '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
+      ),
+    );
   }
 
   /** Gives back this agent's share of the frame budget and drops its partial frame: its input is over. */
@@ -397,9 +410,15 @@ export class Agent implements Emitter {
       if (direct) point = decodePointRequestAt(buf, start, end);
       if (point === undefined) req = decodeRequestAt(buf, start, end);
     } catch (err) {
-      this.inputFailed(err instanceof ProtocolError
-        ? new ProtocolError('ERR_INVALID_MESSAGE', `invalid request at byte ${offset + err.offset} of the input: ${err.message}`, offset + err.offset)
-        : err);
+      this.inputFailed(
+        err instanceof ProtocolError
+          ? new ProtocolError(
+              'ERR_INVALID_MESSAGE',
+              `invalid request at byte ${offset + err.offset} of the input: ${err.message}`,
+              offset + err.offset,
+            )
+          : err,
+      );
       return;
     }
     if (point !== undefined) {
@@ -748,8 +767,10 @@ export class Agent implements Emitter {
   private moveTo(next: LifecycleState): void {
     const from = this.lifecycle;
     if (next === from) return;
-    if (next < from) throw new Error(`Agent lifecycle: ${STATE_NAMES[from]} -> ${STATE_NAMES[next]} is not a transition (a bug in agent.ts)`);
-    if (next === STOPPING && from !== DRAINING) throw new Error(`Agent lifecycle: only draining leads to stopping, not ${STATE_NAMES[from]}`);
+    if (next < from)
+      throw new Error(`Agent lifecycle: ${STATE_NAMES[from]} -> ${STATE_NAMES[next]} is not a transition (a bug in agent.ts)`);
+    if (next === STOPPING && from !== DRAINING)
+      throw new Error(`Agent lifecycle: only draining leads to stopping, not ${STATE_NAMES[from]}`);
     if (from === OPEN) {
       // Every state after open reads no more input.
       this.pacer.stop();

@@ -31,7 +31,17 @@ const RESPONSE_NAMES: (string | undefined)[] = [];
 /** Field number of each oneof member of Request. */
 export const REQUEST_FIELDS = { info: 1, init: 2, keepalive: 3, snapshot: 4, restore: 5, begin: 16, point: 17, end: 18 } as const;
 /** Field number of each oneof member of Response. */
-export const RESPONSE_FIELDS = { info: 1, init: 2, keepalive: 3, snapshot: 4, restore: 5, error: 6, begin: 16, point: 17, end: 18 } as const;
+export const RESPONSE_FIELDS = {
+  info: 1,
+  init: 2,
+  keepalive: 3,
+  snapshot: 4,
+  restore: 5,
+  error: 6,
+  begin: 16,
+  point: 17,
+  end: 18,
+} as const;
 
 // Tags of the oneof members (every one length-delimited; Request and
 // Response number them alike), for the switches below: module-level consts
@@ -72,19 +82,36 @@ const sharedReader = new WireReader(new Uint8Array(0));
 
 export function decodeRequestAt(body: Uint8Array, start: number, end: number): Request {
   const r = sharedReader.reset(body, start, end);
-  let message: Request['message'] = undefined;
+  let message: Request['message'];
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case POINT: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
-      case BEGIN: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
-      case END: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
-      case INFO: message = { $case: 'info', value: readEmpty(r, r.lenEnd(end)) }; break;
-      case INIT: message = { $case: 'init', value: readInitRequest(r, r.lenEnd(end)) }; break;
-      case KEEPALIVE: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveRequest') }; break;
-      case SNAPSHOT: message = { $case: 'snapshot', value: readEmpty(r, r.lenEnd(end)) }; break;
-      case RESTORE: message = { $case: 'restore', value: readSnapshot(r, r.lenEnd(end), 'RestoreRequest') }; break;
-      default: r.skipField(tag, end, REQUEST_WIRE, 'Request', REQUEST_NAMES);
+      case POINT:
+        message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) };
+        break;
+      case BEGIN:
+        message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) };
+        break;
+      case END:
+        message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) };
+        break;
+      case INFO:
+        message = { $case: 'info', value: readEmpty(r, r.lenEnd(end)) };
+        break;
+      case INIT:
+        message = { $case: 'init', value: readInitRequest(r, r.lenEnd(end)) };
+        break;
+      case KEEPALIVE:
+        message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveRequest') };
+        break;
+      case SNAPSHOT:
+        message = { $case: 'snapshot', value: readEmpty(r, r.lenEnd(end)) };
+        break;
+      case RESTORE:
+        message = { $case: 'restore', value: readSnapshot(r, r.lenEnd(end), 'RestoreRequest') };
+        break;
+      default:
+        r.skipField(tag, end, REQUEST_WIRE, 'Request', REQUEST_NAMES);
     }
   }
   return { message };
@@ -109,20 +136,39 @@ export function decodePointRequestAt(body: Uint8Array, start: number, end: numbe
 export function decodeResponse(body: Uint8Array): Response {
   const r = sharedReader.reset(body, 0, body.length);
   const end = r.end;
-  let message: Response['message'] = undefined;
+  let message: Response['message'];
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case POINT: message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) }; break;
-      case BEGIN: message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) }; break;
-      case END: message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) }; break;
-      case INFO: message = { $case: 'info', value: readInfoResponse(r, r.lenEnd(end)) }; break;
-      case INIT: message = { $case: 'init', value: readSuccessError(r, r.lenEnd(end), 'InitResponse') }; break;
-      case KEEPALIVE: message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveResponse') }; break;
-      case SNAPSHOT: message = { $case: 'snapshot', value: readSnapshot(r, r.lenEnd(end), 'SnapshotResponse') }; break;
-      case RESTORE: message = { $case: 'restore', value: readSuccessError(r, r.lenEnd(end), 'RestoreResponse') }; break;
-      case ERROR: message = { $case: 'error', value: readErrorResponse(r, r.lenEnd(end)) }; break;
-      default: r.skipField(tag, end, RESPONSE_WIRE, 'Response', RESPONSE_NAMES);
+      case POINT:
+        message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) };
+        break;
+      case BEGIN:
+        message = { $case: 'begin', value: readBeginBatch(r, r.lenEnd(end)) };
+        break;
+      case END:
+        message = { $case: 'end', value: readEndBatch(r, r.lenEnd(end)) };
+        break;
+      case INFO:
+        message = { $case: 'info', value: readInfoResponse(r, r.lenEnd(end)) };
+        break;
+      case INIT:
+        message = { $case: 'init', value: readSuccessError(r, r.lenEnd(end), 'InitResponse') };
+        break;
+      case KEEPALIVE:
+        message = { $case: 'keepalive', value: readKeepalive(r, r.lenEnd(end), 'KeepaliveResponse') };
+        break;
+      case SNAPSHOT:
+        message = { $case: 'snapshot', value: readSnapshot(r, r.lenEnd(end), 'SnapshotResponse') };
+        break;
+      case RESTORE:
+        message = { $case: 'restore', value: readSuccessError(r, r.lenEnd(end), 'RestoreResponse') };
+        break;
+      case ERROR:
+        message = { $case: 'error', value: readErrorResponse(r, r.lenEnd(end)) };
+        break;
+      default:
+        r.skipField(tag, end, RESPONSE_WIRE, 'Response', RESPONSE_NAMES);
     }
   }
   return { message };
@@ -140,7 +186,7 @@ export function responseTag(msg: Response): number {
     throw new EncodeError('refusing to encode a Response with no message set (Kapacitor cannot handle one)');
   }
   const field = (RESPONSE_FIELDS as Record<string, number | undefined>)[m.$case];
-  if (field === undefined || !Object.prototype.hasOwnProperty.call(RESPONSE_FIELDS, m.$case)) {
+  if (field === undefined || !Object.hasOwn(RESPONSE_FIELDS, m.$case)) {
     throw new EncodeError(`Response.message has unknown $case ${JSON.stringify(m.$case)}`);
   }
   return tagOf(field, LEN);
@@ -150,15 +196,33 @@ export function responseTag(msg: Response): number {
 export function writeResponseContent(w: WireWriter, msg: Response): void {
   const m = msg.message!;
   switch (m.$case) {
-    case 'point': writePoint(w, m.value); break;
-    case 'begin': writeBeginBatch(w, m.value); break;
-    case 'end': writeEndBatch(w, m.value); break;
-    case 'info': writeInfoResponse(w, m.value); break;
-    case 'init': writeSuccessError(w, m.value, 'InitResponse'); break;
-    case 'keepalive': writeKeepalive(w, m.value, 'KeepaliveResponse'); break;
-    case 'snapshot': writeSnapshot(w, m.value, 'SnapshotResponse'); break;
-    case 'restore': writeSuccessError(w, m.value, 'RestoreResponse'); break;
-    case 'error': writeErrorResponse(w, m.value); break;
+    case 'point':
+      writePoint(w, m.value);
+      break;
+    case 'begin':
+      writeBeginBatch(w, m.value);
+      break;
+    case 'end':
+      writeEndBatch(w, m.value);
+      break;
+    case 'info':
+      writeInfoResponse(w, m.value);
+      break;
+    case 'init':
+      writeSuccessError(w, m.value, 'InitResponse');
+      break;
+    case 'keepalive':
+      writeKeepalive(w, m.value, 'KeepaliveResponse');
+      break;
+    case 'snapshot':
+      writeSnapshot(w, m.value, 'SnapshotResponse');
+      break;
+    case 'restore':
+      writeSuccessError(w, m.value, 'RestoreResponse');
+      break;
+    case 'error':
+      writeErrorResponse(w, m.value);
+      break;
   }
 }
 
@@ -166,7 +230,7 @@ function requestTag(msg: Request): number {
   if (msg === null || typeof msg !== 'object') throw new EncodeError(`a Request must be an object, got ${describeType(msg)}`);
   const m = msg.message;
   if (m === undefined || m === null) return 0;
-  if (!Object.prototype.hasOwnProperty.call(REQUEST_FIELDS, m.$case)) {
+  if (!Object.hasOwn(REQUEST_FIELDS, m.$case)) {
     throw new EncodeError(`Request.message has unknown $case ${JSON.stringify(m.$case)}`);
   }
   return tagOf(REQUEST_FIELDS[m.$case], LEN);
@@ -175,13 +239,27 @@ function requestTag(msg: Request): number {
 function writeRequestContent(w: WireWriter, msg: Request): void {
   const m = msg.message!;
   switch (m.$case) {
-    case 'point': writePoint(w, m.value); break;
-    case 'begin': writeBeginBatch(w, m.value); break;
-    case 'end': writeEndBatch(w, m.value); break;
-    case 'info': case 'snapshot': break; // empty messages
-    case 'init': writeInitRequest(w, m.value); break;
-    case 'keepalive': writeKeepalive(w, m.value, 'KeepaliveRequest'); break;
-    case 'restore': writeSnapshot(w, m.value, 'RestoreRequest'); break;
+    case 'point':
+      writePoint(w, m.value);
+      break;
+    case 'begin':
+      writeBeginBatch(w, m.value);
+      break;
+    case 'end':
+      writeEndBatch(w, m.value);
+      break;
+    case 'info':
+    case 'snapshot':
+      break; // empty messages
+    case 'init':
+      writeInitRequest(w, m.value);
+      break;
+    case 'keepalive':
+      writeKeepalive(w, m.value, 'KeepaliveRequest');
+      break;
+    case 'restore':
+      writeSnapshot(w, m.value, 'RestoreRequest');
+      break;
   }
 }
 

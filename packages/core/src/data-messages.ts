@@ -6,11 +6,21 @@
  * itself marshals without sorting, so input map entries come in any order.
  */
 import { EncodeError } from './errors';
+import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, placeInGoOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
 import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
-import { DOUBLE_PREFIX_ROOM, knownDoubleKey, knownInOrder, placeInGoOrder, rememberDoubleKey, writeKnownDoubleKey } from './field-key-memo';
-import { bypassingHeads, headEnd, lastSeriesHead, lookupHead, MAX_HEAD_BYTES, MIN_HEAD_BYTES, rememberHead, repeatedHead, type SeriesHead } from './series-cache';
-import { FIXED64, LEN, tagOf, VARINT, WireReader } from './wire-reader';
+import {
+  bypassingHeads,
+  headEnd,
+  lastSeriesHead,
+  lookupHead,
+  MAX_HEAD_BYTES,
+  MIN_HEAD_BYTES,
+  rememberHead,
+  repeatedHead,
+  type SeriesHead,
+} from './series-cache';
+import { FIXED64, LEN, tagOf, VARINT, type WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
 // Field tags (field number << 3 | wire type) of udf.proto's data messages.
@@ -47,8 +57,21 @@ const ENTRY_VARINT_VALUE = tagOf(2, VARINT); // 16
 // Expected wire type and name of each field number, for error messages and
 // for telling a malformed known field from an unknown one.
 const POINT_WIRE = [undefined, VARINT, LEN, LEN, LEN, LEN, LEN, LEN, LEN, LEN, LEN, VARINT, LEN];
-const POINT_NAMES = [undefined, 'time', 'name', 'database', 'retentionPolicy', 'group', 'dimensions', 'tags',
-  'fieldsDouble', 'fieldsInt', 'fieldsString', 'byName', 'fieldsBool'];
+const POINT_NAMES = [
+  undefined,
+  'time',
+  'name',
+  'database',
+  'retentionPolicy',
+  'group',
+  'dimensions',
+  'tags',
+  'fieldsDouble',
+  'fieldsInt',
+  'fieldsString',
+  'byName',
+  'fieldsBool',
+];
 const BEGIN_WIRE = [undefined, LEN, LEN, LEN, VARINT, VARINT];
 const BEGIN_NAMES = [undefined, 'name', 'group', 'tags', 'size', 'byName'];
 const END_WIRE = [undefined, LEN, LEN, VARINT, LEN, VARINT];
@@ -138,11 +161,21 @@ export function readPoint(r: WireReader, end: number, cached = true): Point {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case POINT_TIME: time = r.int64(end); break;
-      case POINT_NAME: name = r.string(end); break;
-      case POINT_DATABASE: database = r.string(end); break;
-      case POINT_RETENTION_POLICY: retentionPolicy = r.string(end); break;
-      case POINT_GROUP: group = r.string(end); break;
+      case POINT_TIME:
+        time = r.int64(end);
+        break;
+      case POINT_NAME:
+        name = r.string(end);
+        break;
+      case POINT_DATABASE:
+        database = r.string(end);
+        break;
+      case POINT_RETENTION_POLICY:
+        retentionPolicy = r.string(end);
+        break;
+      case POINT_GROUP:
+        group = r.string(end);
+        break;
       case POINT_DIMENSIONS: {
         const d = r.string(end);
         if (nd === 0) d0 = d;
@@ -154,13 +187,26 @@ export function readPoint(r: WireReader, end: number, cached = true): Point {
         nd++;
         break;
       }
-      case POINT_TAGS: readStringEntry(r, end, tags, 'Point.tags'); break;
-      case POINT_FIELDS_DOUBLE: readDoubleEntry(r, end, doubles++); break;
-      case POINT_FIELDS_INT: readInt64Entry(r, end, (fieldsInt ??= {})); break;
-      case POINT_FIELDS_STRING: readStringEntry(r, end, (fieldsString ??= {}), 'Point.fieldsString'); break;
-      case POINT_BY_NAME: byName = r.bool(end); break;
-      case POINT_FIELDS_BOOL: readBoolEntry(r, end, (fieldsBool ??= {})); break;
-      default: r.skipField(tag, end, POINT_WIRE, 'Point', POINT_NAMES);
+      case POINT_TAGS:
+        readStringEntry(r, end, tags, 'Point.tags');
+        break;
+      case POINT_FIELDS_DOUBLE:
+        readDoubleEntry(r, end, doubles++);
+        break;
+      case POINT_FIELDS_INT:
+        readInt64Entry(r, end, (fieldsInt ??= {}));
+        break;
+      case POINT_FIELDS_STRING:
+        readStringEntry(r, end, (fieldsString ??= {}), 'Point.fieldsString');
+        break;
+      case POINT_BY_NAME:
+        byName = r.bool(end);
+        break;
+      case POINT_FIELDS_BOOL:
+        readBoolEntry(r, end, (fieldsBool ??= {}));
+        break;
+      default:
+        r.skipField(tag, end, POINT_WIRE, 'Point', POINT_NAMES);
     }
   }
   if (doubles > 0) putDoublesInGoOrder((fieldsDouble = {}), doubles);
@@ -253,12 +299,23 @@ export function readBeginBatch(r: WireReader, end: number): BeginBatch {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case BEGIN_BATCH_NAME: b.name = r.string(end); break;
-      case BEGIN_BATCH_GROUP: b.group = r.string(end); break;
-      case BEGIN_BATCH_TAGS: readStringEntry(r, end, b.tags, 'BeginBatch.tags'); break;
-      case BEGIN_BATCH_SIZE: b.size = r.int64(end); break;
-      case BEGIN_BATCH_BY_NAME: b.byName = r.bool(end); break;
-      default: r.skipField(tag, end, BEGIN_WIRE, 'BeginBatch', BEGIN_NAMES);
+      case BEGIN_BATCH_NAME:
+        b.name = r.string(end);
+        break;
+      case BEGIN_BATCH_GROUP:
+        b.group = r.string(end);
+        break;
+      case BEGIN_BATCH_TAGS:
+        readStringEntry(r, end, b.tags, 'BeginBatch.tags');
+        break;
+      case BEGIN_BATCH_SIZE:
+        b.size = r.int64(end);
+        break;
+      case BEGIN_BATCH_BY_NAME:
+        b.byName = r.bool(end);
+        break;
+      default:
+        r.skipField(tag, end, BEGIN_WIRE, 'BeginBatch', BEGIN_NAMES);
     }
   }
   return b;
@@ -269,12 +326,23 @@ export function readEndBatch(r: WireReader, end: number): EndBatch {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case END_BATCH_NAME: e.name = r.string(end); break;
-      case END_BATCH_GROUP: e.group = r.string(end); break;
-      case END_BATCH_TMAX: e.tmax = r.int64(end); break;
-      case END_BATCH_TAGS: readStringEntry(r, end, e.tags, 'EndBatch.tags'); break;
-      case END_BATCH_BY_NAME: e.byName = r.bool(end); break;
-      default: r.skipField(tag, end, END_WIRE, 'EndBatch', END_NAMES);
+      case END_BATCH_NAME:
+        e.name = r.string(end);
+        break;
+      case END_BATCH_GROUP:
+        e.group = r.string(end);
+        break;
+      case END_BATCH_TMAX:
+        e.tmax = r.int64(end);
+        break;
+      case END_BATCH_TAGS:
+        readStringEntry(r, end, e.tags, 'EndBatch.tags');
+        break;
+      case END_BATCH_BY_NAME:
+        e.byName = r.bool(end);
+        break;
+      default:
+        r.skipField(tag, end, END_WIRE, 'EndBatch', END_NAMES);
     }
   }
   return e;
@@ -769,7 +837,10 @@ function notA(expected: string, what: string, key: string, value: unknown): neve
 }
 
 function writeInt64Entry(w: WireWriter, tag: number, key: string, value: bigint, what: string): void {
-  if (typeof value !== 'bigint') throw new EncodeError(`${what}[${JSON.stringify(key)}] must be a bigint (int64), got ${describeType(value)}: write e.g. 10n or BigInt(x)`);
+  if (typeof value !== 'bigint')
+    throw new EncodeError(
+      `${what}[${JSON.stringify(key)}] must be a bigint (int64), got ${describeType(value)}: write e.g. 10n or BigInt(x)`,
+    );
   w.byte(tag);
   const lenPos = w.reserveLen();
   w.byte(ENTRY_KEY);

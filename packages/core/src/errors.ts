@@ -20,11 +20,7 @@ export abstract class UdfError<Code extends string = string> extends Error {
 }
 
 /** Codes of {@link ProtocolError}. */
-export type ProtocolErrorCode =
-  | 'ERR_VARINT_TOO_LONG'
-  | 'ERR_FRAME_TOO_LARGE'
-  | 'ERR_TRUNCATED_FRAME'
-  | 'ERR_INVALID_MESSAGE';
+export type ProtocolErrorCode = 'ERR_VARINT_TOO_LONG' | 'ERR_FRAME_TOO_LARGE' | 'ERR_TRUNCATED_FRAME' | 'ERR_INVALID_MESSAGE';
 
 /**
  * The bytes received do not follow the protocol (bad framing or a malformed
@@ -52,15 +48,7 @@ export class BatchOrderError extends UdfError<'ERR_BATCH_ORDER'> {
 }
 
 /** The request kinds the Agent hands to a handler. */
-export type RequestKind =
-  | 'info'
-  | 'init'
-  | 'snapshot'
-  | 'restore'
-  | 'begin'
-  | 'point'
-  | 'end'
-  | 'stop';
+export type RequestKind = 'info' | 'init' | 'snapshot' | 'restore' | 'begin' | 'point' | 'end' | 'stop';
 
 /** A handler method threw or its promise rejected; `cause` is what it threw. */
 export class HandlerError extends UdfError<'ERR_HANDLER_FAILED'> {

@@ -44,7 +44,6 @@ export function knownDoubleKey(index: number, view: DataView, start: number, n: 
   return undefined;
 }
 
-
 /** Remembers `key` at `index` with its entry prefix bytes[start, start + n) (ignored unless ASCII and short). */
 export function rememberDoubleKey(index: number, key: string, bytes: Uint8Array, start: number, n: number): void {
   if (index >= POSITIONS || n > MAX_PREFIX) return;

@@ -153,9 +153,15 @@ export class FrameDecoder {
         let done = false;
         while (i < n) {
           const c = chunk[i++];
-          if (this.varintBytes === 10) this.fail(new ProtocolError('ERR_VARINT_TOO_LONG',
-            `frame length prefix at byte ${this.frameStart} of the input is longer than 10 bytes: ` +
-            'the input is not a stream of length-prefixed protobuf messages (or is out of sync)', this.frameStart));
+          if (this.varintBytes === 10)
+            this.fail(
+              new ProtocolError(
+                'ERR_VARINT_TOO_LONG',
+                `frame length prefix at byte ${this.frameStart} of the input is longer than 10 bytes: ` +
+                  'the input is not a stream of length-prefixed protobuf messages (or is out of sync)',
+                this.frameStart,
+              ),
+            );
           this.varintValue += (c & 0x7f) * POW128[this.varintBytes];
           this.varintBytes++;
           if (c < 0x80) {
@@ -169,10 +175,14 @@ export class FrameDecoder {
         this.varintValue = 0;
       }
       if (len > max) {
-        this.fail(new ProtocolError('ERR_FRAME_TOO_LARGE',
-          `frame at byte ${this.frameStart} of the input declares a ${len}-byte message, more than maxMessageSize ` +
-          `(${max} bytes): raise maxMessageSize if such messages are expected, otherwise the input is corrupt`,
-          this.frameStart));
+        this.fail(
+          new ProtocolError(
+            'ERR_FRAME_TOO_LARGE',
+            `frame at byte ${this.frameStart} of the input declares a ${len}-byte message, more than maxMessageSize ` +
+              `(${max} bytes): raise maxMessageSize if such messages are expected, otherwise the input is corrupt`,
+            this.frameStart,
+          ),
+        );
       }
       if (n - i >= len) {
         const start = i;
@@ -194,14 +204,24 @@ export class FrameDecoder {
   end(): void {
     if (this.failure !== null) throw this.failure;
     if (this.varintBytes > 0) {
-      this.fail(new ProtocolError('ERR_TRUNCATED_FRAME',
-        `input ended at byte ${this.received} inside the length prefix of the frame starting at byte ${this.frameStart}: ` +
-        'the sender stopped in the middle of a message', this.frameStart));
+      this.fail(
+        new ProtocolError(
+          'ERR_TRUNCATED_FRAME',
+          `input ended at byte ${this.received} inside the length prefix of the frame starting at byte ${this.frameStart}: ` +
+            'the sender stopped in the middle of a message',
+          this.frameStart,
+        ),
+      );
     }
     if (this.bodyLength >= 0) {
-      this.fail(new ProtocolError('ERR_TRUNCATED_FRAME',
-        `input ended at byte ${this.received} in the middle of the frame starting at byte ${this.frameStart}: ` +
-        `it declares ${this.bodyLength} bytes of message but only ${this.bodyCollected} arrived`, this.frameStart));
+      this.fail(
+        new ProtocolError(
+          'ERR_TRUNCATED_FRAME',
+          `input ended at byte ${this.received} in the middle of the frame starting at byte ${this.frameStart}: ` +
+            `it declares ${this.bodyLength} bytes of message but only ${this.bodyCollected} arrived`,
+          this.frameStart,
+        ),
+      );
     }
   }
 

@@ -27,7 +27,7 @@ export interface LoggerOptions {
 const LEVELS: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export function isLogLevel(value: unknown): value is LogLevel | 'silent' {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(LEVELS, value);
+  return typeof value === 'string' && Object.hasOwn(LEVELS, value);
 }
 
 class JsonLogger implements Logger {
@@ -68,7 +68,7 @@ class JsonLogger implements Logger {
       line = JSON.stringify({ time: record.time, level, msg, logError: `fields not serializable: ${String(err)}` });
     }
     try {
-      this.stream.write(line + '\n');
+      this.stream.write(`${line}\n`);
     } catch {
       // Logging must never take the UDF down (e.g. stderr closed).
     }

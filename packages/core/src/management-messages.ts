@@ -21,8 +21,8 @@ import type {
   SnapshotResponse,
 } from './generated/udf';
 import { setOwn, sortedKeys } from './map-keys';
-import { FIXED64, LEN, tagOf, VARINT, WireReader } from './wire-reader';
-import { describeType, WireWriter } from './wire-writer';
+import { FIXED64, LEN, tagOf, VARINT, type WireReader } from './wire-reader';
+import { describeType, type WireWriter } from './wire-writer';
 
 const NONE: (number | undefined)[] = [];
 const NO_NAMES: (string | undefined)[] = [];
@@ -45,8 +45,12 @@ export function readInfoResponse(r: WireReader, end: number): InfoResponse {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case tagOf(1, VARINT): m.wants = r.int32(end); break;
-      case tagOf(2, VARINT): m.provides = r.int32(end); break;
+      case tagOf(1, VARINT):
+        m.wants = r.int32(end);
+        break;
+      case tagOf(2, VARINT):
+        m.provides = r.int32(end);
+        break;
       case tagOf(3, LEN): {
         const entryEnd = r.lenEnd(end);
         let key = '';
@@ -60,7 +64,8 @@ export function readInfoResponse(r: WireReader, end: number): InfoResponse {
         setOwn(m.options, key, value);
         break;
       }
-      default: r.skipField(tag, end, INFO_WIRE, 'InfoResponse', INFO_NAMES);
+      default:
+        r.skipField(tag, end, INFO_WIRE, 'InfoResponse', INFO_NAMES);
     }
   }
   return m;
@@ -134,10 +139,17 @@ export function readInitRequest(r: WireReader, end: number): InitRequest {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case tagOf(1, LEN): m.options.push(readOption(r, r.lenEnd(end))); break;
-      case tagOf(2, LEN): m.taskID = r.string(end); break;
-      case tagOf(3, LEN): m.nodeID = r.string(end); break;
-      default: r.skipField(tag, end, INIT_REQ_WIRE, 'InitRequest', INIT_REQ_NAMES);
+      case tagOf(1, LEN):
+        m.options.push(readOption(r, r.lenEnd(end)));
+        break;
+      case tagOf(2, LEN):
+        m.taskID = r.string(end);
+        break;
+      case tagOf(3, LEN):
+        m.nodeID = r.string(end);
+        break;
+      default:
+        r.skipField(tag, end, INIT_REQ_WIRE, 'InitRequest', INIT_REQ_NAMES);
     }
   }
   return m;
@@ -159,13 +171,26 @@ function readOptionValue(r: WireReader, end: number): OptionValue {
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
-      case tagOf(1, VARINT): m.type = r.int32(end); break;
-      case tagOf(2, VARINT): m.value = { $case: 'boolValue', value: r.bool(end) }; break;
-      case tagOf(3, VARINT): m.value = { $case: 'intValue', value: r.int64(end) }; break;
-      case tagOf(4, FIXED64): m.value = { $case: 'doubleValue', value: r.double(end) }; break;
-      case tagOf(5, LEN): m.value = { $case: 'stringValue', value: r.string(end) }; break;
-      case tagOf(6, VARINT): m.value = { $case: 'durationValue', value: r.int64(end) }; break;
-      default: r.skipField(tag, end, OPTION_VALUE_WIRE, 'OptionValue', OPTION_VALUE_NAMES);
+      case tagOf(1, VARINT):
+        m.type = r.int32(end);
+        break;
+      case tagOf(2, VARINT):
+        m.value = { $case: 'boolValue', value: r.bool(end) };
+        break;
+      case tagOf(3, VARINT):
+        m.value = { $case: 'intValue', value: r.int64(end) };
+        break;
+      case tagOf(4, FIXED64):
+        m.value = { $case: 'doubleValue', value: r.double(end) };
+        break;
+      case tagOf(5, LEN):
+        m.value = { $case: 'stringValue', value: r.string(end) };
+        break;
+      case tagOf(6, VARINT):
+        m.value = { $case: 'durationValue', value: r.int64(end) };
+        break;
+      default:
+        r.skipField(tag, end, OPTION_VALUE_WIRE, 'OptionValue', OPTION_VALUE_NAMES);
     }
   }
   return m;
@@ -203,11 +228,26 @@ function writeOptionValue(w: WireWriter, m: OptionValue): void {
   if (v === undefined) return;
   // A oneof member is written even when it holds the default value.
   switch (v.$case) {
-    case 'boolValue': w.byte(tagOf(2, VARINT)); w.bool(v.value, 'OptionValue.boolValue'); break;
-    case 'intValue': w.byte(tagOf(3, VARINT)); w.int64(v.value, 'OptionValue.intValue'); break;
-    case 'doubleValue': w.byte(tagOf(4, FIXED64)); w.double(v.value, 'OptionValue.doubleValue'); break;
-    case 'stringValue': w.byte(tagOf(5, LEN)); w.string(v.value, 'OptionValue.stringValue'); break;
-    case 'durationValue': w.byte(tagOf(6, VARINT)); w.int64(v.value, 'OptionValue.durationValue'); break;
+    case 'boolValue':
+      w.byte(tagOf(2, VARINT));
+      w.bool(v.value, 'OptionValue.boolValue');
+      break;
+    case 'intValue':
+      w.byte(tagOf(3, VARINT));
+      w.int64(v.value, 'OptionValue.intValue');
+      break;
+    case 'doubleValue':
+      w.byte(tagOf(4, FIXED64));
+      w.double(v.value, 'OptionValue.doubleValue');
+      break;
+    case 'stringValue':
+      w.byte(tagOf(5, LEN));
+      w.string(v.value, 'OptionValue.stringValue');
+      break;
+    case 'durationValue':
+      w.byte(tagOf(6, VARINT));
+      w.int64(v.value, 'OptionValue.durationValue');
+      break;
     default:
       throw new EncodeError(`OptionValue.value has unknown $case ${JSON.stringify((v as { $case: unknown }).$case)}`);
   }

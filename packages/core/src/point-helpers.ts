@@ -18,7 +18,7 @@ type TypedMaps = Pick<Point, 'fieldsDouble' | 'fieldsInt' | 'fieldsString' | 'fi
 type MapName = keyof TypedMaps;
 
 const MAP_NAMES: readonly MapName[] = ['fieldsDouble', 'fieldsInt', 'fieldsString', 'fieldsBool'];
-const hasOwn = (map: object, key: string): boolean => Object.prototype.hasOwnProperty.call(map, key);
+const hasOwn = (map: object, key: string): boolean => Object.hasOwn(map, key);
 
 function mapFor(name: string, value: unknown): MapName {
   switch (typeof value) {

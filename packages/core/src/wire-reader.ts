@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors';
-import { asNodeBuffer, NodeBuffer } from './node-buffer';
+import { asNodeBuffer, type NodeBuffer } from './node-buffer';
 import { sameBytes } from './same-bytes';
 import { varintSize } from './wire-writer';
 
@@ -192,8 +192,18 @@ export class WireReader {
       let nine = true;
       for (let i = pos; i < pos + 8; i++) if (buf[i] < 0x80) nine = false;
       if (nine) {
-        u32[0] = (buf[pos] & 0x7f) | ((buf[pos + 1] & 0x7f) << 7) | ((buf[pos + 2] & 0x7f) << 14) | ((buf[pos + 3] & 0x7f) << 21) | (buf[pos + 4] << 28);
-        u32[1] = ((buf[pos + 4] & 0x7f) >>> 4) | ((buf[pos + 5] & 0x7f) << 3) | ((buf[pos + 6] & 0x7f) << 10) | ((buf[pos + 7] & 0x7f) << 17) | (buf[pos + 8] << 24);
+        u32[0] =
+          (buf[pos] & 0x7f) |
+          ((buf[pos + 1] & 0x7f) << 7) |
+          ((buf[pos + 2] & 0x7f) << 14) |
+          ((buf[pos + 3] & 0x7f) << 21) |
+          (buf[pos + 4] << 28);
+        u32[1] =
+          ((buf[pos + 4] & 0x7f) >>> 4) |
+          ((buf[pos + 5] & 0x7f) << 3) |
+          ((buf[pos + 6] & 0x7f) << 10) |
+          ((buf[pos + 7] & 0x7f) << 17) |
+          (buf[pos + 8] << 24);
         this.pos = pos + 9;
         return i64[0];
       }
@@ -313,7 +323,13 @@ export class WireReader {
    * with the wrong wire type is an error; an unknown field is skipped.
    * `wireTypes[n]` is the expected wire type of field n (undefined = unknown).
    */
-  skipField(tag: number, limit: number, wireTypes: readonly (number | undefined)[], message: string, fieldNames: readonly (string | undefined)[]): void {
+  skipField(
+    tag: number,
+    limit: number,
+    wireTypes: readonly (number | undefined)[],
+    message: string,
+    fieldNames: readonly (string | undefined)[],
+  ): void {
     const field = tag >>> 3;
     const wireType = tag & 7;
     const expected = field < wireTypes.length ? wireTypes[field] : undefined;
@@ -356,10 +372,11 @@ export class WireReader {
           this.skip(tag & 7, tag >>> 3, limit, depth + 1);
         }
       }
-      case END_GROUP:
-        return this.fail(`unexpected end-group tag (field ${field})`, this.pos - 1);
       default:
-        return this.fail(`invalid wire type ${wireType} (field ${field})`, this.pos - 1);
+        this.fail(
+          wireType === END_GROUP ? `unexpected end-group tag (field ${field})` : `invalid wire type ${wireType} (field ${field})`,
+          this.pos - 1,
+        );
     }
   }
 }

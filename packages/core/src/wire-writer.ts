@@ -1,5 +1,5 @@
 import { EncodeError } from './errors';
-import { NodeBuffer } from './node-buffer';
+import type { NodeBuffer } from './node-buffer';
 
 const i64 = new BigInt64Array(1);
 const u32 = new Uint32Array(i64.buffer);

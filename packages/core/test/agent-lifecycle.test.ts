@@ -1,10 +1,10 @@
-import { Agent, AgentState } from '../src/agent';
-import { HandlerError, OutputClosedError } from '../src/errors';
-import type { Emitter, Handler } from '../src/handler';
-import type { InfoResponse, Point } from '../src/generated/udf';
-import { silentLogger } from '../src/logger';
 // Kapacitor's side is the testing kit's byte-level peer (see agent.test.ts for why core's tests may use it).
 import { WirePeer } from '@kapacitor-udf/testing';
+import { Agent, type AgentState } from '../src/agent';
+import { HandlerError, OutputClosedError } from '../src/errors';
+import type { InfoResponse, Point } from '../src/generated/udf';
+import type { Emitter, Handler } from '../src/handler';
+import { silentLogger } from '../src/logger';
 import { point, req, tick } from './helpers/requests';
 
 // Agent.state through every transition of the lifecycle (agent.ts):

@@ -1,8 +1,8 @@
-import * as net from 'net';
-import * as os from 'os';
-import * as path from 'path';
-import * as fs from 'fs';
-import { PassThrough } from 'stream';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { Agent } from '../src/agent';
 import { decodeResponse, encodeRequest } from '../src/codec';
 import { encodeFrame } from '../src/encode-frame';
@@ -47,7 +47,9 @@ async function socketPair(): Promise<{ udf: net.Socket; kapacitor: net.Socket; c
   };
 }
 
-const FRAME = Buffer.from(encodeFrame(encodeRequest({ message: req.point(point({ tags: { host: 'server01', region: 'us-west', cpu: 'cpu-total' } })) })));
+const FRAME = Buffer.from(
+  encodeFrame(encodeRequest({ message: req.point(point({ tags: { host: 'server01', region: 'us-west', cpu: 'cpu-total' } })) })),
+);
 
 describe('Agent over real streams', () => {
   test('backpressure: a reader that does not read makes the agent stop reading its input', async () => {
@@ -132,13 +134,21 @@ describe('Agent over real streams', () => {
         output: udf,
         logger: silentLogger,
         // Emit a lot per request so writes are in flight when the peer dies.
-        handler: (e) => ({ ...mirror(e), point: (p) => { for (let i = 0; i < 2000; i++) e.point(p); } }),
+        handler: (e) => ({
+          ...mirror(e),
+          point: (p) => {
+            for (let i = 0; i < 2000; i++) e.point(p);
+          },
+        }),
       });
       const done = agent.start();
       kapacitor.write(Buffer.concat(Array.from({ length: 50 }, () => FRAME)));
       await tick(20);
       kapacitor.destroy();
-      const err = await done.then(() => null, (e: Error) => e);
+      const err = await done.then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(err).toBeInstanceOf(OutputClosedError);
       expect((err as OutputClosedError).code).toBe('ERR_OUTPUT_CLOSED');
       expect(err!.message).toMatch(/output stream (failed|closed)/);
@@ -160,15 +170,32 @@ describe('Agent over real streams', () => {
       maxQueuedRequests: 100,
       // Past 100 decoded requests, 200 more held as bytes (each body plus overhead) pause the input.
       maxQueuedSize: 200 * (FRAME.length + 160),
-      handler: (e) => ({ ...mirror(e), point: async (p) => { calls++; await gate; e.point(p); } }),
+      handler: (e) => ({
+        ...mirror(e),
+        point: async (p) => {
+          calls++;
+          await gate;
+          e.point(p);
+        },
+      }),
     });
     const done = agent.start();
     const kinds: string[] = [];
     const decoder = new FrameDecoder();
-    output.on('data', (c: Buffer) => decoder.feed(c, (buf, start, end) => kinds.push(decodeResponse(buf.subarray(start, end)).message!.$case)));
+    output.on('data', (c: Buffer) =>
+      decoder.feed(c, (buf, start, end) => kinds.push(decodeResponse(buf.subarray(start, end)).message!.$case)),
+    );
     const keepalive = Buffer.from(encodeFrame(encodeRequest({ message: req.keepalive(7n) })));
     // The second keepalive is behind more than 100 queued requests: still read and answered.
-    input.write(Buffer.concat([...Array.from({ length: 50 }, () => FRAME), keepalive, ...Array.from({ length: 150 }, () => FRAME), keepalive, ...Array.from({ length: 298 }, () => FRAME)]));
+    input.write(
+      Buffer.concat([
+        ...Array.from({ length: 50 }, () => FRAME),
+        keepalive,
+        ...Array.from({ length: 150 }, () => FRAME),
+        keepalive,
+        ...Array.from({ length: 298 }, () => FRAME),
+      ]),
+    );
     await tick(20);
     expect(calls).toBe(1);
     expect(input.isPaused()).toBe(true);

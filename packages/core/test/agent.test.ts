@@ -1,15 +1,15 @@
-import { Agent } from '../src/agent';
-import { BatchOrderError, HandlerError, HandlerTimeoutError, ProtocolError } from '../src/errors';
-import { encodeFrame } from '../src/encode-frame';
-import { encodeRequest } from '../src/codec';
-import type { Emitter, Handler } from '../src/handler';
-import type { InfoResponse, Point } from '../src/generated/udf';
-import { createLogger, Logger, silentLogger } from '../src/logger';
 // Kapacitor's side is the testing kit's byte-level peer, resolved through jest's
 // moduleNameMapper and the root tsconfig paths only: core has no package.json
 // dependency on the kit (the kit depends on core), so the published graph keeps
 // pointing one way; only these tests sit on top of it.
-import { WirePeer, type InMemoryWirePeer } from '@kapacitor-udf/testing';
+import { type InMemoryWirePeer, WirePeer } from '@kapacitor-udf/testing';
+import { Agent } from '../src/agent';
+import { encodeRequest } from '../src/codec';
+import { encodeFrame } from '../src/encode-frame';
+import { BatchOrderError, HandlerError, HandlerTimeoutError, ProtocolError } from '../src/errors';
+import type { InfoResponse, Point } from '../src/generated/udf';
+import type { Emitter, Handler } from '../src/handler';
+import { createLogger, type Logger, silentLogger } from '../src/logger';
 import { point, req, tick } from './helpers/requests';
 
 /** A mirror UDF; every method can be overridden per test. */
@@ -60,7 +60,16 @@ describe('Agent: the conversation', () => {
   test('answers management requests, mirrors data, and ends cleanly on EOF', async () => {
     const { k, done } = setup();
     const p = point({ fieldsInt: { n: 9223372036854775807n } });
-    k.send(req.info(), req.init(), req.restore(Buffer.from('x')), req.begin('b'), req.point(p), req.end('b'), req.snapshot(), req.keepalive(42n));
+    k.send(
+      req.info(),
+      req.init(),
+      req.restore(Buffer.from('x')),
+      req.begin('b'),
+      req.point(p),
+      req.end('b'),
+      req.snapshot(),
+      req.keepalive(42n),
+    );
     k.endInput();
     await done;
     expect(k.kinds()).toEqual(['info', 'init', 'restore', 'begin', 'point', 'end', 'snapshot', 'keepalive']);
@@ -96,7 +105,7 @@ describe('Agent: the conversation', () => {
     expect(calls.length).toBe(100);
     k.endInput();
     await done;
-    expect(k.responses.map((r) => (r.message?.value as Point).name)).toEqual(calls);
+    expect(k.responses.map((r) => (r.message!.value as Point).name)).toEqual(calls);
   });
 
   test('async handlers are called one at a time, in arrival order', async () => {
@@ -123,7 +132,7 @@ describe('Agent: the conversation', () => {
     await done;
     expect(log).toEqual(names.flatMap((n) => [`start ${n}`, `end ${n}`]));
     expect(k.kinds()[0]).toBe('init');
-    expect(k.responses.slice(1).map((r) => (r.message?.value as Point).name)).toEqual(names);
+    expect(k.responses.slice(1).map((r) => (r.message!.value as Point).name)).toEqual(names);
   });
 
   test('keepalives are answered while an async handler is still pending', async () => {
@@ -148,7 +157,7 @@ describe('Agent: the conversation', () => {
     k.endInput();
     await done;
     expect(k.kinds()).toEqual(['keepalive', 'keepalive', 'point', 'point']);
-    expect(k.responses.slice(2).map((r) => (r.message?.value as Point).name)).toEqual(['slow', 'queued']);
+    expect(k.responses.slice(2).map((r) => (r.message!.value as Point).name)).toEqual(['slow', 'queued']);
   });
 
   test('EOF: stop() is called and everything it emits (even later, async) is flushed before the end', async () => {
@@ -166,7 +175,7 @@ describe('Agent: the conversation', () => {
     await done;
     expect(stopped).toBe(true);
     expect(k.responses.length).toBe(1000);
-    expect((k.responses[999].message?.value as Point).name).toBe('flushed999');
+    expect((k.responses[999].message!.value as Point).name).toBe('flushed999');
     expect(k.fromUdf.writableFinished).toBe(true);
   });
 
@@ -178,14 +187,16 @@ describe('Agent: the conversation', () => {
     k.send(req.point(point({ name: 'b' })));
     k.endInput();
     await done;
-    expect(k.responses.map((r) => (r.message?.value as Point).name)).toEqual(['a', 'from-timer', 'b']);
+    expect(k.responses.map((r) => (r.message!.value as Point).name)).toEqual(['a', 'from-timer', 'b']);
   });
 
   test('a zero-length frame and an unknown request kind are ignored with a warning', async () => {
     const logger = captureLogger();
     const { k, done } = setup(() => ({}), { logger });
     const unknownKind = Buffer.from([0xa2, 0x01, 0x00]); // field 20, empty
-    k.sendRaw(Buffer.concat([encodeFrame(Buffer.alloc(0)), encodeFrame(unknownKind), encodeFrame(encodeRequest({ message: req.point(point()) }))]));
+    k.sendRaw(
+      Buffer.concat([encodeFrame(Buffer.alloc(0)), encodeFrame(unknownKind), encodeFrame(encodeRequest({ message: req.point(point()) }))]),
+    );
     k.endInput();
     await done;
     expect(k.kinds()).toEqual(['point']);
@@ -205,7 +216,7 @@ describe('Agent: failures', () => {
     const errors = k.responses.filter((r) => r.message?.$case === 'error');
     expect(errors.length).toBe(1);
     expect(k.responses[k.responses.length - 1].message?.$case).toBe('error');
-    expect((errors[0].message?.value as { error: string }).error).toMatch(messagePart);
+    expect((errors[0].message!.value as { error: string }).error).toMatch(messagePart);
     expect(k.fromUdf.writableEnded).toBe(true);
     return err;
   }
@@ -250,12 +261,15 @@ describe('Agent: failures', () => {
   });
 
   test('the timeout applies to each call, not to the whole conversation', async () => {
-    const { k, done } = setup((e) => ({
-      point: async (p) => {
-        await tick(5);
-        e.point(p);
-      },
-    }), { handlerTimeoutMs: 5000 }); // 15 calls: the whole run is longer than one call's limit only if the limit were global
+    const { k, done } = setup(
+      (e) => ({
+        point: async (p) => {
+          await tick(5);
+          e.point(p);
+        },
+      }),
+      { handlerTimeoutMs: 5000 },
+    ); // 15 calls: the whole run is longer than one call's limit only if the limit were global
     k.send(...Array.from({ length: 1500 }, () => req.point(point())));
     k.endInput();
     await done;
@@ -402,13 +416,23 @@ describe('Agent: failures', () => {
   test('close() before start(): start() settles instead of hanging, input is not read', async () => {
     const k = WirePeer.inMemory();
     let stopped = false;
-    const agent = new Agent({ input: k.toUdf, output: k.fromUdf, handler: (e) => mirror(e, { stop: () => void (stopped = true) }), logger: silentLogger });
+    const agent = new Agent({
+      input: k.toUdf,
+      output: k.fromUdf,
+      handler: (e) => mirror(e, { stop: () => void (stopped = true) }),
+      logger: silentLogger,
+    });
     agent.close();
     k.send(req.point(point()));
     await agent.start();
     expect(stopped).toBe(true);
     expect(k.responses).toEqual([]);
-    const failed = new Agent({ input: WirePeer.inMemory().toUdf, output: WirePeer.inMemory().fromUdf, handler: (e) => mirror(e), logger: silentLogger });
+    const failed = new Agent({
+      input: WirePeer.inMemory().toUdf,
+      output: WirePeer.inMemory().fromUdf,
+      handler: (e) => mirror(e),
+      logger: silentLogger,
+    });
     const reason = new Error('never mind');
     failed.close(reason);
     await expect(failed.start()).rejects.toBe(reason);

@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../src/codec';
 import { EncodeError, ProtocolError } from '../src/errors';
-import {
-  Point as GenPoint,
-  Request as GenRequest,
-  Response as GenResponse,
-} from '../src/generated/udf';
 import type { BeginBatch, EndBatch, Point, Request, Response } from '../src/generated/udf';
+import { Point as GenPoint, Request as GenRequest, Response as GenResponse } from '../src/generated/udf';
 import { compareUtf8 } from '../src/map-keys';
 
 // Property runs and stream tests do real work: give them room on a loaded machine.
 jest.setTimeout(120_000);
 
 const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
-const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom('', '__proto__', '10', '9', 'a\u0000b'));
+const text = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+  fc.constantFrom('', '__proto__', '10', '9', 'a\u0000b'),
+);
 const dict = <T>(value: fc.Arbitrary<T>) => fc.dictionary(text, value, { maxKeys: 6 }) as fc.Arbitrary<{ [key: string]: T }>;
 const double = fc.double();
 
@@ -35,20 +35,22 @@ const beginArb: fc.Arbitrary<BeginBatch> = fc.record({ name: text, group: text, 
 const endArb: fc.Arbitrary<EndBatch> = fc.record({ name: text, group: text, tmax: int64, tags: dict(text), byName: fc.boolean() });
 
 function hasProtoKey(m: object): boolean {
-  return Object.values(m).some((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, '__proto__'));
+  return Object.values(m).some((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, '__proto__'));
 }
 
 /** Rebuilds a map with keys inserted in Go order (what the generated encoder iterates in). */
 function sortedCopy<T>(map: { [key: string]: T }): { [key: string]: T } {
   const out: { [key: string]: T } = {};
-  for (const k of Object.keys(map).sort(compareUtf8)) Object.defineProperty(out, k, { value: map[k], enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(map).sort(compareUtf8))
+    Object.defineProperty(out, k, { value: map[k], enumerable: true, writable: true, configurable: true });
   return out;
 }
 
 /** Map values that are not the proto default (the generated encoder omits those inside entries). */
 function nonDefault<T>(map: { [key: string]: T }, isDefault: (v: T) => boolean): { [key: string]: T } {
   const out: { [key: string]: T } = {};
-  for (const k of Object.keys(map)) if (!isDefault(map[k])) Object.defineProperty(out, k, { value: map[k], enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(map))
+    if (!isDefault(map[k])) Object.defineProperty(out, k, { value: map[k], enumerable: true, writable: true, configurable: true });
   return sortedCopy(out);
 }
 
@@ -152,9 +154,17 @@ describe('decoding rules', () => {
   test('unknown fields of every wire type are skipped, at every level', () => {
     // Point{name:"a"} with unknown fields 13 (varint), 14 (fixed64), 15 (len), 19 (fixed32), 20 (group)
     const unknowns = '6801' + '710102030405060708' + '7a03616263' + '9d0101020304' + 'a3010801a401';
-    const point = hex('1201 61' + unknowns + '3a06 0a01 6b 1201 76'); // + tags{k:v}
+    const point = hex(`1201 61${unknowns}3a06 0a01 6b 1201 76`); // + tags{k:v}
     const entryWithUnknown = hex('3a08 0a01 6b 1801 1201 76'); // an entry with unknown field 3
-    const body = Buffer.concat([hex('f80101'), hex('8a01'), Buffer.from([point.length]), point, hex('8a01'), Buffer.from([entryWithUnknown.length]), entryWithUnknown]);
+    const body = Buffer.concat([
+      hex('f80101'),
+      hex('8a01'),
+      Buffer.from([point.length]),
+      point,
+      hex('8a01'),
+      Buffer.from([entryWithUnknown.length]),
+      entryWithUnknown,
+    ]);
     // The second point field replaces the first (last oneof member wins).
     expect(decodeRequest(body).message).toEqual({ $case: 'point', value: expect.objectContaining({ tags: { k: 'v' }, name: '' }) });
     const first = Buffer.concat([hex('8a01'), Buffer.from([point.length]), point]);
@@ -186,8 +196,16 @@ describe('decoding rules', () => {
   });
 
   test.each([
-    ['a known field with the wrong wire type', '8a01 05 0d00000000', /Point.time \(field 1\) has wire type 5 \(fixed32\), expected 0 \(varint\)/],
-    ['a known field with the wrong wire type (string as varint)', '8a01 02 1001', /Point.name \(field 2\) has wire type 0 \(varint\), expected 2/],
+    [
+      'a known field with the wrong wire type',
+      '8a01 05 0d00000000',
+      /Point.time \(field 1\) has wire type 5 \(fixed32\), expected 0 \(varint\)/,
+    ],
+    [
+      'a known field with the wrong wire type (string as varint)',
+      '8a01 02 1001',
+      /Point.name \(field 2\) has wire type 0 \(varint\), expected 2/,
+    ],
     ['a truncated length', '8a01 05 1201', /runs past the end|truncated/],
     ['a truncated varint', '8a01 02 08ff', /truncated varint/],
     ['a varint longer than 10 bytes', '8a01 0c 08ffffffffffffffffffff01', /longer than 10 bytes|overflows/],
@@ -210,7 +228,9 @@ describe('decoding rules', () => {
   });
 
   test('Point.time with wire type length-delimited names the field', () => {
-    expect(() => decodeRequest(hex('8a01 03 0a0100'))).toThrow(/Point.time \(field 1\) has wire type 2 \(length-delimited\), expected 0 \(varint\) at byte 3/);
+    expect(() => decodeRequest(hex('8a01 03 0a0100'))).toThrow(
+      /Point.time \(field 1\) has wire type 2 \(length-delimited\), expected 0 \(varint\) at byte 3/,
+    );
   });
 
   test('decodeResponse rejects malformed bodies too', () => {
@@ -280,6 +300,11 @@ describe('encoding rules', () => {
 
   test('absent (undefined) fields of a partial JavaScript object encode as defaults', () => {
     const partial = { time: 5n, name: 'm', fieldsDouble: { v: 1 } } as unknown as Point;
-    expect(decodeResponse(encodeResponse({ message: { $case: 'point', value: partial } })).message?.value).toEqual({ ...base, time: 5n, name: 'm', fieldsDouble: { v: 1 } });
+    expect(decodeResponse(encodeResponse({ message: { $case: 'point', value: partial } })).message?.value).toEqual({
+      ...base,
+      time: 5n,
+      name: 'm',
+      fieldsDouble: { v: 1 },
+    });
   });
 });

@@ -1,6 +1,6 @@
+import { readVectors, splitFrames } from '../../../test/vectors/read';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../src/codec';
 import { Request, Response } from '../src/generated/udf';
-import { readVectors, splitFrames } from '../../../test/vectors/read';
 
 describe('reference vectors (Kapacitor Go encoder)', () => {
   const requests = readVectors('requests');
@@ -18,7 +18,7 @@ describe('reference vectors (Kapacitor Go encoder)', () => {
     expect(decodeRequest(frame)).toEqual(Request.fromJSON(requests.jsonLines[i]));
   });
 
-  test.each(requestFrames.map((f, i) => [i, f] as const))('request %i re-encodes byte for byte', (i, frame) => {
+  test.each(requestFrames.map((f, i) => [i, f] as const))('request %i re-encodes byte for byte', (_i, frame) => {
     expect(Buffer.from(encodeRequest(decodeRequest(frame))).toString('hex')).toBe(frame.toString('hex'));
   });
 
@@ -26,7 +26,7 @@ describe('reference vectors (Kapacitor Go encoder)', () => {
     expect(decodeResponse(frame)).toEqual(Response.fromJSON(responses.jsonLines[i]));
   });
 
-  test.each(responseFrames.map((f, i) => [i, f] as const))('response %i re-encodes byte for byte', (i, frame) => {
+  test.each(responseFrames.map((f, i) => [i, f] as const))('response %i re-encodes byte for byte', (_i, frame) => {
     expect(Buffer.from(encodeResponse(decodeResponse(frame))).toString('hex')).toBe(frame.toString('hex'));
   });
 
@@ -40,9 +40,9 @@ describe('reference vectors (Kapacitor Go encoder)', () => {
   });
 
   test('int64 values beyond 2^53 arrive exactly, as bigint', () => {
-    const point = requestFrames.map((f) => decodeRequest(f)).find(
-      (r) => r.message?.$case === 'point' && r.message.value.name === 'cpu' && 'max' in r.message.value.fieldsInt,
-    );
+    const point = requestFrames
+      .map((f) => decodeRequest(f))
+      .find((r) => r.message?.$case === 'point' && r.message.value.name === 'cpu' && 'max' in r.message.value.fieldsInt);
     if (point?.message?.$case !== 'point') throw new Error('vector point with int64 extremes not found');
     const p = point.message.value;
     expect(p.time).toBe(1700000000123456789n);
@@ -58,9 +58,9 @@ describe('reference vectors (Kapacitor Go encoder)', () => {
     expect(p.tags.empty).toBe('');
     expect(p.fieldsBool.down).toBe(false);
 
-    const negative = requestFrames.map((f) => decodeRequest(f)).find(
-      (r) => r.message?.$case === 'point' && r.message.value.name === 'before_epoch',
-    );
+    const negative = requestFrames
+      .map((f) => decodeRequest(f))
+      .find((r) => r.message?.$case === 'point' && r.message.value.name === 'before_epoch');
     expect(negative?.message?.value).toMatchObject({ time: -1n });
 
     const keepalive = decodeRequest(requestFrames[requests.jsonLines.findIndex((l) => 'keepalive' in (l as object))]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
+import { Request as GenRequest } from '../src/generated/udf';
 import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
 
 // The decoder recognises the double-field key at each position by its bytes
@@ -12,13 +12,20 @@ jest.setTimeout(120_000);
 
 function point(fieldsDouble: { [key: string]: number }, time = 1n): Point {
   return {
-    time, name: 'cpu', database: 'db', retentionPolicy: 'rp', group: 'cpu\n', dimensions: [],
-    tags: { host: 'a' }, fieldsDouble, fieldsInt: {}, fieldsString: {}, byName: false, fieldsBool: {},
+    time,
+    name: 'cpu',
+    database: 'db',
+    retentionPolicy: 'rp',
+    group: 'cpu\n',
+    dimensions: [],
+    tags: { host: 'a' },
+    fieldsDouble,
+    fieldsInt: {},
+    fieldsString: {},
+    byName: false,
+    fieldsBool: {},
   };
 }
-
-
-
 
 describe('double-field key memo', () => {
   beforeEach(forgetCaches);
@@ -31,7 +38,7 @@ describe('double-field key memo', () => {
       { usage_user: 5.5 }, // usage_user moves to position 0
       { a: 1, usage_idle: 2, usage_user: 3 }, // everything shifts
       { usage_idl: 1, usage_idle: 2 }, // a prefix of a remembered key
-      { ['é']: 1, ['日本']: 2 }, // non-ASCII: never remembered
+      { é: 1, 日本: 2 }, // non-ASCII: never remembered
       { ['k'.repeat(80)]: 1 }, // too long to remember
       Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${String(i).padStart(2, '0')}`, i])), // more positions than remembered
       { usage_idle: 1.5, usage_user: 2.5 },
@@ -78,7 +85,7 @@ describe('double-field key memo', () => {
     expect(encodePoint(point({ b: 2, c: 3 }))).toEqual(shifted);
   });
 
-  test('keys that arrive out of order (Kapacitor\'s map order is random) are stored and written in Go order', () => {
+  test("keys that arrive out of order (Kapacitor's map order is random) are stored and written in Go order", () => {
     // fieldsDouble entries "b" then "a", built by hand.
     const entry = (k: number, v: number) => [0x42, 12, 0x0a, 1, k, 0x11, 0, 0, 0, 0, 0, 0, v, 0x3f];
     const pointBody = [...entry(0x62, 0x00), ...entry(0x61, 0xf0)];

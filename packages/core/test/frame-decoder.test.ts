@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from '../src/frame-decoder';
+import { readVectors, splitFrames } from '../../../test/vectors/read';
 import { encodeFrame } from '../src/encode-frame';
 import { ProtocolError } from '../src/errors';
-import { readVectors, splitFrames } from '../../../test/vectors/read';
+import { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from '../src/frame-decoder';
 
 const stream = readVectors('requests').frames;
 const expectedFrames = splitFrames(stream);

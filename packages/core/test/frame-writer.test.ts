@@ -1,5 +1,5 @@
+import { PassThrough, Writable } from 'node:stream';
 import fc from 'fast-check';
-import { PassThrough, Writable } from 'stream';
 import { encodeResponse } from '../src/codec';
 import { encodeFrame } from '../src/encode-frame';
 import { FrameWriter, WRITE_INTERVAL_MS } from '../src/frame-writer';
@@ -21,7 +21,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A Writable recording each write's size and when it happened. */
 function recorder(): { out: Writable; writes: { bytes: number; at: number }[] } {
   const writes: { bytes: number; at: number }[] = [];
-  const out = new Writable({ highWaterMark: 1 << 30, write: (chunk: Buffer, _e, cb) => { writes.push({ bytes: chunk.length, at: performance.now() }); cb(); } });
+  const out = new Writable({
+    highWaterMark: 1 << 30,
+    write: (chunk: Buffer, _e, cb) => {
+      writes.push({ bytes: chunk.length, at: performance.now() });
+      cb();
+    },
+  });
   return { out, writes };
 }
 
@@ -35,11 +41,12 @@ describe('FrameWriter', () => {
         const expected: Buffer[] = [];
         for (const size of sizes) {
           // Sizes cross the 1-, 2- and 3-byte length prefixes, and the chunk size.
-          const msg: Response = size % 3 === 0
-            ? { message: { $case: 'point', value: point({ name: 'x'.repeat(size) }) } }
-            : size % 3 === 1
-              ? { message: { $case: 'error', value: { error: 'e'.repeat(size) } } }
-              : { message: { $case: 'keepalive', value: { time: BigInt(size) } } };
+          const msg: Response =
+            size % 3 === 0
+              ? { message: { $case: 'point', value: point({ name: 'x'.repeat(size) }) } }
+              : size % 3 === 1
+                ? { message: { $case: 'error', value: { error: 'e'.repeat(size) } } }
+                : { message: { $case: 'keepalive', value: { time: BigInt(size) } } };
           if (msg.message?.$case === 'point') w.writePoint(msg.message.value);
           else w.writeResponse(msg);
           expected.push(Buffer.from(encodeFrame(encodeResponse(msg))));
@@ -55,7 +62,13 @@ describe('FrameWriter', () => {
 
   test('many small frames are coalesced into few writes', async () => {
     const writes: number[] = [];
-    const out = new Writable({ highWaterMark: 1 << 30, write: (chunk: Buffer, _e, cb) => { writes.push(chunk.length); cb(); } });
+    const out = new Writable({
+      highWaterMark: 1 << 30,
+      write: (chunk: Buffer, _e, cb) => {
+        writes.push(chunk.length);
+        cb();
+      },
+    });
     const w = new FrameWriter(out);
     for (let i = 0; i < 10_000; i++) w.writePoint(point());
     // Full chunks went out at once; the rest is held until the write interval is over.
@@ -73,7 +86,9 @@ describe('FrameWriter', () => {
     expect(() => w.writePoint(point({ name: 'b', fieldsInt: { bad: 1 as unknown as bigint } }))).toThrow(/must be a bigint/);
     w.writePoint(point({ name: 'c' }));
     await flushTick();
-    const expected = Buffer.concat(['a', 'c'].map((name) => Buffer.from(encodeFrame(encodeResponse({ message: { $case: 'point', value: point({ name }) as Point } })))));
+    const expected = Buffer.concat(
+      ['a', 'c'].map((name) => Buffer.from(encodeFrame(encodeResponse({ message: { $case: 'point', value: point({ name }) as Point } })))),
+    );
     expect(read().equals(expected)).toBe(true);
   });
 

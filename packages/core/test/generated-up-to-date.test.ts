@@ -1,7 +1,7 @@
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /**
  * The committed ts-proto output must be what `npm run generate` produces from
@@ -17,7 +17,9 @@ test('src/generated/udf.ts is up to date with proto/udf.proto', () => {
     const fresh = fs.readFileSync(path.join(out, 'packages/core/src/generated/udf.ts'), 'utf8');
     const committed = fs.readFileSync(path.join(root, 'packages/core/src/generated/udf.ts'), 'utf8');
     if (fresh !== committed) {
-      throw new Error('packages/core/src/generated/udf.ts is out of date with proto/udf.proto: run `npm run generate` and commit the result');
+      throw new Error(
+        'packages/core/src/generated/udf.ts is out of date with proto/udf.proto: run `npm run generate` and commit the result',
+      );
     }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

@@ -9,9 +9,18 @@ import { decodePoint, encodePoint } from './helpers/point-codec';
 
 function point(host: string): Point {
   return {
-    time: 1_700_000_000_000_000_000n, name: 'cpu', database: 'telegraf', retentionPolicy: 'autogen', group: `cpu\nhost=${host}`,
-    dimensions: ['host'], tags: { host, region: 'us-west' }, fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 },
-    fieldsInt: {}, fieldsString: { state: 'ok' }, byName: false, fieldsBool: {},
+    time: 1_700_000_000_000_000_000n,
+    name: 'cpu',
+    database: 'telegraf',
+    retentionPolicy: 'autogen',
+    group: `cpu\nhost=${host}`,
+    dimensions: ['host'],
+    tags: { host, region: 'us-west' },
+    fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 },
+    fieldsInt: {},
+    fieldsString: { state: 'ok' },
+    byName: false,
+    fieldsBool: {},
   };
 }
 
@@ -39,7 +48,10 @@ describe('forgetCaches()', () => {
     forgetCaches();
     expect(frames.map(decodePoint)).toEqual(warm);
     // A point with more double fields than the scratch arrays start with, then a reset, then one again.
-    const many: Point = { ...point('x'), fieldsDouble: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${String(i).padStart(2, '0')}`, i])) };
+    const many: Point = {
+      ...point('x'),
+      fieldsDouble: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${String(i).padStart(2, '0')}`, i])),
+    };
     const bytes = encodePoint(many);
     expect(decodePoint(bytes)).toEqual(many);
     forgetCaches();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
+import { Request as GenRequest } from '../src/generated/udf';
 import { kapacitorPointRequest, shuffler } from './helpers/kapacitor-order';
 import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
 
@@ -16,10 +16,18 @@ const sortedOrder = (keys: string[]): string[] => keys.slice().sort((a, b) => Bu
 
 function point(over: Partial<Point> = {}): Point {
   return {
-    time: 1_700_000_000_000_000_000n, name: 'cpu', database: 'telegraf', retentionPolicy: 'autogen',
-    group: 'cpu\nhost=server01', dimensions: ['host'],
+    time: 1_700_000_000_000_000_000n,
+    name: 'cpu',
+    database: 'telegraf',
+    retentionPolicy: 'autogen',
+    group: 'cpu\nhost=server01',
+    dimensions: ['host'],
     tags: { cpu: 'cpu-total', host: 'server01', region: 'us-west' },
-    fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 }, fieldsInt: {}, fieldsString: {}, byName: false, fieldsBool: {},
+    fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 },
+    fieldsInt: {},
+    fieldsString: {},
+    byName: false,
+    fieldsBool: {},
     ...over,
   };
 }
@@ -35,10 +43,10 @@ function generated(bytes: Uint8Array): Point | undefined {
   return m?.$case === 'point' ? m.value : undefined;
 }
 
-describe('decoding shortcuts with Kapacitor\'s map order', () => {
+describe("decoding shortcuts with Kapacitor's map order", () => {
   beforeEach(forgetCaches);
 
-  test('the test encoder writes what our encoder writes when the order is sorted (its layout is Go\'s)', () => {
+  test("the test encoder writes what our encoder writes when the order is sorted (its layout is Go's)", () => {
     const p = point({ fieldsInt: { n: -5n, m: 7n }, fieldsString: { s: 'x' }, fieldsBool: { t: true, f: false }, byName: true });
     expect(Buffer.from(kapacitorPointRequest(p, sortedOrder))).toEqual(Buffer.from(fromScratch(() => encodePoint(p))));
   });
@@ -52,7 +60,9 @@ describe('decoding shortcuts with Kapacitor\'s map order', () => {
     for (let round = 0; round < 2; round++) {
       for (const tagOrder of tagOrders) {
         for (const fieldOrder of fieldOrders) {
-          const bytes = kapacitorPointRequest(base, (keys) => (keys.includes('host') ? tagOrder : keys.includes('usage_idle') ? fieldOrder : keys));
+          const bytes = kapacitorPointRequest(base, (keys) =>
+            keys.includes('host') ? tagOrder : keys.includes('usage_idle') ? fieldOrder : keys,
+          );
           const p = decodePoint(bytes);
           expect(p).toEqual(base);
           expect(p).toEqual(generated(bytes));
@@ -67,7 +77,7 @@ describe('decoding shortcuts with Kapacitor\'s map order', () => {
     }
   });
 
-  test('points from a changed decoded head are encoded from their values, not from the head\'s bytes', () => {
+  test("points from a changed decoded head are encoded from their values, not from the head's bytes", () => {
     const bytes = kapacitorPointRequest(point(), (keys) => keys.slice().reverse());
     decodePoint(bytes);
     const p = decodePoint(bytes);
@@ -79,7 +89,10 @@ describe('decoding shortcuts with Kapacitor\'s map order', () => {
   test('a key repeated in one map: the last entry wins, as protobuf says, whatever the order', () => {
     // Two fieldsDouble entries with the key "a", then "b" (built from two maps).
     const first = kapacitorPointRequest(point({ fieldsDouble: { b: 2, a: 1 } }), (k) => k);
-    const extra = kapacitorPointRequest(point({ time: 0n, name: '', database: '', retentionPolicy: '', group: '', dimensions: [], tags: {}, fieldsDouble: { a: 3 } }), (k) => k);
+    const extra = kapacitorPointRequest(
+      point({ time: 0n, name: '', database: '', retentionPolicy: '', group: '', dimensions: [], tags: {}, fieldsDouble: { a: 3 } }),
+      (k) => k,
+    );
     // Concatenated Point bodies merge: append the second point's fields to the first.
     const body = Buffer.concat([pointBody(first), pointBody(extra)]);
     const bytes = Uint8Array.from([0x8a, 0x01, ...varint(body.length), ...body]);
@@ -91,7 +104,10 @@ describe('decoding shortcuts with Kapacitor\'s map order', () => {
   });
 
   test('property: streams from a few series, every frame in a random map order, match ts-proto and empty caches', () => {
-    const text = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('', 'host', 'cpu', 'é', '__proto__', '10', 'usage_user', 'usage_idle'));
+    const text = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('', 'host', 'cpu', 'é', '__proto__', '10', 'usage_user', 'usage_idle'),
+    );
     const seriesArb = fc.record({
       name: text,
       database: text,
@@ -116,7 +132,9 @@ describe('decoding shortcuts with Kapacitor\'s map order', () => {
           return kapacitorPointRequest(p, shuffler(seed));
         });
         // ts-proto stores a "__proto__" key as the prototype: compare with it only without one.
-        const protoKey = series.some((s) => [s.tags, s.fieldsDouble, s.fieldsInt, s.fieldsString, s.fieldsBool].some((m) => Object.prototype.hasOwnProperty.call(m, '__proto__')));
+        const protoKey = series.some((s) =>
+          [s.tags, s.fieldsDouble, s.fieldsInt, s.fieldsString, s.fieldsBool].some((m) => Object.hasOwn(m, '__proto__')),
+        );
         for (const f of protoKey ? [] : frames) {
           forgetCaches();
           expect(decodePoint(f)).toEqual(generated(f));

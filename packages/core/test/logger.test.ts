@@ -1,4 +1,4 @@
-import { childLogger, createLogger, Logger } from '../src/logger';
+import { childLogger, createLogger, type Logger } from '../src/logger';
 
 function capture(level?: 'debug' | 'info' | 'warn' | 'error' | 'silent') {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
-import * as fs from 'fs';
-import * as net from 'net';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Agent } from '../src/agent';
 import { encodeRequest } from '../src/codec';
 import { encodeFrame } from '../src/encode-frame';
@@ -18,7 +18,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('ReadPacer', () => {
   function pacer(intervalMs: number) {
     const events: string[] = [];
-    const p = new ReadPacer(intervalMs, () => events.push('pause'), () => events.push('resume'));
+    const p = new ReadPacer(
+      intervalMs,
+      () => events.push('pause'),
+      () => events.push('resume'),
+    );
     return { p, events };
   }
 
@@ -67,7 +71,7 @@ describe('ReadPacer', () => {
   });
 
   test('lowerReadAhead lowers the mark of a socket only, not of a stream fed by JavaScript', async () => {
-    const { PassThrough } = await import('stream');
+    const { PassThrough } = await import('node:stream');
     const js = new PassThrough();
     lowerReadAhead(js);
     expect(js.readableHighWaterMark).toBeGreaterThan(1);
@@ -134,9 +138,11 @@ const FRAME = Buffer.from(encodeFrame(encodeRequest({ message: req.point(point({
 
 describe('Agent pacing over a socket', () => {
   test('refuses a negative or non-finite pacingMs', async () => {
-    const { PassThrough } = await import('stream');
+    const { PassThrough } = await import('node:stream');
     for (const pacingMs of [-1, NaN, Infinity]) {
-      expect(() => new Agent({ input: new PassThrough(), output: new PassThrough(), handler: mirror, logger: silentLogger, pacingMs })).toThrow(/pacingMs/);
+      expect(
+        () => new Agent({ input: new PassThrough(), output: new PassThrough(), handler: mirror, logger: silentLogger, pacingMs }),
+      ).toThrow(/pacingMs/);
     }
   });
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { decodeRequest } from '../src/codec';
 import { EncodeError } from '../src/errors';
-import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
+import { Request as GenRequest } from '../src/generated/udf';
 import { lastSeriesHead, MAX_HEAD_BYTES } from '../src/series-cache';
 import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
 
@@ -15,10 +15,18 @@ jest.setTimeout(120_000);
 
 function point(over: Partial<Point> = {}): Point {
   return {
-    time: 1_700_000_000_000_000_000n, name: 'cpu', database: 'telegraf', retentionPolicy: 'autogen',
-    group: 'cpu\nhost=server01', dimensions: ['host'],
+    time: 1_700_000_000_000_000_000n,
+    name: 'cpu',
+    database: 'telegraf',
+    retentionPolicy: 'autogen',
+    group: 'cpu\nhost=server01',
+    dimensions: ['host'],
     tags: { cpu: 'cpu-total', host: 'server01', region: 'us-west' },
-    fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 }, fieldsInt: {}, fieldsString: {}, byName: false, fieldsBool: {},
+    fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 },
+    fieldsInt: {},
+    fieldsString: {},
+    byName: false,
+    fieldsBool: {},
     ...over,
   };
 }
@@ -86,18 +94,18 @@ describe('series head cache: decoding', () => {
   });
 
   test('more than three dimensions, non-ASCII strings, a "__proto__" tag', () => {
-    const p = point({ dimensions: ['a', 'b', 'c', 'd', 'é'], tags: { __proto__: 'x', b: 'ü', ['日本']: 'v' } as unknown as Point['tags'] });
+    const p = point({ dimensions: ['a', 'b', 'c', 'd', 'é'], tags: { __proto__: 'x', b: 'ü', 日本: 'v' } as unknown as Point['tags'] });
     // An own "__proto__" key, as the decoder makes it.
     const tags: { [k: string]: string } = {};
     Object.defineProperty(tags, '__proto__', { value: 'x', enumerable: true, writable: true, configurable: true });
     tags.b = 'ü';
-    tags['日本'] = 'v';
+    tags.日本 = 'v';
     p.tags = tags;
     const bytes = encodePoint(p);
     const a = decodePoint(bytes);
     const b = decodePoint(bytes);
     expect(b).toEqual(a);
-    expect(Object.prototype.hasOwnProperty.call(b.tags, '__proto__')).toBe(true);
+    expect(Object.hasOwn(b.tags, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(b.tags)).toBe(Object.prototype);
     expect(b.dimensions).toEqual(['a', 'b', 'c', 'd', 'é']);
     expect(encodePoint(b)).toEqual(bytes);
@@ -131,7 +139,8 @@ describe('series head cache: decoding', () => {
 
   test('40,000 series (far more than the cache holds, so it pauses) decode exactly, in two passes, and then a few series again', () => {
     const bytes: Uint8Array[] = [];
-    for (let i = 0; i < 40_000; i++) bytes.push(encodePoint(point({ group: `cpu\nhost=h${i}`, tags: { host: `h${i}`, region: `r${i % 7}` } })));
+    for (let i = 0; i < 40_000; i++)
+      bytes.push(encodePoint(point({ group: `cpu\nhost=h${i}`, tags: { host: `h${i}`, region: `r${i % 7}` } })));
     const check = (i: number, pass: number): void => {
       const p = decodePoint(bytes[i]);
       if (p.tags.host !== `h${i}` || p.group !== `cpu\nhost=h${i}` || p.tags.region !== `r${i % 7}`) {
@@ -167,23 +176,58 @@ describe('series head cache: encoding', () => {
   test('every change to a head field is encoded (the cached bytes are used only for identical values)', () => {
     const bytes = encodePoint(point());
     const changes: ((p: Point) => void)[] = [
-      (p) => { p.name = 'mem'; },
-      (p) => { p.database = 'other'; },
-      (p) => { p.retentionPolicy = ''; },
-      (p) => { p.group = 'cpu\nhost=server02'; },
-      (p) => { p.dimensions.push('cpu'); },
-      (p) => { p.dimensions = []; },
-      (p) => { p.dimensions[0] = 'cpu'; },
-      (p) => { p.tags.host = 'server02'; },
-      (p) => { p.tags.zzz = 'added last'; },
-      (p) => { p.tags.aaa = 'added, sorts first'; },
-      (p) => { delete p.tags.region; },
-      (p) => { delete p.tags.cpu; p.tags.cpu = 'cpu-total'; }, // same values, other insertion order
-      (p) => { p.tags = {}; },
-      (p) => { p.tags = Object.assign(Object.create({ inherited: 'x' }), p.tags); },
-      (p) => { (p as { name?: string }).name = undefined; },
-      (p) => { (p as { dimensions?: string[] }).dimensions = undefined; },
-      (p) => { (p as { tags?: object }).tags = undefined; },
+      (p) => {
+        p.name = 'mem';
+      },
+      (p) => {
+        p.database = 'other';
+      },
+      (p) => {
+        p.retentionPolicy = '';
+      },
+      (p) => {
+        p.group = 'cpu\nhost=server02';
+      },
+      (p) => {
+        p.dimensions.push('cpu');
+      },
+      (p) => {
+        p.dimensions = [];
+      },
+      (p) => {
+        p.dimensions[0] = 'cpu';
+      },
+      (p) => {
+        p.tags.host = 'server02';
+      },
+      (p) => {
+        p.tags.zzz = 'added last';
+      },
+      (p) => {
+        p.tags.aaa = 'added, sorts first';
+      },
+      (p) => {
+        delete p.tags.region;
+      },
+      (p) => {
+        delete p.tags.cpu;
+        p.tags.cpu = 'cpu-total';
+      }, // same values, other insertion order
+      (p) => {
+        p.tags = {};
+      },
+      (p) => {
+        p.tags = Object.assign(Object.create({ inherited: 'x' }), p.tags);
+      },
+      (p) => {
+        (p as { name?: string }).name = undefined;
+      },
+      (p) => {
+        (p as { dimensions?: string[] }).dimensions = undefined;
+      },
+      (p) => {
+        (p as { tags?: object }).tags = undefined;
+      },
     ];
     for (const change of changes) {
       const p = decodePoint(bytes);
@@ -198,10 +242,18 @@ describe('series head cache: encoding', () => {
   test('wrong types in head fields still fail with an EncodeError', () => {
     const bytes = encodePoint(point());
     const bad: ((p: Point) => void)[] = [
-      (p) => { (p.tags as { [k: string]: unknown }).host = 5; },
-      (p) => { (p as { dimensions: unknown }).dimensions = 'host'; },
-      (p) => { (p as { name: unknown }).name = 5; },
-      (p) => { (p.dimensions as unknown[])[0] = null; },
+      (p) => {
+        (p.tags as { [k: string]: unknown }).host = 5;
+      },
+      (p) => {
+        (p as { dimensions: unknown }).dimensions = 'host';
+      },
+      (p) => {
+        (p as { name: unknown }).name = 5;
+      },
+      (p) => {
+        (p.dimensions as unknown[])[0] = null;
+      },
     ];
     for (const change of bad) {
       const p = decodePoint(bytes);
@@ -242,10 +294,19 @@ describe('series head cache: encoding', () => {
     );
     fc.assert(
       fc.property(streamArb, ([series, picks]) => {
-        expectSameAsFromScratch(picks.map(([s, v, changeTag], i) => {
-          const head = series[s % series.length];
-          return encodePoint(point({ ...head, tags: changeTag && i % 3 === 0 ? { ...head.tags, extra: 'e' } : head.tags, time: BigInt(i), fieldsDouble: { v } }));
-        }));
+        expectSameAsFromScratch(
+          picks.map(([s, v, changeTag], i) => {
+            const head = series[s % series.length];
+            return encodePoint(
+              point({
+                ...head,
+                tags: changeTag && i % 3 === 0 ? { ...head.tags, extra: 'e' } : head.tags,
+                time: BigInt(i),
+                fieldsDouble: { v },
+              }),
+            );
+          }),
+        );
       }),
       { numRuns: 300 },
     );

@@ -1,6 +1,6 @@
 import { decodeRequest, encodeRequest } from '../src/codec';
-import { Request as GenRequest } from '../src/generated/udf';
 import type { Point } from '../src/generated/udf';
+import { Request as GenRequest } from '../src/generated/udf';
 
 // The decoder caches short strings by a hash of their bytes. These inputs are
 // built to stress it: many strings of one length differing in a single byte
@@ -9,9 +9,18 @@ import type { Point } from '../src/generated/udf';
 
 function point(host: string, region: string): Point {
   return {
-    time: 1n, name: 'cpu', database: 'db', retentionPolicy: 'rp', group: `cpu\nhost=${host}`,
-    dimensions: ['host'], tags: { host, region }, fieldsDouble: { [host]: 1.5 }, fieldsInt: {},
-    fieldsString: { s: region }, byName: false, fieldsBool: {},
+    time: 1n,
+    name: 'cpu',
+    database: 'db',
+    retentionPolicy: 'rp',
+    group: `cpu\nhost=${host}`,
+    dimensions: ['host'],
+    tags: { host, region },
+    fieldsDouble: { [host]: 1.5 },
+    fieldsInt: {},
+    fieldsString: { s: region },
+    byName: false,
+    fieldsBool: {},
   };
 }
 
@@ -44,7 +53,7 @@ describe('short-string cache', () => {
   test('strings at and beyond the cached length limit', () => {
     for (const n of [1, 39, 40, 41, 120]) {
       roundTrip(point('h'.repeat(n), 'v'.repeat(n)));
-      roundTrip(point('h'.repeat(n - 1) + 'g', 'v'.repeat(n)));
+      roundTrip(point(`${'h'.repeat(n - 1)}g`, 'v'.repeat(n)));
     }
   });
 });

@@ -5,15 +5,21 @@ import { firstInvalidUtf8 } from '../src/wire-reader';
 describe('firstInvalidUtf8', () => {
   test('agrees with node:buffer isUtf8 on arbitrary bytes (and on valid strings)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 24 }), fc.string({ unit: 'binary', maxLength: 12 }).map((s) => new Uint8Array(Buffer.from(s, 'utf8')))), (bytes) => {
-        const buf = Buffer.concat([Buffer.from('ab'), bytes, Buffer.from('cd')]);
-        const bad = firstInvalidUtf8(buf, 2, buf.length - 2);
-        expect(bad === -1).toBe(isUtf8(bytes));
-        if (bad !== -1) {
-          expect(bad).toBeGreaterThanOrEqual(2);
-          expect(isUtf8(buf.subarray(2, bad))).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 24 }),
+          fc.string({ unit: 'binary', maxLength: 12 }).map((s) => new Uint8Array(Buffer.from(s, 'utf8'))),
+        ),
+        (bytes) => {
+          const buf = Buffer.concat([Buffer.from('ab'), bytes, Buffer.from('cd')]);
+          const bad = firstInvalidUtf8(buf, 2, buf.length - 2);
+          expect(bad === -1).toBe(isUtf8(bytes));
+          if (bad !== -1) {
+            expect(bad).toBeGreaterThanOrEqual(2);
+            expect(isUtf8(buf.subarray(2, bad))).toBe(true);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

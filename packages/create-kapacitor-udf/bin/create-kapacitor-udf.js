@@ -10,14 +10,10 @@ let main;
 try {
   ({ main } = require(entry));
 } catch (err) {
-  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(entry)) {
-    process.stderr.write(
-      `create-kapacitor-udf is not built (${entry} is missing).\n` +
-        'Run "npm run build" at the root of the kapacitor-udf repository, then try again.\n',
-    );
-    process.exitCode = 1;
-    return;
-  }
-  throw err;
+  if (!(err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(entry))) throw err;
+  process.stderr.write(
+    `create-kapacitor-udf is not built (${entry} is missing).\n` +
+      'Run "npm run build" at the root of the kapacitor-udf repository, then try again.\n',
+  );
 }
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = main === undefined ? 1 : main(process.argv.slice(2));

@@ -1,9 +1,6 @@
 import { ScaffoldError } from './errors';
 
-export type ScaffoldArgs =
-  | { command: 'create'; dir: string; name?: string; force: boolean }
-  | { command: 'help' }
-  | { command: 'version' };
+export type ScaffoldArgs = { command: 'create'; dir: string; name?: string; force: boolean } | { command: 'help' } | { command: 'version' };
 
 /** Reads the command line (without node and the script). */
 export function parseArgs(argv: readonly string[]): ScaffoldArgs {

@@ -1,5 +1,5 @@
 export { parseArgs, type ScaffoldArgs } from './args';
-export { createPackage, type CreatePackageOptions, type CreatedPackage } from './create-package';
+export { type CreatedPackage, type CreatePackageOptions, createPackage } from './create-package';
 export { ScaffoldError, type ScaffoldErrorCode } from './errors';
 export { generatedPackageJson } from './generated-package-json';
 export { main, type ScaffoldIo } from './main';

@@ -43,7 +43,8 @@ function partProblems(part: string, subject: string): string[] {
   const problems: string[] = [];
   if (part.startsWith('.') || part.startsWith('_')) problems.push(`${subject} starts with "${part[0]}"`);
   if (/[~'!()*]/.test(part)) problems.push(`${subject} contains one of ~'!()*`);
-  else if (encodeURIComponent(part) !== part) problems.push(`${subject} contains characters that are not URL-safe (use a-z, 0-9, "-", "." or "_")`);
+  else if (encodeURIComponent(part) !== part)
+    problems.push(`${subject} contains characters that are not URL-safe (use a-z, 0-9, "-", "." or "_")`);
   return problems;
 }
 

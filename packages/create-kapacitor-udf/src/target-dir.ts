@@ -22,7 +22,10 @@ export function checkTargetDir(dir: string, force: boolean): void {
     throw err;
   }
   if (!isDirectory) {
-    throw new ScaffoldError('ERR_TARGET_NOT_DIRECTORY', `${dir} exists and is not a directory: choose another directory for the new package.`);
+    throw new ScaffoldError(
+      'ERR_TARGET_NOT_DIRECTORY',
+      `${dir} exists and is not a directory: choose another directory for the new package.`,
+    );
   }
   if (force) return;
   const entries = readdirSync(dir).filter((entry) => !IGNORED_ENTRIES.has(entry));

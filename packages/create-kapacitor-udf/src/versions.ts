@@ -42,5 +42,8 @@ export function ownVersion(): string {
 }
 
 function incomplete(reason: string): ScaffoldError {
-  return new ScaffoldError('ERR_INCOMPLETE_INSTALL', `${reason}: create-kapacitor-udf is installed incompletely; reinstall it (or run "npm create kapacitor-udf@latest").`);
+  return new ScaffoldError(
+    'ERR_INCOMPLETE_INSTALL',
+    `${reason}: create-kapacitor-udf is installed incompletely; reinstall it (or run "npm create kapacitor-udf@latest").`,
+  );
 }

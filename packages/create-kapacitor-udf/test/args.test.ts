@@ -1,4 +1,4 @@
-import { ScaffoldError, parseArgs } from '../src';
+import { parseArgs, ScaffoldError } from '../src';
 
 function usageError(argv: string[]): ScaffoldError {
   try {

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_UDF_NAME, ScaffoldError, createPackage, type ScaffoldErrorCode } from '../src';
+import { createPackage, EXAMPLE_UDF_NAME, ScaffoldError, type ScaffoldErrorCode } from '../src';
 
 const OWN_VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
 
@@ -62,7 +62,14 @@ describe('createPackage', () => {
       engines: { node: '>=20' },
       dependencies: { '@kapacitor-udf/cli': framework, '@kapacitor-udf/decorators': framework, 'class-validator': '^0.15.1' },
     });
-    expect(Object.keys(pkg.devDependencies)).toEqual(['@kapacitor-udf/testing', '@types/jest', '@types/node', 'jest', 'ts-jest', 'typescript']);
+    expect(Object.keys(pkg.devDependencies)).toEqual([
+      '@kapacitor-udf/testing',
+      '@types/jest',
+      '@types/node',
+      'jest',
+      'ts-jest',
+      'typescript',
+    ]);
     expect(pkg.devDependencies['@kapacitor-udf/testing']).toBe(framework);
   });
 
@@ -91,7 +98,9 @@ describe('createPackage', () => {
     expect(readme).toMatch(/^# @acme\/udfs\n/);
     expect(readme).not.toMatch(/__[A-Z_]+__/);
     expect(readme).toContain('npx udf-run deadband --describe');
-    expect(readme).toContain('args = ["/srv/udf-dir/node_modules/@kapacitor-udf/cli/dist/bin/udf-run.js", "deadband", "--dir", "/srv/udf-dir"]');
+    expect(readme).toContain(
+      'args = ["/srv/udf-dir/node_modules/@kapacitor-udf/cli/dist/bin/udf-run.js", "deadband", "--dir", "/srv/udf-dir"]',
+    );
     expect(readme).toContain('node /srv/udf-dir/node_modules/@kapacitor-udf/cli/dist/bin/udf-run.js deadband --dir /srv/udf-dir --socket ');
     expect(readme).toMatch(/socket = "\/var\/run\/kapacitor\/deadband.sock"/);
     expect(readme).toMatch(/npx does not pass SIGTERM/);

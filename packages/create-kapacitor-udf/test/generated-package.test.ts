@@ -13,8 +13,8 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { UdfHarness, point, pointsOf } from '@kapacitor-udf/testing';
-import { BUILD_TIMEOUT_MS, REPO_ROOT, ensureBuilt } from '../../../test/support/build';
+import { point, pointsOf, UdfHarness } from '@kapacitor-udf/testing';
+import { BUILD_TIMEOUT_MS, ensureBuilt, REPO_ROOT } from '../../../test/support/build';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -26,7 +26,10 @@ const BIN = join(__dirname, '..', 'bin', 'create-kapacitor-udf.js');
  * `tsc -b`, as they would be published), the others to wherever npm
  * installed them for the repository.
  */
-function dependencyLinks(manifest: { dependencies: Record<string, string>; devDependencies: Record<string, string> }): Record<string, string> {
+function dependencyLinks(manifest: {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}): Record<string, string> {
   const links: Record<string, string> = {};
   for (const name of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]) {
     links[name] = name.startsWith('@kapacitor-udf/')

@@ -47,7 +47,11 @@ describe('main', () => {
   });
 
   it('prints help and the version', () => {
-    expect(run(['--help'])).toEqual({ code: 0, out: expect.stringMatching(/npm create kapacitor-udf <dir> \[-- --name <package-name> --force\]/), err: '' });
+    expect(run(['--help'])).toEqual({
+      code: 0,
+      out: expect.stringMatching(/npm create kapacitor-udf <dir> \[-- --name <package-name> --force\]/),
+      err: '',
+    });
     const version = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
     expect(run(['--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
   });

@@ -23,7 +23,9 @@ describe('the packed create-kapacitor-udf', () => {
   it('holds the bin, dist/, the sources its source maps name, the whole template, and no tests', async () => {
     const { stdout } = await run(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PACKAGE_DIR });
     const packed: string[] = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/create-kapacitor-udf.js', 'dist/main.js', 'dist/index.d.ts']));
+    expect(packed).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'bin/create-kapacitor-udf.js', 'dist/main.js', 'dist/index.d.ts']),
+    );
     const template = filesIn(join(PACKAGE_DIR, 'template')).map((f) => `template/${f}`);
     expect(template).toContain('template/gitignore');
     expect(packed.filter((f) => f.startsWith('template/')).sort()).toEqual(template.sort());

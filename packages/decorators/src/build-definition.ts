@@ -29,7 +29,10 @@ const fail = (code: ConstructorParameters<typeof UdfDefinitionError>[0], message
   throw new UdfDefinitionError(code, message);
 };
 
-function checkUdfConfig(className: string, config: UdfConfig): Required<Omit<UdfConfig, 'description'>> & {
+function checkUdfConfig(
+  className: string,
+  config: UdfConfig,
+): Required<Omit<UdfConfig, 'description'>> & {
   description: string | undefined;
 } {
   const where = `@Udf on ${className}`;
@@ -124,7 +127,10 @@ function checkOption(className: string, declared: DeclaredOption, prototype: obj
     if (c.flag !== true) fail('ERR_OPTION_INVALID', `${where}: 'flag' must be true`);
     for (const key of ['required', 'repeatable', 'int'] as const) {
       if (c[key] !== undefined) {
-        fail('ERR_OPTION_INVALID', `${where}: a flag cannot be '${key}' (it is either given or not; its default is the property initializer)`);
+        fail(
+          'ERR_OPTION_INVALID',
+          `${where}: a flag cannot be '${key}' (it is either given or not; its default is the property initializer)`,
+        );
       }
     }
   }
@@ -252,7 +258,10 @@ export function buildDefinition(
   }
   if (has('snapshot') !== has('restore')) {
     const [present, missing] = has('snapshot') ? ['@OnSnapshot', '@OnRestore'] : ['@OnRestore', '@OnSnapshot'];
-    fail('ERR_SNAPSHOT_RESTORE_PAIR', `${className} declares ${present} without ${missing}; write both, or use @State() properties instead`);
+    fail(
+      'ERR_SNAPSHOT_RESTORE_PAIR',
+      `${className} declares ${present} without ${missing}; write both, or use @State() properties instead`,
+    );
   }
   if (state.size > 0 && (has('snapshot') || has('restore'))) {
     fail(

@@ -136,7 +136,8 @@ export class HandlerContext implements UdfContext {
         return (result) => {
           if (result === undefined || result === null) return;
           const problem = messageProblem(result);
-          if (problem !== undefined) invalid(problem, kind === 'begin' ? 'expected a BeginBatch or nothing' : 'expected an EndBatch or nothing');
+          if (problem !== undefined)
+            invalid(problem, kind === 'begin' ? 'expected a BeginBatch or nothing' : 'expected an EndBatch or nothing');
           if (kind === 'begin') this.beginBatch(result as BeginBatch);
           else this.endBatch(result as EndBatch);
         };
@@ -150,7 +151,8 @@ const BATCH_RESULT = 'a batch handler returns a batch ({ begin, points, end }), 
 /** Why an item of an @OnBatch result is neither a batch (with valid points) nor a point. */
 function batchItemProblem(item: unknown): string | undefined {
   if (isBatch(item)) {
-    if (messageProblem(item.begin) !== undefined || messageProblem(item.end) !== undefined) return 'a batch whose begin or end is not an object';
+    if (messageProblem(item.begin) !== undefined || messageProblem(item.end) !== undefined)
+      return 'a batch whose begin or end is not an object';
     for (let i = 0; i < item.points.length; i++) {
       const problem = pointProblem(item.points[i]);
       if (problem !== undefined) return `a batch whose point ${i} is ${problem}`;

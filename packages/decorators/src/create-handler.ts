@@ -26,14 +26,14 @@ import {
 } from '@kapacitor-udf/core';
 import { abbreviate } from './abbreviate';
 import type { Batch } from './batch';
+import { type BatchLimits, batchTooManyBytes, batchTooManyPoints, resolveBatchLimits } from './batch-limits';
 import { HandlerContext } from './context';
 import { HANDLER_DECORATOR_NAMES, type HandlerKind, type UdfDefinition } from './definition';
-import { batchTooManyBytes, batchTooManyPoints, type BatchLimits, resolveBatchLimits } from './batch-limits';
 import { UdfRuntimeError } from './errors';
-import { isThenable } from './result-check';
 import { definitionToInfoResponse } from './info';
 import { getUdfDefinition, type UdfClass } from './metadata';
 import { applyOptions } from './option-values';
+import { isThenable } from './result-check';
 import { restoreState, snapshotState } from './state-snapshot';
 import { validateInstance } from './validation';
 
@@ -47,7 +47,6 @@ export interface CreateHandlerOptions {
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
-
 
 // Fresh objects each time: responses belong to whoever receives them.
 const initOk = (): InitResponse => ({ success: true, error: '' });

@@ -141,5 +141,5 @@ export function formatDescription(description: UdfDescription | UdfClass): strin
   if (d.defaultsError !== undefined) lines.push(`  (defaults unknown: ${d.defaultsError})`);
   if (d.state.length > 0) lines.push('', `State (snapshot version ${d.stateVersion}): ${d.state.join(', ')}`);
   lines.push('', 'Example:', `  ${d.example}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -40,7 +40,9 @@ export function optionTypeFromDesign(prototype: object, property: string): Desig
   const type = TYPES.get(designType);
   if (type !== undefined) return { type };
   if (designType === Number) {
-    return { problem: "the property is a number, which may be an int or a double: write { type: 'int', int: 'number' } or { type: 'double' }" };
+    return {
+      problem: "the property is a number, which may be an int or a double: write { type: 'int', int: 'number' } or { type: 'double' }",
+    };
   }
   const name = typeof designType === 'function' && designType.name !== '' ? designType.name : String(designType);
   return {

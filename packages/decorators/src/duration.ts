@@ -38,7 +38,7 @@ function scaled(n: bigint | number, unitNs: bigint, what: string): bigint {
 /** `.` + digits of `frac` (of `width` digits) without trailing zeros, or '' when zero. */
 function fraction(frac: bigint, width: number): string {
   if (frac === 0n) return '';
-  return '.' + frac.toString().padStart(width, '0').replace(/0+$/, '');
+  return `.${frac.toString().padStart(width, '0').replace(/0+$/, '')}`;
 }
 
 export class Duration {

@@ -1,45 +1,43 @@
 /**
  * @kapacitor-udf/decorators: describe a Kapacitor UDF as a decorated class.
  */
-export type { BeginBatch, EndBatch, Point, FieldValues, BatchBounds } from '@kapacitor-udf/core';
+export type { BatchBounds, BeginBatch, EndBatch, FieldValues, Point } from '@kapacitor-udf/core';
 // The point helpers, so a UDF module imports everything from one package.
-export { numericField, pointFromBatch, replaceFields, withFields } from '@kapacitor-udf/core';
-
-export { Udf } from './udf';
-export { Option } from './option';
-export type { OptionValueOf } from './option-type';
-export type { HandlerSignatures, RestoreResult } from './handler-signatures';
-export { ValidateWith } from './validate-with';
-export { State } from './state';
-export { OnInit, OnPoint, OnBeginBatch, OnEndBatch, OnBatch, OnSnapshot, OnRestore, OnStop } from './handlers';
-export { Duration } from './duration';
-export type { UdfContext } from './context';
+export { BatchOrderError, numericField, pointFromBatch, replaceFields, UdfError, withFields } from '@kapacitor-udf/core';
 export type { Batch } from './batch';
+export { DEFAULT_MAX_BATCH_POINTS, DEFAULT_MAX_BATCH_SIZE } from './batch-limits';
+export type { UdfContext } from './context';
+export { type CreateHandlerOptions, createHandler } from './create-handler';
 export type {
   EdgeName,
-  ValueTypeName,
-  UdfConfig,
+  FlagOptionConfig,
+  HandlerKind,
+  InferredOptionConfig,
   OptionConfig,
   OptionConfigBase,
+  OptionDefinition,
+  OptionShape,
   PropertyValidator,
   SingleOptionConfig,
   TupleOptionConfig,
-  FlagOptionConfig,
-  InferredOptionConfig,
-  OptionShape,
-  OptionDefinition,
-  HandlerKind,
+  UdfConfig,
   UdfDefinition,
+  ValueTypeName,
 } from './definition';
-export { getUdfDefinition, isUdfClass, type UdfClass } from './metadata';
-export { toInfoResponse } from './info';
-export { describeUdf, formatDescription, type UdfDescription, type OptionDescription } from './describe';
-export { createHandler, type CreateHandlerOptions } from './create-handler';
-export { UdfError, BatchOrderError } from '@kapacitor-udf/core';
-export { DEFAULT_MAX_BATCH_POINTS, DEFAULT_MAX_BATCH_SIZE } from './batch-limits';
+export { describeUdf, formatDescription, type OptionDescription, type UdfDescription } from './describe';
+export { Duration } from './duration';
 export {
   UdfDefinitionError,
   type UdfDefinitionErrorCode,
   UdfRuntimeError,
   type UdfRuntimeErrorCode,
 } from './errors';
+export type { HandlerSignatures, RestoreResult } from './handler-signatures';
+export { OnBatch, OnBeginBatch, OnEndBatch, OnInit, OnPoint, OnRestore, OnSnapshot, OnStop } from './handlers';
+export { toInfoResponse } from './info';
+export { getUdfDefinition, isUdfClass, type UdfClass } from './metadata';
+export { Option } from './option';
+export type { OptionValueOf } from './option-type';
+export { State } from './state';
+export { Udf } from './udf';
+export { ValidateWith } from './validate-with';

@@ -5,8 +5,9 @@
  * `(prototype, key, descriptor?)`, standard ones `(value, context)` where
  * `context.kind` says what is decorated.
  */
-import { type DeclaredMembers, ensureOwnRecord } from './metadata';
+
 import { UdfDefinitionError } from './errors';
+import { type DeclaredMembers, ensureOwnRecord } from './metadata';
 
 /** The subset of a TC39 decorator context this package reads. */
 export interface StandardDecoratorContext {
@@ -18,12 +19,7 @@ export interface StandardDecoratorContext {
 }
 
 export function isStandardContext(value: unknown): value is StandardDecoratorContext {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { kind?: unknown }).kind === 'string' &&
-    'name' in value
-  );
+  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string' && 'name' in value;
 }
 
 /** A decorator usable on a property, in either decorator mode. */

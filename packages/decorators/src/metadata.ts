@@ -62,7 +62,7 @@ function emptyRecord(): ClassRecord {
 }
 
 export function ownRecordOf(holder: object): ClassRecord | undefined {
-  if (!Object.prototype.hasOwnProperty.call(holder, DEFINITION_KEY)) return undefined;
+  if (!Object.hasOwn(holder, DEFINITION_KEY)) return undefined;
   const record = (holder as Record<symbol, unknown>)[DEFINITION_KEY] as ClassRecord | undefined;
   return record && record.format === 1 ? record : undefined;
 }
@@ -71,7 +71,7 @@ export function ownRecordOf(holder: object): ClassRecord | undefined {
 export function ensureOwnRecord(holder: object): ClassRecord {
   let record = ownRecordOf(holder);
   if (record === undefined) {
-    if (Object.prototype.hasOwnProperty.call(holder, DEFINITION_KEY)) {
+    if (Object.hasOwn(holder, DEFINITION_KEY)) {
       throw new UdfDefinitionError(
         'ERR_UDF_CONFIG',
         'this class was decorated by an incompatible version of @kapacitor-udf/decorators: use one version throughout',
@@ -93,7 +93,7 @@ export function ownRecord(cls: Function): ClassRecord | undefined {
   const record = ownRecordOf(cls);
   if (record !== undefined) return record;
   const metaKey = (Symbol as unknown as { metadata?: symbol }).metadata;
-  if (metaKey !== undefined && Object.prototype.hasOwnProperty.call(cls, metaKey)) {
+  if (metaKey !== undefined && Object.hasOwn(cls, metaKey)) {
     const meta = (cls as unknown as Record<symbol, unknown>)[metaKey];
     if (typeof meta === 'object' && meta !== null) return ownRecordOf(meta);
   }

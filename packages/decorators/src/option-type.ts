@@ -3,8 +3,9 @@
  * the decorator type that makes the compiler check the property against it in
  * both decorator modes. Types only: nothing here exists at run time.
  */
-import type { Duration } from './duration';
+
 import type { OptionConfig, ValueTypeName } from './definition';
+import type { Duration } from './duration';
 
 /** The JavaScript type of one protocol value; `I` is the option's `int` setting. */
 export type ValueOf<T extends ValueTypeName, I = undefined> = T extends 'int'
@@ -48,18 +49,12 @@ export type OptionValueOf<C extends OptionConfig> = C extends { repeatable: true
  * type, or (when it is not required, so the script may leave it unset and
  * there may be no default) that type or undefined: `field?: string`.
  */
-export type OptionPropertyOf<C extends OptionConfig> = C extends { required: true }
-  ? OptionValueOf<C>
-  : OptionValueOf<C> | undefined;
+export type OptionPropertyOf<C extends OptionConfig> = C extends { required: true } ? OptionValueOf<C> : OptionValueOf<C> | undefined;
 
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /** True when a property of type `P` can hold what the option delivers, and nothing else. */
-type Fits<P, V, Optional extends boolean> = Equal<P, V> extends true
-  ? true
-  : Optional extends true
-    ? Equal<P, V | undefined>
-    : false;
+type Fits<P, V, Optional extends boolean> = Equal<P, V> extends true ? true : Optional extends true ? Equal<P, V | undefined> : false;
 
 /** What the compiler shows when a property does not fit: the type the option delivers. */
 export interface OptionTypeMismatch<V> {
@@ -81,7 +76,7 @@ type OneInferable<P> = [P] extends [never]
 
 /** What the compiler shows when an `@Option()` without type is on a property whose type names none. */
 export interface OptionTypeNotInferable {
-  readonly "give @Option a type: only a string, boolean, bigint or Duration property can leave it out": never;
+  readonly 'give @Option a type: only a string, boolean, bigint or Duration property can leave it out': never;
 }
 
 type PropertyCheck<T, K, C extends OptionConfig> = K extends keyof T
@@ -116,7 +111,10 @@ export interface InferredOptionDecorator<C extends OptionConfig> {
 /** `@Option({ type | types | flag, ... })`. */
 export interface TypedOptionDecorator<C extends OptionConfig> {
   <T extends object, K extends string | symbol>(target: T, propertyKey: K & PropertyCheck<T, K, C>): void;
-  (value: undefined, context: ClassFieldDecoratorContext<unknown, OptionPropertyOf<C>> | ClassFieldDecoratorContext<unknown, OptionValueOf<C>>): void;
+  (
+    value: undefined,
+    context: ClassFieldDecoratorContext<unknown, OptionPropertyOf<C>> | ClassFieldDecoratorContext<unknown, OptionValueOf<C>>,
+  ): void;
   (
     value: ClassAccessorDecoratorTarget<unknown, OptionPropertyOf<C>>,
     context: ClassAccessorDecoratorContext<unknown, OptionPropertyOf<C>>,

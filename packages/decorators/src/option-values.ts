@@ -5,10 +5,10 @@
  * value at all), so every rule is checked again here. Every problem becomes one
  * readable line; nothing throws.
  */
-import { closest, type Option as ProtoOption, type OptionValue } from '@kapacitor-udf/core';
+import { closest, type OptionValue, type Option as ProtoOption } from '@kapacitor-udf/core';
+import { abbreviate } from './abbreviate';
 import type { OptionDefinition, UdfDefinition, ValueTypeName } from './definition';
 import { Duration } from './duration';
-import { abbreviate } from './abbreviate';
 import { doubleLiteral, placeholder, stringLiteral } from './tickscript-literal';
 
 const CASE_TO_TYPE: Readonly<Record<string, ValueTypeName>> = {
@@ -48,17 +48,10 @@ const INVALID: unique symbol = Symbol('invalid');
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function convertValue(
-  option: OptionDefinition,
-  index: number,
-  value: OptionValue,
-  problems: string[],
-): unknown | typeof INVALID {
+function convertValue(option: OptionDefinition, index: number, value: OptionValue, problems: string[]): unknown | typeof INVALID {
   const expected = option.valueTypes[index];
   const label =
-    option.valueTypes.length > 1
-      ? `option '${option.name}', value ${index + 1} of ${option.valueTypes.length}`
-      : `option '${option.name}'`;
+    option.valueTypes.length > 1 ? `option '${option.name}', value ${index + 1} of ${option.valueTypes.length}` : `option '${option.name}'`;
   const v = value.value;
   if (v === undefined) {
     problems.push(
@@ -135,11 +128,7 @@ export interface AppliedOptions {
  * Options not given keep their property initializer; a repeatable option that
  * is given replaces its default with the array of given values, in order.
  */
-export function applyOptions(
-  definition: UdfDefinition,
-  instance: Record<string, unknown>,
-  given: readonly ProtoOption[],
-): AppliedOptions {
+export function applyOptions(definition: UdfDefinition, instance: Record<string, unknown>, given: readonly ProtoOption[]): AppliedOptions {
   const problems: string[] = [];
   const failed = new Set<string>();
   const byName = new Map(definition.options.map((o) => [o.name, o]));

@@ -32,7 +32,6 @@ type NoExtraKeys<C> = { [K in Exclude<keyof C, AllowedKeys<C>>]: never };
  * type (`string`, `boolean`, `bigint`, `Duration`): this needs
  * `experimentalDecorators`, `emitDecoratorMetadata` and reflect-metadata.
  */
-// biome-ignore lint/complexity/noBannedTypes: `{}` is the "no settings given" default that OptionDecorator<C> tests for
 export function Option<const C extends OptionConfig = {}>(config?: C & NoExtraKeys<C>): OptionDecorator<C> {
   // Copy now so later mutation of the caller's object cannot change the declaration.
   const copy = (

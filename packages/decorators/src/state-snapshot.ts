@@ -6,8 +6,8 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { describeError, type RestoreResponse } from '@kapacitor-udf/core';
-import type { UdfDefinition } from './definition';
 import { abbreviate } from './abbreviate';
+import type { UdfDefinition } from './definition';
 import { outerKind, stateShape } from './state-shape';
 
 const FORMAT = 'kapacitor-udf/state';
@@ -61,11 +61,7 @@ export function snapshotState(definition: UdfDefinition, instance: Record<string
 }
 
 /** Checks the envelope and assigns the saved values; a refusal is returned, not thrown. */
-export function restoreState(
-  definition: UdfDefinition,
-  instance: Record<string, unknown>,
-  snapshot: Uint8Array,
-): RestoreResponse {
+export function restoreState(definition: UdfDefinition, instance: Record<string, unknown>, snapshot: Uint8Array): RestoreResponse {
   if (snapshot.length === 0) return { success: true, error: '' };
   const refuse = (reason: string): RestoreResponse => ({
     success: false,
@@ -100,7 +96,7 @@ export function restoreState(
   // Every value is checked before any is assigned: a refused restore leaves the instance as it was.
   const restored: string[] = [];
   for (const property of definition.state) {
-    if (!Object.prototype.hasOwnProperty.call(values, property)) continue;
+    if (!Object.hasOwn(values, property)) continue;
     const problem = shapeProblem(property, values[property], instance[property], types?.[property]);
     if (problem !== undefined) return refuse(problem);
     restored.push(property);
@@ -126,4 +122,3 @@ function shapeProblem(property: string, value: unknown, initial: unknown, record
   }
   return undefined;
 }
-

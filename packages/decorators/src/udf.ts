@@ -1,8 +1,8 @@
 import { buildDefinition } from './build-definition';
 import type { UdfConfig } from './definition';
 import { UdfDefinitionError } from './errors';
-import { declarationChain, ensureOwnRecord, ownRecordOf } from './metadata';
 import { isStandardContext } from './member';
+import { declarationChain, ensureOwnRecord, ownRecordOf } from './metadata';
 import { applyRecordedValidators, recordValidators } from './validate-with';
 
 /** A decorator usable on a class, in either decorator mode. */

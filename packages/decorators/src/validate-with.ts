@@ -19,12 +19,7 @@ import type { ChainLink, DeclaredMembers } from './metadata';
  * Checks that `validators` are decorators (functions) and records them for
  * `property`; `decorator` names the caller in messages.
  */
-export function recordValidators(
-  decorator: string,
-  declared: DeclaredMembers,
-  property: string,
-  validators: readonly unknown[],
-): void {
+export function recordValidators(decorator: string, declared: DeclaredMembers, property: string, validators: readonly unknown[]): void {
   validators.forEach((validator, i) => {
     if (typeof validator !== 'function') {
       throw new UdfDefinitionError(

@@ -3,9 +3,9 @@
  * `@Min(1)`, `@IsIn([...])`) after options were assigned, and words each
  * failure like the framework's own option checks, using the TICKscript name.
  */
-import { validate, type ValidationError } from 'class-validator';
-import type { UdfDefinition } from './definition';
+import { type ValidationError, validate } from 'class-validator';
 import { abbreviate, QUOTE_MAX } from './abbreviate';
+import type { UdfDefinition } from './definition';
 import { tickLiteral } from './tickscript-literal';
 
 function withoutLeadingProperty(message: string, property: string): string {
@@ -30,11 +30,7 @@ function collect(error: ValidationError, label: string, path: string, lines: str
  *             (their validators would only repeat the problem)
  * @returns one line per failed constraint
  */
-export async function validateInstance(
-  definition: UdfDefinition,
-  instance: object,
-  skip: ReadonlySet<string>,
-): Promise<string[]> {
+export async function validateInstance(definition: UdfDefinition, instance: object, skip: ReadonlySet<string>): Promise<string[]> {
   const errors = await validate(instance, {
     // A UDF class without any validator decorator is fine, not "unknown".
     forbidUnknownValues: false,

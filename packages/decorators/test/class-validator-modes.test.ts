@@ -4,8 +4,9 @@
  * with `experimentalDecorators` and once with TC39 decorators, then run
  * through the agent.
  */
-import * as classValidator from 'class-validator';
+
 import * as decorators from '@kapacitor-udf/decorators';
+import * as classValidator from 'class-validator';
 import { compileInMode, DECORATOR_MODES } from './helpers/compile-in-mode';
 import { converse, init, opt } from './helpers/conversation';
 
@@ -54,9 +55,7 @@ describe.each(DECORATOR_MODES)('class-validator with %s decorators', (mode) => {
       "option 'size': must not be greater than 10 (given 11)",
     ]);
     const [sibling] = await converse(Sibling, init([opt('label', 'y')]));
-    expect((sibling.value as { error: string }).error).toBe(
-      "option 'label': must be longer than or equal to 2 characters (given 'y')",
-    );
+    expect((sibling.value as { error: string }).error).toBe("option 'label': must be longer than or equal to 2 characters (given 'y')");
   });
 
   it('say when a validator factory was not called', () => {

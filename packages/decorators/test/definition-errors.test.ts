@@ -10,10 +10,10 @@ import {
   OnRestore,
   OnSnapshot,
   Option,
+  type Point,
   State,
   Udf,
   UdfDefinitionError,
-  type Point,
 } from '@kapacitor-udf/decorators';
 
 /** Runs `define` (which declares a class) and returns the UdfDefinitionError it throws. */
@@ -98,9 +98,7 @@ describe('definition errors are thrown when the class is decorated', () => {
       }
     });
     expect(error.code).toBe('ERR_DUPLICATE_OPTION');
-    expect(error.message).toBe(
-      "Dup: option name 'field' is used by both Dup.field and Dup.other; give one of them another { name }",
-    );
+    expect(error.message).toBe("Dup: option name 'field' is used by both Dup.field and Dup.other; give one of them another { name }");
   });
 
   it('two @Option decorators on one property', () => {
@@ -186,9 +184,7 @@ describe('definition errors are thrown when the class is decorated', () => {
       }
     });
     expect(error.code).toBe('ERR_SNAPSHOT_RESTORE_PAIR');
-    expect(error.message).toBe(
-      'HalfSnapshot declares @OnSnapshot without @OnRestore; write both, or use @State() properties instead',
-    );
+    expect(error.message).toBe('HalfSnapshot declares @OnSnapshot without @OnRestore; write both, or use @State() properties instead');
     const reverse = definitionError(() => {
       @Udf({ wants: 'stream', provides: 'stream' })
       class HalfRestore {

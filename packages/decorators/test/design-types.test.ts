@@ -5,9 +5,9 @@
  * write everywhere else.
  */
 import 'reflect-metadata';
+import * as decorators from '@kapacitor-udf/decorators';
 import * as reflectMetadata from 'reflect-metadata';
 import type * as ts from 'typescript';
-import * as decorators from '@kapacitor-udf/decorators';
 import { compileInMode, type DecoratorMode } from './helpers/compile-in-mode';
 
 const modules = { '@kapacitor-udf/decorators': decorators, 'reflect-metadata': reflectMetadata };
@@ -71,8 +71,16 @@ describe('with emitDecoratorMetadata and reflect-metadata (legacy decorators)', 
   });
 
   it.each([
-    ['a number', 'n: number = 1', "@Option on U.n: the option has no type and the property is a number, which may be an int or a double: write { type: 'int', int: 'number' } or { type: 'double' }"],
-    ['a union', "v: string | number = 'a'", "@Option on U.v: the option has no type and its declared type (design type Object: a union, an array, another class, or no annotation) names no option type; write { type: 'int' } or { type: 'double' } (or 'string', 'bool', 'duration', or types: [...] for several values)"],
+    [
+      'a number',
+      'n: number = 1',
+      "@Option on U.n: the option has no type and the property is a number, which may be an int or a double: write { type: 'int', int: 'number' } or { type: 'double' }",
+    ],
+    [
+      'a union',
+      "v: string | number = 'a'",
+      "@Option on U.v: the option has no type and its declared type (design type Object: a union, an array, another class, or no annotation) names no option type; write { type: 'int' } or { type: 'double' } (or 'string', 'bool', 'duration', or types: [...] for several values)",
+    ],
   ])('refuses %s, at compile time and when the class is defined', (_what, declaration, message) => {
     const compiled = compile('legacy', `@Option() ${declaration};`);
     expect(compiled.diagnostics.map((d) => d.code)).toEqual([1240]);
@@ -85,7 +93,9 @@ describe('with emitDecoratorMetadata and reflect-metadata (legacy decorators)', 
   it('refuses a property without annotation (its design type is Object)', () => {
     const compiled = compile('legacy', `@Option() label = 'x';`);
     expect(compiled.diagnostics).toEqual([]); // the compiler sees the inferred string; the design type does not
-    expect(definitionError(() => compiled.run('u.ts')).message).toContain('@Option on U.label: the option has no type and its declared type (design type Object');
+    expect(definitionError(() => compiled.run('u.ts')).message).toContain(
+      '@Option on U.label: the option has no type and its declared type (design type Object',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import {
-  type BeginBatch,
   type Batch,
+  type BeginBatch,
   type EndBatch,
   OnBatch,
   OnBeginBatch,
@@ -9,8 +9,8 @@ import {
   OnPoint,
   OnStop,
   Option,
-  Udf,
   type Point,
+  Udf,
   type UdfContext,
 } from '@kapacitor-udf/decorators';
 import { begin, Conversation, converse, end, init, makePoint, point } from './helpers/conversation';
@@ -34,9 +34,7 @@ describe('stream handlers', () => {
       cpu(2n, 1.5),
     );
     expect(responses.map((r) => r.$case)).toEqual(['init', 'point', 'point']);
-    expect(responses[1].value).toEqual(
-      makePoint({ time: big, tags: { host: 'a' }, fieldsInt: { n: -(2n ** 63n) }, dimensions: ['host'] }),
-    );
+    expect(responses[1].value).toEqual(makePoint({ time: big, tags: { host: 'a' }, fieldsInt: { n: -(2n ** 63n) }, dimensions: ['host'] }));
     expect(responses[2].value).toEqual(makePoint({ time: 2n, fieldsDouble: { value: 1.5 } }));
   });
 

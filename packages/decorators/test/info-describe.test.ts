@@ -1,17 +1,17 @@
 import {
-  describeUdf,
+  type Batch,
   Duration,
+  describeUdf,
   EdgeType,
   formatDescription,
   OnBatch,
   OnPoint,
   Option,
+  type Point,
   State,
   toInfoResponse,
   Udf,
   ValueType,
-  type Batch,
-  type Point,
 } from './helpers/udf-test-kit';
 
 @Udf({ wants: 'stream', provides: 'stream', name: 'movingAvg', description: 'Moving average of a field.' })
@@ -135,7 +135,7 @@ describe('describeUdf / formatDescription', () => {
       "@EveryShape().scaled('value', 2.0).enabled().count(3).period(90s).tag('value').strict(TRUE).ratio(0.5).noDefault(1.0)",
     );
     const text = formatDescription(d);
-    expect(text).toContain('  .scaled(string, double)  default (\'value\', 2.0)\n');
+    expect(text).toContain("  .scaled(string, double)  default ('value', 2.0)\n");
     expect(text).toContain('  .enabled()               flag, default FALSE\n');
     expect(text).toContain('  .count(int)              int as number, default 3\n');
     expect(text).toContain('  .tag(string)             repeatable, default []\n');

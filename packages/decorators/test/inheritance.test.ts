@@ -1,14 +1,5 @@
-import {
-  getUdfDefinition,
-  OnInit,
-  OnPoint,
-  Option,
-  State,
-  toInfoResponse,
-  Udf,
-  type Point,
-} from '@kapacitor-udf/decorators';
 import { ValueType } from '@kapacitor-udf/core';
+import { getUdfDefinition, OnInit, OnPoint, Option, type Point, State, toInfoResponse, Udf } from '@kapacitor-udf/decorators';
 import { converse, init, makePoint, opt, point } from './helpers/conversation';
 
 /** A reusable base that is not itself a UDF: its options and handlers are inherited. */
@@ -93,8 +84,6 @@ describe('inheritance', () => {
     expect(responses[1].value).toEqual(makePoint({ fieldsDouble: { value: 4.5 }, fieldsString: { init: 'offset:value' } }));
 
     const base = await converse(Scale, init([opt('by', 0.5)]));
-    expect((base[0].value as { error: string }).error).toBe(
-      "unknown option 'by': the options of scale are field, size, factor",
-    );
+    expect((base[0].value as { error: string }).error).toBe("unknown option 'by': the options of scale are field, size, factor");
   });
 });

@@ -1,5 +1,5 @@
+import { Duration, OnInit, OnPoint, Option, type Point, Udf, type UdfContext } from '@kapacitor-udf/decorators';
 import { IsIn, Max, Min, MinLength } from 'class-validator';
-import { Duration, OnInit, OnPoint, Option, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
 import { Conversation, converse, init, NON_LITERAL, opt, point } from './helpers/conversation';
 
 /** Declares every option shape; @OnInit hands the instance out for inspection. */

@@ -4,8 +4,9 @@
  * experimentalDecorators, so these UDFs are compiled here with the
  * TypeScript compiler in standard-decorator mode and then run.
  */
-import * as ts from 'typescript';
+
 import * as decorators from '@kapacitor-udf/decorators';
+import * as ts from 'typescript';
 import { converse, init, opt, point, snapshot } from './helpers/conversation';
 
 /** Compiles `source` with standard decorators and returns its exports. */

@@ -1,4 +1,4 @@
-import { OnPoint, OnRestore, OnSnapshot, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { OnPoint, OnRestore, OnSnapshot, Option, type Point, State, Udf, type UdfContext } from '@kapacitor-udf/decorators';
 import { Conversation, converse, init, makePoint, point, restore, snapshot } from './helpers/conversation';
 
 type SnapshotValue = { snapshot: Uint8Array };
@@ -19,7 +19,12 @@ class Counter {
     this.seen.add(p.time);
     this.last = { at: new Date(Number(p.time)), window: [...this.last.window, p.fieldsDouble.value ?? 0] };
     this.notState = 'changed';
-    return makePoint({ name: 'count', tags: { host }, fieldsInt: { n, seen: BigInt(this.seen.size) }, fieldsString: { note: this.notState } });
+    return makePoint({
+      name: 'count',
+      tags: { host },
+      fieldsInt: { n, seen: BigInt(this.seen.size) },
+      fieldsString: { note: this.notState },
+    });
   }
 }
 
@@ -63,7 +68,10 @@ describe('@State automatic snapshot', () => {
     // (node:v8 builds Maps/Sets/Dates in Node's own realm, not jest's: compare their contents.)
     const envelope = deserialize(bytes);
     expect([envelope.format, envelope.udf, envelope.stateVersion]).toEqual(['kapacitor-udf/state', 'counter', 1]);
-    expect([...envelope.values.counts.entries()]).toEqual([['a', 2n], ['b', 1n]]);
+    expect([...envelope.values.counts.entries()]).toEqual([
+      ['a', 2n],
+      ['b', 1n],
+    ]);
     expect([...envelope.values.seen.values()]).toEqual([1n, 2n, 3n]);
     expect(envelope.values.last.at.getTime()).toBe(3);
     expect([...envelope.values.last.window]).toEqual([1, 2, 3]);
@@ -85,13 +93,18 @@ describe('@State automatic snapshot', () => {
   it('refuses a snapshot of another UDF', async () => {
     const bytes = await takeSnapshot();
     const [, response] = await converse(Other, init(), restore(bytes));
-    expect(response.value).toEqual({ success: false, error: "cannot restore other: the snapshot belongs to the UDF 'counter', not 'other'" });
+    expect(response.value).toEqual({
+      success: false,
+      error: "cannot restore other: the snapshot belongs to the UDF 'counter', not 'other'",
+    });
   });
 
   it('refuses bytes that are not a @State snapshot', async () => {
     const [, garbage] = await converse(Counter, init(), restore(Buffer.from('not a snapshot')));
     expect((garbage.value as RestoreValue).success).toBe(false);
-    expect((garbage.value as RestoreValue).error).toMatch(/^cannot restore counter: the snapshot (could not be decoded|was not written by a @State\(\) snapshot)/);
+    expect((garbage.value as RestoreValue).error).toMatch(
+      /^cannot restore counter: the snapshot (could not be decoded|was not written by a @State\(\) snapshot)/,
+    );
     const { serialize } = await import('node:v8');
     const [, foreign] = await converse(Counter, init(), restore(serialize({ counts: new Map() })));
     expect(foreign.value).toEqual({

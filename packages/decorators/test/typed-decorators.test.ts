@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as classValidator from 'class-validator';
 import * as decorators from '@kapacitor-udf/decorators';
+import * as classValidator from 'class-validator';
 import { compileInMode, DECORATOR_MODES } from './helpers/compile-in-mode';
 
 const read = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', 'types', name), 'utf8');

@@ -1,5 +1,5 @@
 import { decodeRequest, encodeFrame, FrameDecoder } from '@kapacitor-udf/core';
-import { Duration, OnInit, OnPoint, Option, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { Duration, OnInit, OnPoint, Option, type Point, Udf, type UdfContext } from '@kapacitor-udf/decorators';
 import { readVectors } from '../../../test/vectors/read';
 import { Conversation } from './helpers/conversation';
 

@@ -23,11 +23,13 @@ export function batchesOf(emitted: readonly Emitted[]): Batch[] {
   for (const m of emitted) {
     switch (m.$case) {
       case 'begin':
-        if (open) throw new HarnessError('ERR_PROTOCOL_VIOLATION', 'BeginBatch while a batch was open: each batch needs its EndBatch first');
+        if (open)
+          throw new HarnessError('ERR_PROTOCOL_VIOLATION', 'BeginBatch while a batch was open: each batch needs its EndBatch first');
         open = { begin: m.value, points: [] };
         break;
       case 'point':
-        if (!open) throw new HarnessError('ERR_PROTOCOL_VIOLATION', 'a point outside any batch: batch output must be BeginBatch, points, EndBatch');
+        if (!open)
+          throw new HarnessError('ERR_PROTOCOL_VIOLATION', 'a point outside any batch: batch output must be BeginBatch, points, EndBatch');
         open.points.push(m.value);
         break;
       case 'end':

@@ -1,4 +1,13 @@
-import { EdgeType, ValueType, type BeginBatch, type EndBatch, type OptionValue, type Point, type Request, type Response } from '@kapacitor-udf/core';
+import {
+  type BeginBatch,
+  EdgeType,
+  type EndBatch,
+  type OptionValue,
+  type Point,
+  type Request,
+  type Response,
+  type ValueType,
+} from '@kapacitor-udf/core';
 import { Duration } from '@kapacitor-udf/decorators';
 
 /**

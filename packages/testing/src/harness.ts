@@ -1,10 +1,23 @@
 import { PassThrough } from 'node:stream';
-import { Agent, type Emitter, type Handler, type InfoResponse, type InitResponse, type KeepaliveResponse, type Logger, type Point, type Response, type RestoreResponse, type BeginBatch, type EndBatch } from '@kapacitor-udf/core';
-import { createHandler, toInfoResponse, type Batch, type UdfClass } from '@kapacitor-udf/decorators';
+import {
+  Agent,
+  type BeginBatch,
+  type Emitter,
+  type EndBatch,
+  type Handler,
+  type InfoResponse,
+  type InitResponse,
+  type KeepaliveResponse,
+  type Logger,
+  type Point,
+  type Response,
+  type RestoreResponse,
+} from '@kapacitor-udf/core';
+import { type Batch, createHandler, toInfoResponse, type UdfClass } from '@kapacitor-udf/decorators';
 import type { Emitted } from './emitted';
 import { HarnessError } from './errors';
 import { KapacitorClient, type Traffic } from './kapacitor-client';
-import { MemoryLogger, type LogEntry } from './memory-logger';
+import { type LogEntry, MemoryLogger } from './memory-logger';
 import type { OptionsInput } from './options';
 import { spawnUdf } from './udf-run';
 
@@ -81,7 +94,8 @@ export class UdfHarness {
     const agent = new Agent({
       input: toUdf,
       output: fromUdf,
-      handler: (emitter: Emitter) => trackDataCalls(createHandler(cls as never, emitter, { logger }), onSettled, (err) => (handlerError ??= err)),
+      handler: (emitter: Emitter) =>
+        trackDataCalls(createHandler(cls as never, emitter, { logger }), onSettled, (err) => (handlerError ??= err)),
       maxMessageSize: options.maxMessageSize,
       handlerTimeoutMs: options.handlerTimeoutMs,
       logger,
@@ -164,7 +178,9 @@ export class UdfHarness {
 
   /** Sends the points in order; resolves with everything emitted in response. */
   points(ps: readonly Point[]): Promise<Emitted[]> {
-    return this.exchange(() => ps.forEach((p) => this.client.point(p)));
+    return this.exchange(() => {
+      for (const p of ps) this.client.point(p);
+    });
   }
 
   /** Sends a whole batch (BeginBatch, points, EndBatch); resolves with what was emitted in response. */
@@ -248,10 +264,12 @@ function trackDataCalls(handler: Handler, onSettled: () => void, onError: (err: 
         throw err;
       }
       if (result instanceof Promise) {
-        return result.then(undefined, (err: unknown) => {
-          onError(err);
-          throw err;
-        }).finally(onSettled);
+        return result
+          .then(undefined, (err: unknown) => {
+            onError(err);
+            throw err;
+          })
+          .finally(onSettled);
       }
       onSettled();
       return result;

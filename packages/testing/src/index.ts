@@ -1,14 +1,22 @@
-export { UdfHarness, type HarnessOptions, type CreateHarnessOptions, type SpawnHarnessOptions } from './harness';
-export { KapacitorClient, type KapacitorClientOptions, type SpawnOptions, type Traffic } from './kapacitor-client';
-export { spawnUdf, spawnSocketUdf, type SpawnUdfOptions, type SocketUdf, type SpawnSocketUdfOptions } from './udf-run';
-export { point, batch, type PointInput, type BatchInput, type FieldValue } from './builders';
 export { groupID } from '@kapacitor-udf/core';
-export { ns, fromDate, time, type TimeInput } from './time';
-export { raw, toInitOptions, type TickOptions, type TickValue, type OptionsInput, type DeclaredOptions } from './options';
-export { parseDurationLiteral } from './duration-literal';
-export { pointsOf, batchesOf, type Emitted } from './emitted';
-export { formatRequest, formatResponse, formatPoint } from './format';
-export { MemoryLogger, type LogEntry } from './memory-logger';
-export { HarnessError, type HarnessErrorCode } from './errors';
 export type { Batch } from '@kapacitor-udf/decorators';
-export { WirePeer, type WirePeerOptions, type InMemoryWirePeer, type OutputErrorStage, type RequestMessage, type ResponseKind, type ResponseValue } from './wire-peer';
+export { type BatchInput, batch, type FieldValue, type PointInput, point } from './builders';
+export { parseDurationLiteral } from './duration-literal';
+export { batchesOf, type Emitted, pointsOf } from './emitted';
+export { HarnessError, type HarnessErrorCode } from './errors';
+export { formatPoint, formatRequest, formatResponse } from './format';
+export { type CreateHarnessOptions, type HarnessOptions, type SpawnHarnessOptions, UdfHarness } from './harness';
+export { KapacitorClient, type KapacitorClientOptions, type SpawnOptions, type Traffic } from './kapacitor-client';
+export { type LogEntry, MemoryLogger } from './memory-logger';
+export { type DeclaredOptions, type OptionsInput, raw, type TickOptions, type TickValue, toInitOptions } from './options';
+export { fromDate, ns, type TimeInput, time } from './time';
+export { type SocketUdf, type SpawnSocketUdfOptions, type SpawnUdfOptions, spawnSocketUdf, spawnUdf } from './udf-run';
+export {
+  type InMemoryWirePeer,
+  type OutputErrorStage,
+  type RequestMessage,
+  type ResponseKind,
+  type ResponseValue,
+  WirePeer,
+  type WirePeerOptions,
+} from './wire-peer';

@@ -1,23 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import {
-  type BeginBatch,
-  type EndBatch,
-  type InfoResponse,
-  type InitResponse,
-  type KeepaliveResponse,
-  type Point,
-  type Request,
-  type Response,
-  type RestoreResponse,
+import type {
+  BeginBatch,
+  EndBatch,
+  InfoResponse,
+  InitResponse,
+  KeepaliveResponse,
+  Point,
+  Request,
+  Response,
+  RestoreResponse,
 } from '@kapacitor-udf/core';
 import type { Batch } from '@kapacitor-udf/decorators';
 import type { Emitted } from './emitted';
 import { HarnessError } from './errors';
 import { formatResponse } from './format';
-import { toInitOptions, type DeclaredOptions, type OptionsInput } from './options';
-import { WirePeer, type OutputErrorStage } from './wire-peer';
+import { type DeclaredOptions, type OptionsInput, toInitOptions } from './options';
+import { type OutputErrorStage, WirePeer } from './wire-peer';
 
 /** A message on the wire, as seen from Kapacitor's side. */
 export type Traffic = { direction: 'request'; message: Request } | { direction: 'response'; message: Response };
@@ -144,7 +144,12 @@ export class KapacitorClient {
     return new Promise((resolve, reject) => {
       const socket = createConnection(socketPath);
       socket.once('error', (err) =>
-        reject(new HarnessError('ERR_UDF_CLOSED', `could not connect to the UDF socket ${socketPath}: ${err.message}; is the UDF server running?`)),
+        reject(
+          new HarnessError(
+            'ERR_UDF_CLOSED',
+            `could not connect to the UDF socket ${socketPath}: ${err.message}; is the UDF server running?`,
+          ),
+        ),
       );
       socket.once('connect', () => {
         socket.removeAllListeners('error');
@@ -167,7 +172,8 @@ export class KapacitorClient {
 
   /** Sends any request as is (no answer is awaited). */
   send(request: Request): void {
-    if (this.inputEnded) throw new HarnessError('ERR_CLOSED', `cannot send ${request.message?.$case ?? 'an empty request'}: the client was closed`);
+    if (this.inputEnded)
+      throw new HarnessError('ERR_CLOSED', `cannot send ${request.message?.$case ?? 'an empty request'}: the client was closed`);
     this.options.onTraffic?.({ direction: 'request', message: request });
     this.wire.send(request.message);
   }
@@ -283,10 +289,18 @@ export class KapacitorClient {
     return new Promise<T>((resolve, reject) => {
       const listener = (error: HarnessError) => reject(error);
       this.failureListeners.push(listener);
-      const unlisten = () => (this.failureListeners = this.failureListeners.filter((l) => l !== listener));
+      const unlisten = () => {
+        this.failureListeners = this.failureListeners.filter((l) => l !== listener);
+      };
       promise.then(
-        (value) => (unlisten(), resolve(value)),
-        (err: unknown) => (unlisten(), reject(err)),
+        (value) => {
+          unlisten();
+          resolve(value);
+        },
+        (err: unknown) => {
+          unlisten();
+          reject(err);
+        },
       );
     });
   }
@@ -333,11 +347,17 @@ export class KapacitorClient {
         this.fail('ERR_UDF_ERROR', `the UDF sent an ErrorResponse: ${m.value.error}`);
         return;
       case 'begin':
-        if (this.batchOpen) return this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent BeginBatch while its previous batch was open: ${formatResponse(response)}`);
+        if (this.batchOpen) {
+          this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent BeginBatch while its previous batch was open: ${formatResponse(response)}`);
+          return;
+        }
         this.batchOpen = true;
         break;
       case 'end':
-        if (!this.batchOpen) return this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent EndBatch without BeginBatch: ${formatResponse(response)}`);
+        if (!this.batchOpen) {
+          this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent EndBatch without BeginBatch: ${formatResponse(response)}`);
+          return;
+        }
         this.batchOpen = false;
         break;
       case 'point':
@@ -345,7 +365,10 @@ export class KapacitorClient {
       case 'keepalive': {
         const list = this.keepalives.get(m.value.time);
         const waiter = list?.shift();
-        if (waiter === undefined) return this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent a KeepaliveResponse nobody asked for (time ${m.value.time})`);
+        if (waiter === undefined) {
+          this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent a KeepaliveResponse nobody asked for (time ${m.value.time})`);
+          return;
+        }
         if (list!.length === 0) this.keepalives.delete(m.value.time);
         if (!waiter.hidden) this.responses.push(response);
         waiter.resolve(response);
@@ -355,7 +378,11 @@ export class KapacitorClient {
         const waiter = this.pending[0];
         if (waiter === undefined || waiter.kind !== m.$case) {
           const expected = waiter === undefined ? 'nothing was asked' : `a ${waiter.kind} answer was expected`;
-          return this.fail('ERR_PROTOCOL_VIOLATION', `the UDF sent a ${m.$case} response, but ${expected} (Kapacitor rejects unrequested responses)`);
+          this.fail(
+            'ERR_PROTOCOL_VIOLATION',
+            `the UDF sent a ${m.$case} response, but ${expected} (Kapacitor rejects unrequested responses)`,
+          );
+          return;
         }
         this.pending.shift();
         if (!waiter.hidden) this.responses.push(response);
@@ -398,7 +425,11 @@ export class KapacitorClient {
     if (this.failed) return;
     const stderr = this.stderrText.trim();
     const cause = code === 'ERR_UDF_ERROR' ? this.options.errorCause?.() : undefined;
-    const error = new HarnessError(code, stderr === '' ? message : `${message}\nUDF stderr (last lines):\n${stderr.split('\n').slice(-20).join('\n')}`, { cause });
+    const error = new HarnessError(
+      code,
+      stderr === '' ? message : `${message}\nUDF stderr (last lines):\n${stderr.split('\n').slice(-20).join('\n')}`,
+      { cause },
+    );
     const waiters = [...this.pending.splice(0), ...[...this.keepalives.values()].flat()];
     this.keepalives.clear();
     const listeners = this.failureListeners.splice(0);

@@ -1,4 +1,4 @@
-import type { LogLevel, Logger } from '@kapacitor-udf/core';
+import type { Logger, LogLevel } from '@kapacitor-udf/core';
 
 export interface LogEntry {
   level: LogLevel;

@@ -1,4 +1,4 @@
-import { ValueType, type InfoResponse, type Option, type OptionValue } from '@kapacitor-udf/core';
+import { type InfoResponse, type Option, type OptionValue, ValueType } from '@kapacitor-udf/core';
 import { parseDurationLiteral } from './duration-literal';
 import { HarnessError } from './errors';
 
@@ -61,7 +61,10 @@ function isDurationLike(value: unknown): value is { ns: bigint } {
 /** One value converted to the declared type, or an error saying what to write instead. */
 function typedValue(option: string, type: ValueType, value: unknown): OptionValue {
   const wrong = (hint: string) =>
-    new HarnessError('ERR_OPTION_VALUE', `option ${option}: ${describe(value)} is not a ${TYPE_NAMES[type]}: ${hint} (or pass raw options to send a wrong type on purpose)`);
+    new HarnessError(
+      'ERR_OPTION_VALUE',
+      `option ${option}: ${describe(value)} is not a ${TYPE_NAMES[type]}: ${hint} (or pass raw options to send a wrong type on purpose)`,
+    );
   switch (type) {
     case ValueType.STRING:
       if (typeof value === 'string') return raw.string(value);
@@ -115,7 +118,7 @@ export function toInitOptions(input: OptionsInput, declared: DeclaredOptions): O
   const out: Option[] = [];
   for (const [name, value] of Object.entries(input as TickOptions)) {
     if (value === undefined) continue;
-    const info = Object.prototype.hasOwnProperty.call(declared, name) ? declared[name] : undefined;
+    const info = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (info === undefined) {
       const known = Object.keys(declared);
       throw new HarnessError(

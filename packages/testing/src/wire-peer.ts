@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { FrameDecoder, decodeResponse, encodeFrame, encodeRequest, type Point, type Request, type Response } from '@kapacitor-udf/core';
+import { decodeResponse, encodeFrame, encodeRequest, FrameDecoder, type Point, type Request, type Response } from '@kapacitor-udf/core';
 import { HarnessError } from './errors';
 
 export type RequestMessage = Request['message'];
@@ -118,7 +118,12 @@ export class WirePeer {
     return new Promise((resolve, reject) => {
       const socket = createConnection({ path: socketPath, allowHalfOpen: true });
       socket.once('error', (err) =>
-        reject(new HarnessError('ERR_UDF_CLOSED', `could not connect to the UDF socket ${socketPath}: ${err.message}; is the UDF server running?`)),
+        reject(
+          new HarnessError(
+            'ERR_UDF_CLOSED',
+            `could not connect to the UDF socket ${socketPath}: ${err.message}; is the UDF server running?`,
+          ),
+        ),
       );
       socket.once('connect', () => {
         socket.removeAllListeners('error');
@@ -175,7 +180,11 @@ export class WirePeer {
 
   /** Resolves once the UDF closed its output; rejects after timeoutMs. */
   async closed(timeoutMs = 15_000): Promise<void> {
-    await withTimeout(this.endedPromise, timeoutMs, () => `the UDF did not close its output within ${timeoutMs} ms (got ${this.responses.length} responses)`);
+    await withTimeout(
+      this.endedPromise,
+      timeoutMs,
+      () => `the UDF did not close its output within ${timeoutMs} ms (got ${this.responses.length} responses)`,
+    );
   }
 
   /** Waits until `predicate()` holds (re-checked on every response and at the end); rejects when it cannot any more or after timeoutMs. */
@@ -190,7 +199,12 @@ export class WirePeer {
       const ready = new Promise<void>((resolve) => (wake = resolve));
       this.waiters.add(changed);
       try {
-        await withTimeout(ready, timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${what} (got ${this.responses.length} responses, ended=${this.ended}): ${summarize(this.responses)}`);
+        await withTimeout(
+          ready,
+          timeoutMs,
+          () =>
+            `timed out after ${timeoutMs} ms waiting for ${what} (got ${this.responses.length} responses, ended=${this.ended}): ${summarize(this.responses)}`,
+        );
       } finally {
         this.waiters.delete(changed);
       }

@@ -7,7 +7,11 @@ describe('formatRequest() / formatResponse()', () => {
       message: {
         $case: 'init',
         value: {
-          options: [raw.option('field', raw.string('mycustom_field'), raw.double(42)), raw.option('period', raw.duration(10_000_000_000n)), raw.option('on')],
+          options: [
+            raw.option('field', raw.string('mycustom_field'), raw.double(42)),
+            raw.option('period', raw.duration(10_000_000_000n)),
+            raw.option('on'),
+          ],
           taskID: 'demo',
           nodeID: 'mirror2',
         },
@@ -17,7 +21,12 @@ describe('formatRequest() / formatResponse()', () => {
   });
 
   it('writes points in line protocol', () => {
-    const p = point({ name: 'cpu', time: 1_700_000_000_000_000_000n, tags: { host: 'a' }, fields: { usage_idle: 90.2, mycustom_field: 42, n: 3n, s: 'ok "1"', up: true } });
+    const p = point({
+      name: 'cpu',
+      time: 1_700_000_000_000_000_000n,
+      tags: { host: 'a' },
+      fields: { usage_idle: 90.2, mycustom_field: 42, n: 3n, s: 'ok "1"', up: true },
+    });
     expect(formatResponse({ message: { $case: 'point', value: p } })).toBe(
       'Point cpu,host=a mycustom_field=42,n=3i,s="ok \\"1\\"",up=true,usage_idle=90.2 1700000000000000000',
     );
@@ -31,11 +40,17 @@ describe('formatRequest() / formatResponse()', () => {
       formatResponse({
         message: {
           $case: 'info',
-          value: { wants: EdgeType.STREAM, provides: EdgeType.BATCH, options: { field: { valueTypes: [ValueType.STRING, ValueType.DOUBLE] } } },
+          value: {
+            wants: EdgeType.STREAM,
+            provides: EdgeType.BATCH,
+            options: { field: { valueTypes: [ValueType.STRING, ValueType.DOUBLE] } },
+          },
         },
       }),
     ).toBe('Info wants=stream provides=batch options field(string, double)');
-    expect(formatResponse({ message: { $case: 'init', value: { success: false, error: 'size: too small' } } })).toBe('Init failed: size: too small');
+    expect(formatResponse({ message: { $case: 'init', value: { success: false, error: 'size: too small' } } })).toBe(
+      'Init failed: size: too small',
+    );
     expect(formatResponse({ message: { $case: 'error', value: { error: 'boom' } } })).toBe('Error boom');
     expect(formatResponse({ message: undefined })).toMatch(/empty response/);
   });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { Duration, OnInit, OnPoint, OnStop, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
-import { UdfHarness, point, pointsOf, raw, type Traffic } from '../src';
+import { type Duration, OnInit, OnPoint, OnStop, Option, type Point, State, Udf, type UdfContext } from '@kapacitor-udf/decorators';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
+import { point, pointsOf, raw, type Traffic, UdfHarness } from '../src';
 
 import { SlowEcho } from './fixtures/slow-echo';
 
@@ -73,11 +73,7 @@ describe('UdfHarness (in memory)', () => {
     expect(await h.init({ failAt: 3, period: '10s', verbose: true })).toEqual({ success: true, error: '' });
     const init = traffic.find((t) => t.message.message?.$case === 'init')!.message.message!;
     expect(init.value).toEqual({
-      options: [
-        raw.option('failAt', raw.int(3n)),
-        raw.option('period', raw.duration(10_000_000_000n)),
-        raw.option('verbose'),
-      ],
+      options: [raw.option('failAt', raw.int(3n)), raw.option('period', raw.duration(10_000_000_000n)), raw.option('verbose')],
       taskID: 't',
       nodeID: 'collector1',
     });
@@ -102,7 +98,10 @@ describe('UdfHarness (in memory)', () => {
   it("surfaces a handler's failure (an ErrorResponse) on the call that caused it", async () => {
     const h = await UdfHarness.create(Collector, { options: { failAt: 2n } });
     await h.point(point());
-    await expect(h.point(point())).rejects.toMatchObject({ code: 'ERR_UDF_ERROR', message: expect.stringContaining('point 2 is the one to fail at') });
+    await expect(h.point(point())).rejects.toMatchObject({
+      code: 'ERR_UDF_ERROR',
+      message: expect.stringContaining('point 2 is the one to fail at'),
+    });
     expect(h.responses.at(-1)?.message?.$case).toBe('error');
     // Already reported: close() does not throw it again.
     await h.close();
@@ -110,7 +109,10 @@ describe('UdfHarness (in memory)', () => {
 
   it("carries the handler's own error, with its stack, as the HarnessError's cause", async () => {
     const h = await UdfHarness.create(Collector, { options: { failAt: 1n } });
-    const error = await h.point(point()).then(() => undefined, (e: unknown) => e as Error);
+    const error = await h.point(point()).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error).toMatchObject({ code: 'ERR_UDF_ERROR' });
     const cause = error!.cause as Error;
     expect(cause).toBeInstanceOf(Error);
@@ -170,7 +172,9 @@ describe('UdfHarness.spawn (over a pipe to udf-run)', () => {
     // The mirror example's class, loaded from its sources for the in-memory run.
     const { Mirror } = await import('../../../examples/mirror/src');
     await mirrorScenario(await UdfHarness.create(Mirror, { options: { field: ['f', 7.0] } }));
-    await mirrorScenario(await UdfHarness.spawn('mirror', { cwd: resolve(__dirname, '../../../examples/mirror'), options: { field: ['f', 7.0] } }));
+    await mirrorScenario(
+      await UdfHarness.spawn('mirror', { cwd: resolve(__dirname, '../../../examples/mirror'), options: { field: ['f', 7.0] } }),
+    );
   });
 
   it('returns what an async handler emitted, though keepalives may overtake it', async () => {
@@ -189,8 +193,16 @@ describe('UdfHarness with calls not awaited one by one', () => {
   it('settles every call (each returns what was emitted from its start until it settled)', async () => {
     const h = await UdfHarness.create(SlowEcho, { options: {} });
     const [a, b] = await Promise.all([h.point(point({ name: 'a' })), h.point(point({ name: 'b' }))]);
-    expect(pointsOf(a).map((p) => p.name).slice(0, 2)).toEqual(['a', 'a_copy']);
-    expect(pointsOf(b).map((p) => p.name).slice(-2)).toEqual(['b', 'b_copy']);
+    expect(
+      pointsOf(a)
+        .map((p) => p.name)
+        .slice(0, 2),
+    ).toEqual(['a', 'a_copy']);
+    expect(
+      pointsOf(b)
+        .map((p) => p.name)
+        .slice(-2),
+    ).toEqual(['b', 'b_copy']);
     expect(pointsOf(h.emitted).map((p) => p.name)).toEqual(['a', 'a_copy', 'b', 'b_copy']);
     await h.close();
   });

@@ -3,7 +3,7 @@
  * are UDFs that misbehave on purpose, which no real UDF of this project does.
  */
 import { PassThrough } from 'node:stream';
-import { FrameDecoder, decodeRequest, encodeFrame, encodeResponse, type Request, type Response } from '@kapacitor-udf/core';
+import { decodeRequest, encodeFrame, encodeResponse, FrameDecoder, type Request, type Response } from '@kapacitor-udf/core';
 import { KapacitorClient, point, type Traffic } from '../src';
 
 /** A peer: what the client sent, and a way to answer with any frames. */
@@ -12,10 +12,13 @@ function peer() {
   const fromUdf = new PassThrough();
   const decoder = new FrameDecoder();
   const received: Request[] = [];
-  toUdf.on('data', (chunk: Buffer) => decoder.push(chunk).forEach((f) => received.push(decodeRequest(f))));
+  toUdf.on('data', (chunk: Buffer) => {
+    for (const f of decoder.push(chunk)) received.push(decodeRequest(f));
+  });
   // An empty body is a Response with no message set (the encoder refuses to write one).
-  const send = (...responses: Response[]) =>
-    responses.forEach((r) => fromUdf.write(encodeFrame(r.message === undefined ? new Uint8Array(0) : encodeResponse(r))));
+  const send = (...responses: Response[]) => {
+    for (const r of responses) fromUdf.write(encodeFrame(r.message === undefined ? new Uint8Array(0) : encodeResponse(r)));
+  };
   return { toUdf, fromUdf, received, send, end: () => fromUdf.end() };
 }
 
@@ -68,9 +71,17 @@ describe('KapacitorClient', () => {
   });
 
   it.each<[string, Response[], RegExp]>([
-    ['an EndBatch without BeginBatch', [{ message: { $case: 'end', value: { name: 'x', group: '', tmax: 0n, tags: {}, byName: false } } }], /EndBatch without BeginBatch/],
+    [
+      'an EndBatch without BeginBatch',
+      [{ message: { $case: 'end', value: { name: 'x', group: '', tmax: 0n, tags: {}, byName: false } } }],
+      /EndBatch without BeginBatch/,
+    ],
     ['a Response with no message', [{ message: undefined }], /no message set/],
-    ['an unrequested management response', [{ message: { $case: 'restore', value: { success: true, error: '' } } }], /restore response, but a snapshot answer was expected/],
+    [
+      'an unrequested management response',
+      [{ message: { $case: 'restore', value: { success: true, error: '' } } }],
+      /restore response, but a snapshot answer was expected/,
+    ],
     ['an unrequested keepalive', [{ message: { $case: 'keepalive', value: { time: 99n } } }], /KeepaliveResponse nobody asked for/],
   ])('fails on %s, as Kapacitor would', async (_what, responses, message) => {
     const p = peer();

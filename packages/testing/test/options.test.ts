@@ -1,4 +1,4 @@
-import { ValueType, type InfoResponse } from '@kapacitor-udf/core';
+import { type InfoResponse, ValueType } from '@kapacitor-udf/core';
 import { Duration } from '@kapacitor-udf/decorators';
 import { parseDurationLiteral, raw, toInitOptions } from '../src';
 
@@ -40,7 +40,18 @@ describe('toInitOptions()', () => {
   });
 
   it('repeats an option given as an array of occurrences', () => {
-    expect(toInitOptions({ field: [['a', 1], ['b', 2]], as: ['x', 'y'] }, declared)).toEqual([
+    expect(
+      toInitOptions(
+        {
+          field: [
+            ['a', 1],
+            ['b', 2],
+          ],
+          as: ['x', 'y'],
+        },
+        declared,
+      ),
+    ).toEqual([
       raw.option('field', raw.string('a'), raw.double(1)),
       raw.option('field', raw.string('b'), raw.double(2)),
       raw.option('as', raw.string('x')),

@@ -2,8 +2,18 @@
  * The byte-level peer: it writes what it is told, records every response
  * (ErrorResponses too) and notes broken output instead of judging it.
  */
-import { Agent, FrameDecoder, decodeRequest, encodeFrame, encodeRequest, encodeResponse, silentLogger, type Emitter, type Request } from '@kapacitor-udf/core';
-import { HarnessError, WirePeer, point, type InMemoryWirePeer } from '../src';
+import {
+  Agent,
+  decodeRequest,
+  type Emitter,
+  encodeFrame,
+  encodeRequest,
+  encodeResponse,
+  FrameDecoder,
+  type Request,
+  silentLogger,
+} from '@kapacitor-udf/core';
+import { HarnessError, type InMemoryWirePeer, point, WirePeer } from '../src';
 
 /** What the peer wrote, as chunks and as decoded requests. */
 function capture(peer: WirePeer) {
@@ -42,7 +52,10 @@ describe('WirePeer', () => {
   it('records every response with its body, ErrorResponses included, and hands them out in order', async () => {
     const peer = WirePeer.inMemory();
     const error = encodeResponse({ message: { $case: 'error', value: { error: 'boom' } } });
-    udfWrites(peer, Buffer.concat([encodeFrame(encodeResponse({ message: { $case: 'point', value: point({ time: 1n }) } })), encodeFrame(error)]));
+    udfWrites(
+      peer,
+      Buffer.concat([encodeFrame(encodeResponse({ message: { $case: 'point', value: point({ time: 1n }) } })), encodeFrame(error)]),
+    );
     expect(await peer.nextOf('error')).toEqual({ error: 'boom' });
     expect(peer.kinds()).toEqual(['point', 'error']);
     expect(peer.of('point').map((p) => p.time)).toEqual([1n]);

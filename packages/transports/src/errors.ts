@@ -31,7 +31,10 @@ export class SocketInUseError extends TransportError {
 export class SocketPathNotSocketError extends TransportError {
   readonly path: string;
   constructor(path: string, kind: string) {
-    super('ERR_SOCKET_PATH_NOT_SOCKET', `${path} exists and is ${kind}, not a unix socket: it was left untouched; remove it yourself or choose another --socket path`);
+    super(
+      'ERR_SOCKET_PATH_NOT_SOCKET',
+      `${path} exists and is ${kind}, not a unix socket: it was left untouched; remove it yourself or choose another --socket path`,
+    );
     this.path = path;
   }
 }

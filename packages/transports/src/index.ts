@@ -1,19 +1,19 @@
-export { serveStdio, type StdioOptions, type StdioServer } from './stdio-server';
 export {
-  serveSocket,
+  InvalidTransportOptionError,
+  SocketInUseError,
+  SocketPathNotSocketError,
+  SocketPathNotWritableError,
+  TransportError,
+  type TransportErrorCode,
+  WorkerStartError,
+} from './errors';
+export type { ServeOptions } from './options';
+export {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_SOCKET_MODE,
   type SocketOptions,
   type SocketServer,
+  serveSocket,
 } from './socket-server';
-export { type ServeOptions } from './options';
-export {
-  TransportError,
-  type TransportErrorCode,
-  SocketInUseError,
-  SocketPathNotSocketError,
-  SocketPathNotWritableError,
-  InvalidTransportOptionError,
-  WorkerStartError,
-} from './errors';
+export { type StdioOptions, type StdioServer, serveStdio } from './stdio-server';
 export { guardStdout, type StdoutGuard } from './stdout-guard';

@@ -1,4 +1,11 @@
-import { createLogger, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, type LogLevel, type Logger, MAX_TIMER_MS } from '@kapacitor-udf/core';
+import {
+  createLogger,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  DEFAULT_MAX_PARTIAL_FRAMES_SIZE,
+  type Logger,
+  type LogLevel,
+  MAX_TIMER_MS,
+} from '@kapacitor-udf/core';
 import { InvalidTransportOptionError } from './errors';
 
 /** Options shared by both transports. */
@@ -52,7 +59,9 @@ export function checkServeOptions(options: ServeOptions): void {
 export function checkTimerMs(name: string, value: number | undefined): void {
   if (value === undefined) return;
   if (!Number.isSafeInteger(value) || value < 0 || value > MAX_TIMER_MS) {
-    throw new InvalidTransportOptionError(`${name} must be an integer number of ms from 0 to ${MAX_TIMER_MS} (about 24.8 days), got ${String(value)}`);
+    throw new InvalidTransportOptionError(
+      `${name} must be an integer number of ms from 0 to ${MAX_TIMER_MS} (about 24.8 days), got ${String(value)}`,
+    );
   }
 }
 

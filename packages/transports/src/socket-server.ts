@@ -3,9 +3,16 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { FrameBudget, type Logger } from '@kapacitor-udf/core';
-import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
+import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, type TransportError } from './errors';
 import { errorFields } from './field-logger';
-import { checkNonNegativeInteger, checkServeOptions, checkTimerMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
+import {
+  checkNonNegativeInteger,
+  checkServeOptions,
+  checkTimerMs,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  resolveLogger,
+  type ServeOptions,
+} from './options';
 import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -64,6 +71,7 @@ export interface SocketServer {
 
 export const DEFAULT_SOCKET_MODE = 0o660;
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './options';
+
 /** After a shutdown timeout, how long a cut connection may take to flush its ErrorResponse. */
 const ABORT_GRACE_MS = 1000;
 
@@ -210,7 +218,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       baseFields,
     );
   }
-  logger.info('listening', { ...baseFields, mode: '0' + mode.toString(8) });
+  logger.info('listening', { ...baseFields, mode: `0${mode.toString(8)}` });
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -388,7 +396,8 @@ async function cutConnections(connections: Set<OpenConnection>, logger: Logger, 
   const graceful = await waitAll(connections, ABORT_GRACE_MS);
   // A worker stuck in synchronous code never handles the abort: the main
   // thread writes the ErrorResponse for it (it has whole frames only).
-  if (!graceful) for (const c of connections) c.cut(new Error('the UDF server is shutting down and this connection did not finish in time'));
+  if (!graceful)
+    for (const c of connections) c.cut(new Error('the UDF server is shutting down and this connection did not finish in time'));
   // Bounded: a worker thread stuck in a handler never reports its
   // conversation over; stopping the threads (next) settles those.
   await waitAll(connections, ABORT_GRACE_MS);

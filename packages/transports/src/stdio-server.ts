@@ -1,5 +1,5 @@
-import { errorFields } from './field-logger';
 import { ShutdownTimeoutError } from './errors';
+import { errorFields } from './field-logger';
 import { checkServeOptions, checkTimerMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
 import { guardStdout, type StdoutGuard } from './stdout-guard';
 import { assertUdfClass, type UdfClass } from './udf-class';

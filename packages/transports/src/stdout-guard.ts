@@ -40,7 +40,7 @@ export function guardStdout(): StdoutGuard {
   // console method replaced by a library, or captured before we started,
   // would not: bind the three stdout-bound methods explicitly.
   const printToStderr = (...args: unknown[]): void => {
-    stderr.write(format(...args) + '\n');
+    stderr.write(`${format(...args)}\n`);
   };
   console.log = printToStderr;
   console.info = printToStderr;

@@ -30,7 +30,12 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   const agent = new Agent({
     input,
     output,
-    handler: (emitter: Emitter) => observeInit(createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }), fields, log),
+    handler: (emitter: Emitter) =>
+      observeInit(
+        createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }),
+        fields,
+        log,
+      ),
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
     maxQueuedSize: options.maxQueuedSize,

@@ -7,12 +7,12 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { describeError, FrameBudget, type LogLevel, type Logger } from '@kapacitor-udf/core';
+import { describeError, FrameBudget, type Logger, type LogLevel } from '@kapacitor-udf/core';
 import { errorFields } from './field-logger';
-import { loadUdfClass } from './udf-module';
 import type { UdfClass } from './udf-class';
 import { startConnection, type UdfConnection } from './udf-connection';
-import { OUTPUT_WINDOW, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
+import { loadUdfClass } from './udf-module';
+import { type FromWorker, OUTPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
 if (parentPort === null) throw new Error('worker-main runs as a worker thread of serveSocket({ workers })');
 const port = parentPort;
@@ -55,7 +55,11 @@ class WorkerSideConnection {
     this.output = new Writable({
       // The window below is the real limit; this only saves a tick per agent write.
       highWaterMark: 256 * 1024,
-      writev: (chunks, callback) => this.send(chunks.map((c) => c.chunk as Buffer), callback),
+      writev: (chunks, callback) =>
+        this.send(
+          chunks.map((c) => c.chunk as Buffer),
+          callback,
+        ),
       final: (callback) => {
         post({ t: 'end', id });
         callback();

@@ -6,7 +6,7 @@ import { describeError, encodeFrame, encodeResponse, type Logger } from '@kapaci
 import { WorkerStartError } from './errors';
 import { errorFields } from './field-logger';
 import type { UdfSource } from './udf-module';
-import { INPUT_WINDOW, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
+import { type FromWorker, INPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
 export interface WorkerPoolOptions {
   size: number;
@@ -203,11 +203,14 @@ export class WorkerPool {
           connections: slot.connections.size,
           reason: why,
         });
-        const failure = slot.killedBecause !== undefined ? `${why}; it was replaced` : `the UDF worker thread stopped unexpectedly (${why})`;
+        const failure =
+          slot.killedBecause !== undefined ? `${why}; it was replaced` : `the UDF worker thread stopped unexpectedly (${why})`;
         for (const routed of [...slot.connections.values()]) this.failConnection(routed, failure);
         const restart = (): void => {
           if (this.closing) return;
-          this.spawn(index).catch((err: unknown) => options.logger.error('could not restart a worker thread', { ...log, ...errorFields(err) }));
+          this.spawn(index).catch((err: unknown) =>
+            options.logger.error('could not restart a worker thread', { ...log, ...errorFields(err) }),
+          );
         };
         if (wasReady && Date.now() - slot.readyAt >= RESTART_DELAY_MS) restart();
         else setTimeout(restart, RESTART_DELAY_MS).unref();

@@ -61,6 +61,6 @@ describe('prepareSocketPath', () => {
   test('a missing directory or an over-long path is explained', async () => {
     await expect(prepareSocketPath(path.join(dir, 'no', 'such', 'x.sock'))).rejects.toThrow(SocketPathNotWritableError);
     await expect(prepareSocketPath(path.join(dir, 'no', 'x.sock'))).rejects.toThrow('does not exist');
-    await expect(prepareSocketPath(path.join(dir, 'x'.repeat(120) + '.sock'))).rejects.toThrow('choose a shorter path');
+    await expect(prepareSocketPath(path.join(dir, `${'x'.repeat(120)}.sock`))).rejects.toThrow('choose a shorter path');
   });
 });

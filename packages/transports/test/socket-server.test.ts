@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { UdfDefinitionError } from '@kapacitor-udf/decorators';
-import { InvalidTransportOptionError, SocketInUseError } from '../src/errors';
 import { WirePeer } from '@kapacitor-udf/testing';
 import { Echo, HoldUntilStop } from '../../../test/fixtures/udfs/transport-udfs';
+import { InvalidTransportOptionError, SocketInUseError } from '../src/errors';
 import { init, point } from './helpers/messages';
 import { serverFixture, untilClosed } from './helpers/server-fixture';
 import { makeStaleSocket } from './helpers/stale-socket';

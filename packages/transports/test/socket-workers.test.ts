@@ -1,13 +1,13 @@
-import type { Socket } from 'node:net';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { encodeFrame, encodeRequest, type Point, type Response } from '@kapacitor-udf/core';
+import type { UdfClass } from '@kapacitor-udf/decorators';
+import { WirePeer } from '@kapacitor-udf/testing';
+import { Compute, HoldUntilStop, WhereAmI } from '../../../test/fixtures/udfs/transport-udfs';
 import { InvalidTransportOptionError, WorkerStartError } from '../src/errors';
 import type { SocketOptions } from '../src/socket-server';
-import { Compute, HoldUntilStop, WhereAmI } from '../../../test/fixtures/udfs/transport-udfs';
-import { WirePeer } from '@kapacitor-udf/testing';
 import { init, point } from './helpers/messages';
 import { FIXTURE_UDFS, serverFixture, untilClosed } from './helpers/server-fixture';
 
@@ -22,7 +22,8 @@ const pointsOf = (responses: Response[]) => responses.flatMap((r) => (r.message?
 async function converse(server: { path: string }, taskID: string, count: number): Promise<Response[]> {
   const client = await WirePeer.connect(server.path);
   client.send(init(taskID));
-  for (let i = 0; i < count; i++) client.send({ $case: 'point', value: point(BigInt(i), { fieldsDouble: { v: i * 1.5 }, tags: { task: taskID } }) });
+  for (let i = 0; i < count; i++)
+    client.send({ $case: 'point', value: point(BigInt(i), { fieldsDouble: { v: i * 1.5 }, tags: { task: taskID } }) });
   client.endInput();
   return untilClosed(client);
 }
@@ -208,7 +209,6 @@ describe('serveSocket with workers', () => {
 
 test('a module that calls serveSocket at its top level fails to load in a worker (no threads starting threads)', async () => {
   (globalThis as { noSelfServe?: boolean }).noSelfServe = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SelfServing } = require('./fixtures/self-serving-udf') as typeof import('./fixtures/self-serving-udf');
   const file = path.join(__dirname, 'fixtures', 'self-serving-udf.ts');
   const failure = start(SelfServing, { workers: 1, module: file });
@@ -217,8 +217,7 @@ test('a module that calls serveSocket at its top level fails to load in a worker
   expect(fs.existsSync('/tmp/self-serving-never.sock')).toBe(false);
 });
 
-function defineLocalUdf(): Function {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+function defineLocalUdf(): UdfClass {
   const { Udf, OnPoint } = require('@kapacitor-udf/decorators') as typeof import('@kapacitor-udf/decorators');
   @Udf({ wants: 'stream', provides: 'stream' })
   class Local {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { BIN, ROOT } from './paths';
 
 export interface Exit {
@@ -22,10 +22,7 @@ export class UdfRunProcess {
   private stdoutText = '';
   readonly exited: Promise<Exit>;
 
-  constructor(
-    args: string[],
-    options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean; script?: string } = {},
-  ) {
+  constructor(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean; script?: string } = {}) {
     this.child = spawn(process.execPath, [options.script ?? BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
@@ -73,7 +70,8 @@ export class UdfRunProcess {
   async waitForStderr(text: string, timeoutMs = 15_000): Promise<void> {
     const started = Date.now();
     while (!this.stderrText.includes(text)) {
-      if (this.child.exitCode !== null) throw new Error(`udf-run exited (${this.child.exitCode}) before logging "${text}":\n${this.stderrText}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`udf-run exited (${this.child.exitCode}) before logging "${text}":\n${this.stderrText}`);
       if (Date.now() - started > timeoutMs) throw new Error(`udf-run did not log "${text}" within ${timeoutMs} ms:\n${this.stderrText}`);
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -35,7 +35,7 @@ async function ensureVerdaccio({ env, log }) {
   try {
     for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(SPEC_DIR, f), path.join(staging, f));
     await runCommand('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: staging, env });
-    fs.writeFileSync(path.join(staging, '.complete'), new Date().toISOString() + '\n');
+    fs.writeFileSync(path.join(staging, '.complete'), `${new Date().toISOString()}\n`);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
   } catch (err) {
@@ -43,7 +43,10 @@ async function ensureVerdaccio({ env, log }) {
     throw err;
   }
   if (!fs.existsSync(bin)) {
-    throw new PublishTestError('ERR_VERDACCIO_MISSING', `npm ci in ${dir} did not install ${bin}: check test/publish/registry/package.json`);
+    throw new PublishTestError(
+      'ERR_VERDACCIO_MISSING',
+      `npm ci in ${dir} did not install ${bin}: check test/publish/registry/package.json`,
+    );
   }
   return bin;
 }

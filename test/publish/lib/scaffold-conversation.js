@@ -79,7 +79,9 @@ async function deadbandConversation({ udfRun, udfName, cwd, env, testing, log })
 function withStderr(err, client) {
   const stderr = client.stderr.trim();
   if (!stderr) return err;
-  return new PublishTestError('ERR_CONVERSATION', `${err.message}\nudf-run's stderr:\n${stderr.split('\n').slice(-30).join('\n')}`, { cause: err });
+  return new PublishTestError('ERR_CONVERSATION', `${err.message}\nudf-run's stderr:\n${stderr.split('\n').slice(-30).join('\n')}`, {
+    cause: err,
+  });
 }
 
 module.exports = { deadbandConversation, EXPECTED_UDF };

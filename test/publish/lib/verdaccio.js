@@ -76,7 +76,7 @@ class LocalRegistry {
     };
     // YAML is a superset of JSON: Verdaccio reads this file as its YAML config.
     const file = path.join(this.dir, 'config.yaml');
-    fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+    fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
     return file;
   }
 
@@ -109,7 +109,10 @@ class LocalRegistry {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       if (exit) {
-        throw new PublishTestError('ERR_REGISTRY_START', `Verdaccio exited (${exit.code ?? exit.signal}) while starting:\n${tail(this.output)}`);
+        throw new PublishTestError(
+          'ERR_REGISTRY_START',
+          `Verdaccio exited (${exit.code ?? exit.signal}) while starting:\n${tail(this.output)}`,
+        );
       }
       try {
         const res = await fetch(new URL('-/ping', this.url), { signal: AbortSignal.timeout(2000) });
@@ -118,7 +121,10 @@ class LocalRegistry {
         // not listening yet
       }
       if (Date.now() > deadline) {
-        throw new PublishTestError('ERR_REGISTRY_START', `Verdaccio did not answer on ${this.url} within ${START_TIMEOUT_MS} ms:\n${tail(this.output)}`);
+        throw new PublishTestError(
+          'ERR_REGISTRY_START',
+          `Verdaccio did not answer on ${this.url} within ${START_TIMEOUT_MS} ms:\n${tail(this.output)}`,
+        );
       }
       await sleep(200);
     }

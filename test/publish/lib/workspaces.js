@@ -9,7 +9,6 @@ const { PublishTestError } = require('./errors');
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 
-
 function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
@@ -42,13 +41,15 @@ function workspaces(root = REPO_ROOT) {
   if (!Array.isArray(patterns)) {
     throw new PublishTestError('ERR_NO_WORKSPACES', `${root}/package.json has no "workspaces" array`);
   }
-  return patterns.flatMap((p) => expand(root, p)).map((dir) => {
-    const file = path.join(dir, 'package.json');
-    if (!fs.existsSync(file)) {
-      throw new PublishTestError('ERR_WORKSPACE_MISSING', `workspace ${path.relative(root, dir)} has no package.json`);
-    }
-    return { dir, pkg: readJson(file) };
-  });
+  return patterns
+    .flatMap((p) => expand(root, p))
+    .map((dir) => {
+      const file = path.join(dir, 'package.json');
+      if (!fs.existsSync(file)) {
+        throw new PublishTestError('ERR_WORKSPACE_MISSING', `workspace ${path.relative(root, dir)} has no package.json`);
+      }
+      return { dir, pkg: readJson(file) };
+    });
 }
 
 /** The workspace packages that are published (not "private": true). */

@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import type { BeginBatch, EndBatch, Option, OptionValue, Point, Request, Response } from '@kapacitor-udf/core';
+import fc from 'fast-check';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -11,7 +11,10 @@ export const key = fc.oneof(
   { weight: 8, arbitrary: text },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '') },
 );
-export const int64 = fc.oneof(fc.bigInt({ min: INT64_MIN, max: INT64_MAX }), fc.constantFrom(INT64_MIN, INT64_MAX, 0n, -1n, 2n ** 53n + 1n));
+export const int64 = fc.oneof(
+  fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
+  fc.constantFrom(INT64_MIN, INT64_MAX, 0n, -1n, 2n ** 53n + 1n),
+);
 /** Every double, NaN, the infinities and -0 included. */
 export const double = fc.double();
 
@@ -73,38 +76,42 @@ export const option: fc.Arbitrary<Option> = fc.record({ name: text, values: fc.a
 
 const bytes = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b));
 
-export const request: fc.Arbitrary<Request> = fc.oneof(
-  fc.record({ $case: fc.constant('info' as const), value: fc.constant({}) }),
-  fc.record({
-    $case: fc.constant('init' as const),
-    value: fc.record({ options: fc.array(option, { maxLength: 3 }), taskID: text, nodeID: text }),
-  }),
-  fc.record({ $case: fc.constant('keepalive' as const), value: fc.record({ time: int64 }) }),
-  fc.record({ $case: fc.constant('snapshot' as const), value: fc.constant({}) }),
-  fc.record({ $case: fc.constant('restore' as const), value: fc.record({ snapshot: bytes }) }),
-  fc.record({ $case: fc.constant('begin' as const), value: beginBatch }),
-  fc.record({ $case: fc.constant('point' as const), value: point }),
-  fc.record({ $case: fc.constant('end' as const), value: endBatch }),
-).map((message) => ({ message }) as Request);
-
-export const response: fc.Arbitrary<Response> = fc.oneof(
-  fc.record({
-    $case: fc.constant('info' as const),
-    value: fc.record({
-      wants: fc.integer({ min: 0, max: 1 }),
-      provides: fc.integer({ min: 0, max: 1 }),
-      options: map(fc.record({ valueTypes: fc.array(valueType, { maxLength: 4 }) })),
+export const request: fc.Arbitrary<Request> = fc
+  .oneof(
+    fc.record({ $case: fc.constant('info' as const), value: fc.constant({}) }),
+    fc.record({
+      $case: fc.constant('init' as const),
+      value: fc.record({ options: fc.array(option, { maxLength: 3 }), taskID: text, nodeID: text }),
     }),
-  }),
-  fc.record({ $case: fc.constant('init' as const), value: fc.record({ success: fc.boolean(), error: text }) }),
-  fc.record({ $case: fc.constant('keepalive' as const), value: fc.record({ time: int64 }) }),
-  fc.record({ $case: fc.constant('snapshot' as const), value: fc.record({ snapshot: bytes }) }),
-  fc.record({ $case: fc.constant('restore' as const), value: fc.record({ success: fc.boolean(), error: text }) }),
-  fc.record({ $case: fc.constant('error' as const), value: fc.record({ error: text }) }),
-  fc.record({ $case: fc.constant('begin' as const), value: beginBatch }),
-  fc.record({ $case: fc.constant('point' as const), value: point }),
-  fc.record({ $case: fc.constant('end' as const), value: endBatch }),
-).map((message) => ({ message }) as Response);
+    fc.record({ $case: fc.constant('keepalive' as const), value: fc.record({ time: int64 }) }),
+    fc.record({ $case: fc.constant('snapshot' as const), value: fc.constant({}) }),
+    fc.record({ $case: fc.constant('restore' as const), value: fc.record({ snapshot: bytes }) }),
+    fc.record({ $case: fc.constant('begin' as const), value: beginBatch }),
+    fc.record({ $case: fc.constant('point' as const), value: point }),
+    fc.record({ $case: fc.constant('end' as const), value: endBatch }),
+  )
+  .map((message) => ({ message }) as Request);
+
+export const response: fc.Arbitrary<Response> = fc
+  .oneof(
+    fc.record({
+      $case: fc.constant('info' as const),
+      value: fc.record({
+        wants: fc.integer({ min: 0, max: 1 }),
+        provides: fc.integer({ min: 0, max: 1 }),
+        options: map(fc.record({ valueTypes: fc.array(valueType, { maxLength: 4 }) })),
+      }),
+    }),
+    fc.record({ $case: fc.constant('init' as const), value: fc.record({ success: fc.boolean(), error: text }) }),
+    fc.record({ $case: fc.constant('keepalive' as const), value: fc.record({ time: int64 }) }),
+    fc.record({ $case: fc.constant('snapshot' as const), value: fc.record({ snapshot: bytes }) }),
+    fc.record({ $case: fc.constant('restore' as const), value: fc.record({ success: fc.boolean(), error: text }) }),
+    fc.record({ $case: fc.constant('error' as const), value: fc.record({ error: text }) }),
+    fc.record({ $case: fc.constant('begin' as const), value: beginBatch }),
+    fc.record({ $case: fc.constant('point' as const), value: point }),
+    fc.record({ $case: fc.constant('end' as const), value: endBatch }),
+  )
+  .map((message) => ({ message }) as Response);
 
 /** Cut points splitting `length` bytes into chunks (sorted, unique, inside (0, length)). */
 export function chunking(length: number): fc.Arbitrary<number[]> {

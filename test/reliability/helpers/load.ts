@@ -1,7 +1,7 @@
+import type { Socket } from 'node:net';
 import { encodeFrame, encodeRequest, encodeResponse, FrameDecoder, type Point } from '@kapacitor-udf/core';
 import { connectPeer } from '../../support/connect-peer';
 import { makePoint } from './points';
-import type { Socket } from 'node:net';
 
 export type ClientRole = 'normal' | 'killed' | 'corrupted';
 
@@ -99,7 +99,8 @@ export async function runClient(socketPath: string, id: number, points: number, 
     if (result.error !== undefined) result.problems.push(`unexpected ErrorResponse: ${result.error}`);
   } else if (role === 'corrupted') {
     if (result.received !== stopAt) result.problems.push(`received ${result.received} of the ${stopAt} points sent before the bad frame`);
-    if (result.error === undefined || !/longer than 10 bytes/.test(result.error)) result.problems.push(`expected an ErrorResponse about the bad frame, got ${String(result.error)}`);
+    if (result.error === undefined || !/longer than 10 bytes/.test(result.error))
+      result.problems.push(`expected an ErrorResponse about the bad frame, got ${String(result.error)}`);
   }
   return result;
 }
@@ -112,10 +113,11 @@ async function writePoints(socket: Socket, id: number, count: number, result: Cl
       const ok = socket.write(Buffer.concat(batch));
       result.sent += batch.length;
       batch.length = 0;
-      if (!ok && !socket.destroyed) await new Promise<void>((resolve) => {
-        socket.once('drain', resolve);
-        socket.once('close', resolve);
-      });
+      if (!ok && !socket.destroyed)
+        await new Promise<void>((resolve) => {
+          socket.once('drain', resolve);
+          socket.once('close', resolve);
+        });
       if (socket.destroyed) return;
     }
   }
@@ -123,7 +125,9 @@ async function writePoints(socket: Socket, id: number, count: number, result: Cl
 
 /** Roles for `n` clients: every `killEvery`-th killed, every `corruptEvery`-th (offset by one) corrupted. */
 export function roles(n: number, killEvery: number, corruptEvery: number): ClientRole[] {
-  return Array.from({ length: n }, (_, i) => (i % killEvery === killEvery - 1 ? 'killed' : i % corruptEvery === corruptEvery - 2 ? 'corrupted' : 'normal'));
+  return Array.from({ length: n }, (_, i) =>
+    i % killEvery === killEvery - 1 ? 'killed' : i % corruptEvery === corruptEvery - 2 ? 'corrupted' : 'normal',
+  );
 }
 
 /** Runs all clients at once; resolves with their results. */

@@ -15,11 +15,7 @@ export const FIXTURE_UDFS = path.join(FIXTURES, 'udfs.js');
  * drive the built binary and the built examples, exactly as deployed.
  */
 export function requireBuilt(): void {
-  const needed = [
-    UDF_RUN,
-    path.join(ROOT, 'packages', 'decorators', 'dist', 'index.js'),
-    path.join(MIRROR_DIR, 'dist', 'index.js'),
-  ];
+  const needed = [UDF_RUN, path.join(ROOT, 'packages', 'decorators', 'dist', 'index.js'), path.join(MIRROR_DIR, 'dist', 'index.js')];
   const missing = needed.filter((f) => !existsSync(f));
   if (missing.length > 0) {
     throw new Error(`missing build output: ${missing.join(', ')}. Run \`npm run build\` at the repository root first.`);

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { MIRROR_DIR, UDF_RUN } from './paths';
 import { connectPeer } from '../../support/connect-peer';
+import { MIRROR_DIR, UDF_RUN } from './paths';
 import { withTimeout } from './udf-run';
 
 /** A `udf-run <name> --socket <path>` server process. */
@@ -43,7 +43,11 @@ export async function startSocketServer(options: SocketServerOptions = {}): Prom
   const args = [...(options.nodeArgs ?? []), UDF_RUN, options.name ?? 'mirror'];
   if (options.module !== undefined) args.push('--module', options.module);
   args.push('--socket', socketPath, ...(options.args ?? []));
-  const child = spawn(process.execPath, args, { cwd: options.cwd ?? MIRROR_DIR, env: options.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd ?? MIRROR_DIR,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr!.on('data', (c: Buffer) => {
     log = (log + c.toString('utf8')).slice(-1024 * 1024);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Response } from '@kapacitor-udf/core';
 import { WirePeer } from '@kapacitor-udf/testing';
 import { MIRROR_DIR, UDF_RUN } from './paths';

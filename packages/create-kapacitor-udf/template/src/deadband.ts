@@ -1,4 +1,4 @@
-import { numericField, OnPoint, Option, State, Udf, type Point, type UdfContext } from '@kapacitor-udf/decorators';
+import { numericField, OnPoint, Option, type Point, State, Udf, type UdfContext } from '@kapacitor-udf/decorators';
 import { Min } from 'class-validator';
 
 /**

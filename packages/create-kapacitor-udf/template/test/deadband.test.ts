@@ -1,16 +1,14 @@
-import { UdfHarness, point, pointsOf, type Emitted } from '@kapacitor-udf/testing';
+import { type Emitted, point, pointsOf, UdfHarness } from '@kapacitor-udf/testing';
 import { Deadband } from '../src';
 
 // UdfHarness plays Kapacitor: the UDF runs through the real protocol code in
 // memory (every message is encoded and decoded), as it will under udf-run.
 
 /** A point of the series `host`, with the value `value`. */
-const reading = (host: string, value: number | bigint) =>
-  point({ name: 'cpu', tags: { host }, dimensions: ['host'], fields: { value } });
+const reading = (host: string, value: number | bigint) => point({ name: 'cpu', tags: { host }, dimensions: ['host'], fields: { value } });
 
 /** The values of the points a call emitted. */
-const valuesOf = (emitted: readonly Emitted[]) =>
-  pointsOf(emitted).map((p) => p.fieldsDouble.value ?? Number(p.fieldsInt.value));
+const valuesOf = (emitted: readonly Emitted[]) => pointsOf(emitted).map((p) => p.fieldsDouble.value ?? Number(p.fieldsInt.value));
 
 describe('deadband', () => {
   it('passes a point on only when the field moved by at least the threshold', async () => {

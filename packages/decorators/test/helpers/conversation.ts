@@ -9,8 +9,8 @@
  */
 import {
   Agent,
-  createPoint,
   type BeginBatch,
+  createPoint,
   type EndBatch,
   type InitRequest,
   type Option,
@@ -20,8 +20,8 @@ import {
   type Response,
   ValueType,
 } from '@kapacitor-udf/core';
-import { MemoryLogger, WirePeer, type ResponseKind, type ResponseValue } from '@kapacitor-udf/testing';
 import { createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
+import { MemoryLogger, type ResponseKind, type ResponseValue, WirePeer } from '@kapacitor-udf/testing';
 
 export type RequestMessage = NonNullable<Request['message']>;
 export type ResponseMessage = NonNullable<Response['message']>;

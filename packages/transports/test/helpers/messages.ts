@@ -12,4 +12,7 @@ export function point(time: bigint, fields: Partial<Point> = {}): Point {
 }
 
 /** Init as Kapacitor sends it, with no options. */
-export const init = (taskID = 't', nodeID = 'n'): NonNullable<Request['message']> => ({ $case: 'init', value: { options: [], taskID, nodeID } });
+export const init = (taskID = 't', nodeID = 'n'): NonNullable<Request['message']> => ({
+  $case: 'init',
+  value: { options: [], taskID, nodeID },
+});

@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Response } from '@kapacitor-udf/core';
+import type { UdfClass } from '@kapacitor-udf/decorators';
 import { MemoryLogger, type WirePeer } from '@kapacitor-udf/testing';
-import { serveSocket, type SocketOptions, type SocketServer } from '../../src/socket-server';
+import { type SocketOptions, type SocketServer, serveSocket } from '../../src/socket-server';
 
 /**
  * The UDFs these tests serve, shared with test/integration (which runs them
@@ -17,7 +18,7 @@ export interface ServerFixture {
   /** This test's logger, given to every server it starts. */
   readonly logger: MemoryLogger;
   /** Starts a server in `dir`, logging to `logger`; it is closed after the test. */
-  start(cls: Function, options?: Partial<SocketOptions>): Promise<SocketServer>;
+  start(cls: UdfClass, options?: Partial<SocketOptions>): Promise<SocketServer>;
 }
 
 /**
@@ -45,7 +46,12 @@ export function serverFixture(prefix: string, socketName: (index: number) => str
       return logger;
     },
     async start(cls, options = {}) {
-      const server = await serveSocket(cls as never, { path: path.join(dir, socketName(servers.length)), logger, handleProcessEvents: false, ...options });
+      const server = await serveSocket(cls as never, {
+        path: path.join(dir, socketName(servers.length)),
+        logger,
+        handleProcessEvents: false,
+        ...options,
+      });
       servers.push(server);
       return server;
     },
