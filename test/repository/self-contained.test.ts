@@ -34,7 +34,7 @@ describe('the repository is self-contained', () => {
     expect(findOutsidePaths('sample', `first line\n${sample}\n`)).toEqual([expect.objectContaining({ file: 'sample', line: 2 })]);
   });
 
-  test.each([['a shared reader'], ['sharedReader.reset()'], ['shared/state.ts'], ['unshared/vectors']])(
+  test.each([['a shared reader'], ['sharedReader.reset()'], ['shared/state.ts'], [`un${SIBLING}/vectors`]])(
     'ordinary words are not flagged: %s',
     (sample) => {
       expect(findOutsidePaths('sample', sample)).toEqual([]);
