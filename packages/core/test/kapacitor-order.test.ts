@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Point } from '../src/generated/udf';
 import { Request as GenRequest } from '../src/generated/udf';
 import { kapacitorPointRequest, shuffler } from './helpers/kapacitor-order';
-import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
+import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch, seriesPoint as point } from './helpers/point-codec';
 
 // The decoder's shortcuts (series head cache, double-field key memo) fed the
 // frames Kapacitor really sends: plain proto.Marshal, so the entries of tags
@@ -13,24 +13,6 @@ import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromSc
 jest.setTimeout(120_000);
 
 const sortedOrder = (keys: string[]): string[] => keys.slice().sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-
-function point(over: Partial<Point> = {}): Point {
-  return {
-    time: 1_700_000_000_000_000_000n,
-    name: 'cpu',
-    database: 'telegraf',
-    retentionPolicy: 'autogen',
-    group: 'cpu\nhost=server01',
-    dimensions: ['host'],
-    tags: { cpu: 'cpu-total', host: 'server01', region: 'us-west' },
-    fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 },
-    fieldsInt: {},
-    fieldsString: {},
-    byName: false,
-    fieldsBool: {},
-    ...over,
-  };
-}
 
 /** Every order of a list. */
 function permutations(xs: string[]): string[][] {

@@ -4,7 +4,7 @@ import { EncodeError } from '../src/errors';
 import type { Point } from '../src/generated/udf';
 import { Request as GenRequest } from '../src/generated/udf';
 import { lastSeriesHead, MAX_HEAD_BYTES } from '../src/series-cache';
-import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch } from './helpers/point-codec';
+import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromScratch, seriesPoint as point } from './helpers/point-codec';
 
 // Points of a series share their head (name .. tags). The decoder looks the
 // head's bytes up instead of decoding them, and the encoder copies a head's
@@ -12,24 +12,6 @@ import { decodePoint, encodePoint, expectSameAsFromScratch, forgetCaches, fromSc
 // last. These tests hold both shortcuts to "same result as without them".
 
 jest.setTimeout(120_000);
-
-function point(over: Partial<Point> = {}): Point {
-  return {
-    time: 1_700_000_000_000_000_000n,
-    name: 'cpu',
-    database: 'telegraf',
-    retentionPolicy: 'autogen',
-    group: 'cpu\nhost=server01',
-    dimensions: ['host'],
-    tags: { cpu: 'cpu-total', host: 'server01', region: 'us-west' },
-    fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 },
-    fieldsInt: {},
-    fieldsString: {},
-    byName: false,
-    fieldsBool: {},
-    ...over,
-  };
-}
 
 function generated(bytes: Uint8Array): Point | undefined {
   const m = GenRequest.decode(bytes).message;
