@@ -2,37 +2,14 @@
 import { WirePeer } from '@kapacitor-udf/testing';
 import { Agent, type AgentState } from '../src/agent';
 import { HandlerError, OutputClosedError } from '../src/errors';
-import type { InfoResponse, Point } from '../src/generated/udf';
+import type { Point } from '../src/generated/udf';
 import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
+import { deferred, mirrorHandler as mirror } from './helpers/handlers';
 import { point, req, tick } from './helpers/requests';
 
 // Agent.state through every transition of the lifecycle (agent.ts):
 // open -> draining -> stopping -> ending -> settled, and the failure paths.
-
-function mirror(emitter: Emitter, overrides: Partial<Handler> = {}): Handler {
-  return {
-    info: (): InfoResponse => ({ wants: 0, provides: 0, options: {} }),
-    init: () => ({ success: true, error: '' }),
-    snapshot: () => ({ snapshot: Buffer.alloc(0) }),
-    restore: () => ({ success: true, error: '' }),
-    beginBatch: (b) => emitter.beginBatch(b),
-    point: (p) => emitter.point(p),
-    endBatch: (e) => emitter.endBatch(e),
-    stop: () => undefined,
-    ...overrides,
-  };
-}
-
-function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 function setup(overrides: (emitter: Emitter) => Partial<Handler> = () => ({})) {
   const k = WirePeer.inMemory();

@@ -8,25 +8,12 @@ import { decodeResponse, encodeRequest } from '../src/codec';
 import { encodeFrame } from '../src/encode-frame';
 import { OutputClosedError } from '../src/errors';
 import { FrameDecoder } from '../src/frame-decoder';
-import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
+import { mirrorHandler as mirror } from './helpers/handlers';
 import { point, req, tick } from './helpers/requests';
 
 // Property runs and stream tests do real work: give them room on a loaded machine.
 jest.setTimeout(120_000);
-
-function mirror(e: Emitter): Handler {
-  return {
-    info: () => ({ wants: 0, provides: 0, options: {} }),
-    init: () => ({ success: true, error: '' }),
-    snapshot: () => ({ snapshot: Buffer.alloc(0) }),
-    restore: () => ({ success: true, error: '' }),
-    beginBatch: (b) => e.beginBatch(b),
-    point: (p) => e.point(p),
-    endBatch: (x) => e.endBatch(x),
-    stop: () => undefined,
-  };
-}
 
 /** A connected pair of unix sockets (allowHalfOpen, as a UDF socket server must use). */
 async function socketPair(): Promise<{ udf: net.Socket; kapacitor: net.Socket; cleanup: () => void }> {

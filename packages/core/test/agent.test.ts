@@ -10,22 +10,12 @@ import { BatchOrderError, HandlerError, HandlerTimeoutError, ProtocolError } fro
 import type { InfoResponse, Point } from '../src/generated/udf';
 import type { Emitter, Handler } from '../src/handler';
 import { createLogger, type Logger, silentLogger } from '../src/logger';
+import { deferred, mirrorHandler } from './helpers/handlers';
 import { point, req, tick } from './helpers/requests';
 
-/** A mirror UDF; every method can be overridden per test. */
-function mirror(emitter: Emitter, overrides: Partial<Handler> = {}): Handler {
-  return {
-    info: (): InfoResponse => ({ wants: 0, provides: 0, options: {} }),
-    init: () => ({ success: true, error: '' }),
-    snapshot: () => ({ snapshot: Buffer.from('state') }),
-    restore: () => ({ success: true, error: '' }),
-    beginBatch: (b) => emitter.beginBatch(b),
-    point: (p) => emitter.point(p),
-    endBatch: (e) => emitter.endBatch(e),
-    stop: () => undefined,
-    ...overrides,
-  };
-}
+/** The mirror of helpers/handlers, whose snapshot is the bytes 'state'. */
+const mirror = (emitter: Emitter, overrides: Partial<Handler> = {}): Handler =>
+  mirrorHandler(emitter, { snapshot: () => ({ snapshot: Buffer.from('state') }), ...overrides });
 
 function captureLogger(): Logger & { lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
@@ -44,16 +34,6 @@ function setup(overrides: (emitter: Emitter) => Partial<Handler> = () => ({}), o
   });
   const done = agent.start();
   return { k, agent, done };
-}
-
-function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe('Agent: the conversation', () => {

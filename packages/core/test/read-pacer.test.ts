@@ -6,9 +6,9 @@ import { Agent } from '../src/agent';
 import { encodeRequest } from '../src/codec';
 import { encodeFrame } from '../src/encode-frame';
 import { FrameDecoder } from '../src/frame-decoder';
-import type { Emitter, Handler } from '../src/handler';
 import { silentLogger } from '../src/logger';
 import { lowerReadAhead, ReadPacer } from '../src/read-pacer';
+import { mirrorHandler as mirror } from './helpers/handlers';
 import { point, req } from './helpers/requests';
 
 jest.setTimeout(120_000);
@@ -81,19 +81,6 @@ describe('ReadPacer', () => {
     sock.destroy();
   });
 });
-
-function mirror(e: Emitter): Handler {
-  return {
-    info: () => ({ wants: 0, provides: 0, options: {} }),
-    init: () => ({ success: true, error: '' }),
-    snapshot: () => ({ snapshot: Buffer.alloc(0) }),
-    restore: () => ({ success: true, error: '' }),
-    beginBatch: (b) => e.beginBatch(b),
-    point: (p) => e.point(p),
-    endBatch: (x) => e.endBatch(x),
-    stop: () => undefined,
-  };
-}
 
 /** Our Agent on one end of a unix socket, Kapacitor's side on the other. */
 async function connected(pacingMs: number) {
