@@ -22,7 +22,6 @@
 //   BENCH_KAPACITORD_BODY    lines per HTTP write (default 5,000)
 
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -31,6 +30,7 @@ const { kapacitorConf } = require('../e2e/lib/kapacitor-conf');
 const { KapacitorApi } = require('../e2e/lib/kapacitor-api');
 const { Child, sleep } = require('../e2e/lib/child');
 const { childProcesses } = require('../e2e/lib/proc-children');
+const { freePort } = require('../e2e/lib/free-port');
 
 const DB = 'bench';
 const RP = 'autogen';
@@ -46,17 +46,6 @@ class KapacitordBenchError extends Error {
     this.name = 'KapacitordBenchError';
     this.code = 'ERR_BENCH_KAPACITORD';
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** utime + stime of a process in seconds, or NaN when it is gone. */

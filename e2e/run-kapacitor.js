@@ -12,7 +12,6 @@
 // Exits non-zero with a message on the first failed check.
 
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { ensureKapacitord, ensureReferenceUdfs, cacheRoot, DEFAULT_VERSION, SUPPORTED_VERSIONS } = require('./lib/kapacitord-build');
@@ -21,6 +20,7 @@ const { KapacitorApi } = require('./lib/kapacitor-api');
 const { kapacitorConf } = require('./lib/kapacitor-conf');
 const { ourUdfs, referenceUdfs } = require('./lib/udf-sets');
 const { mirrorScenario, movingAvgScenario, outliersScenario } = require('./lib/scenarios');
+const { freePort } = require('./lib/free-port');
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -56,17 +56,6 @@ function parseArgs(argv) {
 
 function log(msg) {
   console.log(`[e2e] ${msg}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

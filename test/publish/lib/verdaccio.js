@@ -6,26 +6,15 @@
 // every other package is proxied to the registry npm is configured with.
 
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { PublishTestError } = require('./errors');
 const { tail } = require('./command');
+const { freePort } = require('../../../e2e/lib/free-port');
 
 const START_TIMEOUT_MS = 60_000;
 // No user is ever in this group: other package names cannot be published.
 const NOBODY = 'kapacitor-udf-test-nobody';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
