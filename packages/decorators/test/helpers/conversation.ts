@@ -20,7 +20,7 @@ import {
   type Response,
   ValueType,
 } from '@kapacitor-udf/core';
-import { createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
+import { type CreateHandlerOptions, createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
 import { MemoryLogger, type ResponseKind, type ResponseValue, WirePeer } from '@kapacitor-udf/testing';
 
 export type RequestMessage = NonNullable<Request['message']>;
@@ -32,11 +32,11 @@ export class Conversation {
   readonly done: Promise<void>;
   private readonly peer = WirePeer.inMemory();
 
-  constructor(cls: UdfClass) {
+  constructor(cls: UdfClass, handlerOptions: Omit<CreateHandlerOptions, 'logger'> = {}) {
     const agent = new Agent({
       input: this.peer.toUdf,
       output: this.peer.fromUdf,
-      handler: (emitter) => createHandler(cls, emitter, { logger: this.logger }),
+      handler: (emitter) => createHandler(cls, emitter, { ...handlerOptions, logger: this.logger }),
       logger: this.logger,
     });
     this.done = agent.start();
