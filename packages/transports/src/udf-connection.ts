@@ -1,5 +1,7 @@
 import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
-import { createHandler } from '@kapacitor-udf/decorators';
+import { createHandler, type ErrorPolicy } from '@kapacitor-udf/decorators';
+import type { ConnectionStats } from './connection-stats';
+import { countingEmitter, countingHandler } from './counting';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
 import type { UdfClass } from './udf-class';
@@ -22,20 +24,30 @@ export interface ConnectionParams {
   fields: Record<string, unknown>;
   /** Shared by the connections of a server (thread); default: one of this connection's own. */
   frameBudget?: FrameBudget;
+  /** Where the connection's traffic is counted (--metrics, --stats-interval); unset: not counted. */
+  stats?: ConnectionStats;
+  /** Overrides the class's `@Udf({ onError })`. */
+  onError?: ErrorPolicy;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
-  const { cls, input, output, options, fields } = params;
+  const { cls, input, output, options, fields, stats } = params;
   const log = withFields(params.logger, fields);
+  const makeHandler = (emitter: Emitter): Handler => {
+    const handler = createHandler(cls, stats === undefined ? emitter : countingEmitter(emitter, stats), {
+      logger: log,
+      maxBatchPoints: options.maxBatchPoints,
+      maxBatchSize: options.maxBatchSize,
+      onError: params.onError,
+      onSkip: stats === undefined ? undefined : (error) => stats.countError(errorCode(error, 'ERR_HANDLER_FAILED')),
+    });
+    const observed = observeInit(handler, fields, log, stats);
+    return stats === undefined ? observed : countingHandler(observed, stats);
+  };
   const agent = new Agent({
     input,
     output,
-    handler: (emitter: Emitter) =>
-      observeInit(
-        createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }),
-        fields,
-        log,
-      ),
+    handler: makeHandler,
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
     maxQueuedSize: options.maxQueuedSize,
@@ -47,6 +59,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   const done = agent.start().then(
     () => log.info('connection closed'),
     (err: unknown) => {
+      stats?.countError(errorCode(err, 'ERR_CONVERSATION_FAILED'));
       // The agent already logged the cause at error level (with these fields).
       log.warn('connection closed after an error', errorFields(err));
       throw err;
@@ -61,12 +74,16 @@ export function startConnection(params: ConnectionParams): UdfConnection {
  * options are logged at debug. Every other method is the handler's own,
  * bound once, so the per-point path gains no work.
  */
-function observeInit(handler: Handler, fields: Record<string, unknown>, log: Logger): Handler {
+function observeInit(handler: Handler, fields: Record<string, unknown>, log: Logger, stats: ConnectionStats | undefined): Handler {
   return {
     info: handler.info.bind(handler),
     init: (request: InitRequest) => {
       fields.taskID = request.taskID;
       fields.nodeID = request.nodeID;
+      if (stats !== undefined) {
+        stats.taskID = request.taskID;
+        stats.nodeID = request.nodeID;
+      }
       log.debug('init', { options: describeOptions(request) });
       return handler.init(request);
     },
@@ -89,4 +106,10 @@ function describeOptions(request: InitRequest): Array<{ name: string; values: un
       return typeof value.value === 'bigint' ? value.value.toString() : value.value;
     }),
   }));
+}
+
+/** An error's `code` when it has a string one (every UdfError does), else `fallback`. */
+function errorCode(error: unknown, fallback: string): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : fallback;
 }
