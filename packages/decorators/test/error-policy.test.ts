@@ -18,10 +18,10 @@ const cpu = (time: bigint, value: number, host = 'a') => point({ time, tags: { h
 
 @Udf({ wants: 'stream', provides: 'stream', onError: 'skip' })
 class Picky {
-  @OnPoint() p(p: Point): Point | Promise<Point> | unknown {
+  @OnPoint() p(p: Point): Point | Promise<Point> {
     const v = p.fieldsDouble.value;
     if (v < 0) throw new Error(`negative value ${v}`);
-    if (v === 13) return { name: 'no time' }; // an invalid result
+    if (v === 13) return { name: 'no time' } as unknown as Point; // an invalid result
     if (v === 99) return Promise.reject(new Error('async failure'));
     return p;
   }
