@@ -103,6 +103,8 @@ export class Agent implements Emitter {
   private readonly queue = new RequestQueue();
   /** Emitter.requestBytes: body size of the request being handled. */
   requestBytes = 0;
+  /** Keepalives answered (for stats; a keepalive never reaches the handler). */
+  keepalivesAnswered = 0;
   private pauseReasons = 0;
   /** What ended the conversation, once it failed. */
   private failure: Error | null = null;
@@ -188,6 +190,14 @@ export class Agent implements Emitter {
   point(point: Point): void {
     if (!this.canEmit('point')) return;
     this.writer.writePoint(point);
+  }
+
+  /**
+   * Body bytes of the requests received and waiting to be handled (behind a
+   * pending async handler call, or an output that does not drain). For stats.
+   */
+  get queuedBytes(): number {
+    return this.queue.queuedBytes;
   }
 
   get batchOpen(): boolean {
@@ -521,6 +531,7 @@ export class Agent implements Emitter {
   }
 
   private answerKeepalive(time: bigint): void {
+    this.keepalivesAnswered++;
     this.writer.writeResponse({ message: { $case: 'keepalive', value: { time } } });
   }
 

@@ -27,6 +27,8 @@ export class RequestQueue {
   bodyBytes = 0;
   /** Body size of the item shift() returned last. */
   lastBytes = 0;
+  /** Body bytes of every queued request (decoded or not): what waits behind a pending handler. */
+  queuedBytes = 0;
 
   /** Nothing is waiting (checked for every request on the hot path: kept a plain comparison). */
   get isEmpty(): boolean {
@@ -41,6 +43,7 @@ export class RequestQueue {
   push(item: QueueItem, bytes = 0): void {
     this.items.push(item);
     this.sizes.push(bytes);
+    this.queuedBytes += bytes;
   }
 
   /** Queues a request as its body bytes; they count in bodyBytes until shifted. */
@@ -53,6 +56,7 @@ export class RequestQueue {
   shift(): QueueItem {
     const item = this.items[this.head]!;
     this.lastBytes = this.sizes[this.head];
+    this.queuedBytes -= this.lastBytes;
     this.items[this.head++] = undefined;
     if (item instanceof QueuedBody) this.bodyBytes -= item.body.length + QUEUED_BODY_OVERHEAD;
     return item;
@@ -76,6 +80,7 @@ export class RequestQueue {
     this.items = [];
     this.sizes = [];
     this.bodyBytes = 0;
+    this.queuedBytes = 0;
     this.head = 0;
   }
 }

@@ -51,6 +51,8 @@ export interface HistogramSnapshot {
 
 /** Where a connection's byte and queue figures are read from, at read time (a socket, the agent). */
 export interface ConnectionGauges {
+  /** Keepalives answered (the agent answers them without the handler). */
+  keepalives(): number;
   bytesIn(): number;
   bytesOut(): number;
   /** Bytes of requests received and waiting behind a pending handler call. */
@@ -95,7 +97,6 @@ export class ConnectionStats {
   // Requests by kind. A point is counted in pointsIn only (it is a request too).
   info = 0;
   init = 0;
-  keepalives = 0;
   snapshots = 0;
   restores = 0;
   /** BeginBatch requests: input batches. */
@@ -110,7 +111,7 @@ export class ConnectionStats {
   readonly latency = new LatencyHistogram();
   gauges: ConnectionGauges | undefined;
   /** Last gauge values, kept when the connection ends (its socket may be gone by the next read). */
-  private lastGauges = { bytesIn: 0, bytesOut: 0, queuedBytes: 0 };
+  private lastGauges = { keepalives: 0, bytesIn: 0, bytesOut: 0, queuedBytes: 0 };
 
   constructor(
     readonly id: number,
@@ -132,7 +133,12 @@ export class ConnectionStats {
   private readGauges(): void {
     const g = this.gauges;
     if (g === undefined) return;
-    this.lastGauges = { bytesIn: g.bytesIn(), bytesOut: g.bytesOut(), queuedBytes: this.closedAt === undefined ? g.queuedBytes() : 0 };
+    this.lastGauges = {
+      keepalives: g.keepalives(),
+      bytesIn: g.bytesIn(),
+      bytesOut: g.bytesOut(),
+      queuedBytes: this.closedAt === undefined ? g.queuedBytes() : 0,
+    };
   }
 
   snapshot(): ConnectionSnapshot {
@@ -150,7 +156,7 @@ export class ConnectionStats {
       requests: {
         info: this.info,
         init: this.init,
-        keepalive: this.keepalives,
+        keepalive: this.lastGauges.keepalives,
         snapshot: this.snapshots,
         restore: this.restores,
         begin: this.batchesIn,

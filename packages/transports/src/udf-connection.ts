@@ -1,6 +1,6 @@
 import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
 import { createHandler, type ErrorPolicy } from '@kapacitor-udf/decorators';
-import type { ConnectionStats } from './connection-stats';
+import type { ConnectionGauges, ConnectionStats } from './connection-stats';
 import { countingEmitter, countingHandler } from './counting';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
@@ -28,6 +28,10 @@ export interface ConnectionParams {
   stats?: ConnectionStats;
   /** Overrides the class's `@Udf({ onError })`. */
   onError?: ErrorPolicy;
+  /** With `stats`: bytes read so far (default: the input's `bytesRead`, a socket's, else counted here). */
+  bytesIn?: () => number;
+  /** With `stats`: bytes written so far (default: the output's `bytesWritten`, else 0). */
+  bytesOut?: () => number;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
@@ -55,6 +59,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     frameBudget: params.frameBudget,
     logger: log,
   });
+  if (stats !== undefined) stats.gauges = connectionGauges(agent, params);
   log.info('connection opened');
   const done = agent.start().then(
     () => log.info('connection closed'),
@@ -112,4 +117,27 @@ function describeOptions(request: InitRequest): Array<{ name: string; values: un
 function errorCode(error: unknown, fallback: string): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : fallback;
+}
+
+/** Where a connection's gauges are read: the agent, and the byte counts of its streams. */
+function connectionGauges(agent: Agent, params: ConnectionParams): ConnectionGauges {
+  let bytesIn = params.bytesIn;
+  if (bytesIn === undefined) {
+    const input = params.input as { bytesRead?: unknown };
+    if (typeof input.bytesRead === 'number') bytesIn = () => input.bytesRead as number;
+    else {
+      // Per chunk, not per point.
+      let counted = 0;
+      params.input.on('data', (chunk: Buffer) => (counted += chunk.length));
+      bytesIn = () => counted;
+    }
+  }
+  const output = params.output as { bytesWritten?: unknown };
+  const bytesOut = params.bytesOut ?? (() => (typeof output.bytesWritten === 'number' ? output.bytesWritten : 0));
+  return {
+    keepalives: () => agent.keepalivesAnswered,
+    queuedBytes: () => agent.queuedBytes,
+    bytesIn,
+    bytesOut,
+  };
 }

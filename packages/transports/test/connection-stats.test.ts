@@ -49,8 +49,9 @@ describe('connection stats', () => {
       pointsOut: 4 * LATENCY_SAMPLE_EVERY,
       batchesIn: 0,
       errors: { ERR_HANDLER_FAILED: 1 },
-      requests: { info: 1, init: 1, point: 2 * LATENCY_SAMPLE_EVERY + 1 },
+      requests: { info: 1, init: 1, keepalive: 1, point: 2 * LATENCY_SAMPLE_EVERY + 1 },
     });
+    expect(snap.bytesIn).toBeGreaterThan(2 * LATENCY_SAMPLE_EVERY * 10);
     // init, and points 16 and 32 (one in LATENCY_SAMPLE_EVERY).
     expect(snap.latency.count).toBe(3);
     expect(snap.latency.counts.reduce((a, b) => a + b, 0)).toBe(3);
@@ -61,7 +62,7 @@ describe('connection stats', () => {
     const registry = new StatsRegistry();
     const stats = registry.open(7, 'U');
     let bytesIn = 10;
-    stats.gauges = { bytesIn: () => bytesIn, bytesOut: () => 20, queuedBytes: () => 30 };
+    stats.gauges = { keepalives: () => 0, bytesIn: () => bytesIn, bytesOut: () => 20, queuedBytes: () => 30 };
     expect(registry.snapshots()[0]).toMatchObject({ bytesIn: 10, bytesOut: 20, queuedBytes: 30, open: true });
     bytesIn = 15;
     registry.close(stats);
