@@ -15,6 +15,8 @@
  */
 
 import type { LogLevel } from '@kapacitor-udf/core';
+import type { ErrorPolicy } from '@kapacitor-udf/decorators';
+import type { ConnectionSnapshot } from './connection-stats';
 
 /** Bytes of one connection's input in flight to a worker before the socket is paused. */
 export const INPUT_WINDOW = 1024 * 1024;
@@ -42,6 +44,12 @@ export interface WorkerInit {
   frameTimeoutMs?: number;
   /** Log errors thrown outside any handler call instead of letting them stop the worker. */
   catchUncaught: boolean;
+  /** Count each connection's traffic (the main thread asks for the counts with 'stats'). */
+  stats?: boolean;
+  /** Overrides the class's `@Udf({ onError })`. */
+  onError?: ErrorPolicy;
+  /** The reload generation to load the module as (a thread started after a reload loads the current code). */
+  fresh?: number;
 }
 
 /**
@@ -64,7 +72,17 @@ export type ToWorker =
   /** End the conversation from outside with this ErrorResponse message (shutdown timeout). */
   | { t: 'abort'; id: number; reason: string }
   /** Liveness probe: a thread answers from its event loop, so a thread stuck in synchronous code does not. */
-  | { t: 'ping' };
+  | { t: 'ping' }
+  /** Send the counts of every connection (answered with 'stats' and the same seq). */
+  | { t: 'stats'; seq: number }
+  /**
+   * Reload, first step: load the module anew as `generation` and keep the
+   * class aside (answered with 'loaded'). Second step, once every thread
+   * loaded it: 'switch' makes it the class of new connections, or 'discard'.
+   */
+  | { t: 'reload'; generation: number }
+  | { t: 'switch'; generation: number }
+  | { t: 'discard'; generation: number };
 
 export type FromWorker =
   | { t: 'ready'; threadId: number }
@@ -76,4 +94,7 @@ export type FromWorker =
   /** The conversation is over (cleanly or not; the worker logged how). */
   | { t: 'done'; id: number }
   | { t: 'log'; level: LogLevel; msg: string; fields?: object }
-  | { t: 'pong' };
+  | { t: 'pong' }
+  | { t: 'stats'; seq: number; connections: ConnectionSnapshot[]; partialFrameBytes: number }
+  /** The module was loaded anew (or not: `error` says why). */
+  | { t: 'loaded'; generation: number; error?: string };

@@ -22,8 +22,16 @@ export class UdfRunProcess {
   private stdoutText = '';
   readonly exited: Promise<Exit>;
 
-  constructor(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean; script?: string } = {}) {
-    this.child = spawn(process.execPath, [options.script ?? BIN, ...args], {
+  /**
+   * `command`: run this program with `args` instead of node with udf-run
+   * (e.g. systemd-socket-activate, which execs udf-run itself).
+   */
+  constructor(
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean; script?: string; command?: string } = {},
+  ) {
+    const [cmd, argv] = options.command !== undefined ? [options.command, args] : [process.execPath, [options.script ?? BIN, ...args]];
+    this.child = spawn(cmd, argv, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
