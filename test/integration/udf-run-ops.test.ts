@@ -47,7 +47,7 @@ function httpGet(port: number, urlPath: string): Promise<{ status: number; body:
 
 /** The port udf-run logged for its metrics listener ("metrics listening", address 127.0.0.1:PORT). */
 async function metricsPort(proc: UdfRunProcess): Promise<number> {
-  await proc.waitForStderr('"metrics listening"');
+  await proc.waitForStderr('"listening"');
   const line = proc.logs().find((l) => l.msg === 'metrics listening');
   return Number(String(line?.address).split(':').pop());
 }
@@ -177,7 +177,7 @@ describe('udf-run --on-error', () => {
     expect(responses.map((r) => r.message?.$case)).toEqual(['init', 'point', 'point']);
     await proc.waitForStderr('skipped a point');
     const skipped = proc.logs().find((l) => String(l.msg).includes('skipped a point'));
-    expect(skipped).toMatchObject({ taskID: 'skipper', nodeID: 'n1', series: 'cpu,host=a', time: '1970-01-01T00:00:00.000000002Z' });
+    expect(skipped).toMatchObject({ taskID: 'skipper', nodeID: 'n1', series: 'cpu,host=a', pointTime: '1970-01-01T00:00:00.000000002Z' });
     expect(metric((await httpGet(port, '/metrics')).body, 'kapacitor_udf_errors_total', 'skipper')).toBe(1);
     proc.kill('SIGTERM');
     await proc.exited;

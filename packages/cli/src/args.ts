@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type LogLevel, MAX_TIMER_MS } from '@kapacitor-udf/core';
 import { UsageError } from './errors';
+import { checkOpsCombination, OPS_FLAG_OPTIONS, type OpsArgs, parseOpsFlags } from './ops-flags';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -23,6 +24,8 @@ export interface CliArgs {
   maxPartialFramesSize?: number;
   frameTimeoutMs?: number;
   logLevel: LogLevel;
+  /** --on-error, --metrics, --stats-interval, --watch. */
+  ops: OpsArgs;
 }
 
 /** node:util's parseArgs with udf-run's flags; a wrong command line is a UsageError. */
@@ -51,6 +54,7 @@ function parseFlags(argv: string[]) {
         describe: { type: 'boolean', short: 'd' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        ...OPS_FLAG_OPTIONS,
       },
     });
   } catch (err) {
@@ -80,6 +84,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     maxPartialFramesSize: optional(values['max-partial-frames-size'], (v) => parseSize('--max-partial-frames-size', v)),
     frameTimeoutMs: optional(values['frame-timeout'], (v) => parseDurationMs('--frame-timeout', v)),
     logLevel,
+    ops: parseOpsFlags(values, parseDurationMs),
   };
 
   if (values.help) return { command: 'help', ...common };
@@ -102,6 +107,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new UsageError('--workers only applies with --socket PATH (a process UDF serves one task: start more tasks instead)');
   }
   if (common.socket === '') throw new UsageError('--socket needs a path, e.g. --socket /tmp/mirror.sock');
+  if (!values.describe) checkOpsCombination(common.ops, common.socket);
   return { command: values.describe ? 'describe' : 'run', name, ...common };
 }
 

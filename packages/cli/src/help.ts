@@ -47,12 +47,22 @@ Options:
                              long (default 30s; 0 = never)
   --log-level <level>        debug, info, warn or error (default info); logs are JSON
                              lines on stderr
+  --on-error <fail|skip>     a handler failing on one point or batch: fail the task
+                             (default), or skip: log, count and drop it, go on
+                             (wins over @Udf({ onError }))
+  --metrics <addr>           serve /metrics (Prometheus) and /ready on a loopback
+                             host:port (e.g. 127.0.0.1:9464) or unix:PATH
+  --stats-interval <time>    log one JSON stats line per interval on stderr (e.g. 1m)
+  --watch                    with --socket: reload the UDF when a file of its
+                             package changes (development); SIGHUP reloads too
   -l, --list                 list the UDFs found
   -d, --describe             describe the UDF and print its kapacitor.conf section
   -h, --help                 this help
   -v, --version              the udf-run version
 
 Times: 500ms, 10s, 2m, or a number of milliseconds.
+Socket activation: started by systemd with a listening socket (LISTEN_FDS),
+udf-run serves that socket instead of binding --socket.
 Exit status: 0 after a clean end (input closed / SIGTERM), 1 on a fatal error,
 2 for a wrong command line.
 `;

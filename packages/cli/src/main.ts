@@ -4,6 +4,7 @@ import type { Discovery, FoundUdf } from './discover';
 import { CliError } from './errors';
 import { HELP, version } from './help';
 import { kapacitorConfSection } from './kapacitor-conf';
+import { opsRunArgs } from './ops-flags';
 import { describeSource, selectUdf } from './select-udf';
 
 /** Where udf-run prints its human output (the protocol never goes through here). */
@@ -83,6 +84,14 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     frameTimeoutMs: args.frameTimeoutMs,
     logLevel: args.logLevel,
   };
+  const { createLogger } = await import('@kapacitor-udf/core');
+  const { Operations } = await import('./operations');
+  const logger = createLogger({ level: args.logLevel, stream: process.stderr });
+  const opsFields = { udf: udf.name };
+  // Before anything listens: a wrong --metrics address or a port in use
+  // stops udf-run here (exit 2), before it accepts a task.
+  const operations = await Operations.start(args.ops, logger, opsFields);
+  const opsOptions = { stats: operations.counting, onError: args.ops.onError };
   if (serveOverStdio) {
     if (process.stdin.isTTY) {
       io.err(
@@ -90,20 +99,54 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
           'Kapacitor starts this command itself (see --describe for the kapacitor.conf section). Ctrl-D ends it.',
       );
     }
-    transports.serveStdio(udf.cls, { ...common, stdoutGuard, shutdownTimeoutMs: args.shutdownTimeoutMs });
+    const server = transports.serveStdio(udf.cls, { ...common, ...opsOptions, stdoutGuard, shutdownTimeoutMs: args.shutdownTimeoutMs });
+    operations.attach({ collectStats: () => server.stats() });
     return undefined;
   }
-  await transports.serveSocket(udf.cls, {
-    ...common,
-    path: args.socket as string,
-    mode: args.socketMode,
-    shutdownTimeoutMs: args.shutdownTimeoutMs,
-    // Worker threads load the class themselves: from where discovery found
-    // it, through the same loader (TypeScript via ts-node, ES modules).
-    ...(args.workers === undefined
-      ? {}
-      : { workers: args.workers, module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
-  });
+  const { takeListenFd } = await import('./socket-activation');
+  let listenFd: number | undefined;
+  let server: Awaited<ReturnType<typeof transports.serveSocket>>;
+  try {
+    listenFd = takeListenFd();
+    server = await transports.serveSocket(udf.cls, {
+      ...common,
+      ...opsOptions,
+      path: args.socket as string,
+      mode: args.socketMode,
+      shutdownTimeoutMs: args.shutdownTimeoutMs,
+      listenFd,
+      onDraining: () => operations.draining(),
+      // Worker threads load the class themselves: from where discovery found
+      // it, through the same loader (TypeScript via ts-node, ES modules).
+      ...(args.workers === undefined
+        ? {}
+        : { workers: args.workers, module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
+    });
+  } catch (err) {
+    await operations.close();
+    const code = (err as { code?: unknown } | null)?.code;
+    if (listenFd !== undefined && code === 'ERR_INVALID_TRANSPORT_OPTION' && /^listenFd /.test((err as Error).message)) {
+      const { notUnixStreamSocket } = await import('./socket-activation');
+      throw notUnixStreamSocket(
+        (err as Error).message.replace(/^listenFd \d+: the passed socket is not a listening unix stream socket \((.*)\)$/, '$1'),
+      );
+    }
+    throw err;
+  }
+  const found = udf;
+  operations.attach(
+    { collectStats: () => server.stats(), setUdfClass: (cls, generation) => server.setUdfClass(cls, generation) },
+    {
+      target: { name: found.name, file: found.file, exportName: found.exportName, className: found.className },
+      load: (generation) =>
+        transports.loadUdfClass(
+          { module: found.file, exportName: found.exportName },
+          found.className,
+          require.resolve('./load-module'),
+          generation,
+        ),
+    },
+  );
   return undefined;
 }
 
@@ -156,6 +199,7 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   if (args.frameTimeoutMs !== undefined) runArgs.push('--frame-timeout', `${args.frameTimeoutMs}ms`);
   if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
   if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
+  runArgs.push(...opsRunArgs(args.ops, args.socket !== undefined));
   if (args.socket !== undefined) {
     if (args.socketMode !== undefined) runArgs.push('--socket-mode', args.socketMode.toString(8));
     if (args.workers !== undefined) runArgs.push('--workers', String(args.workers));
@@ -165,8 +209,17 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
     runArgs,
     socketPath: args.socket === undefined ? undefined : path.resolve(args.socket),
   });
+  const declared = describeUdf(udf.cls).onError;
+  const policy = args.ops.onError ?? declared;
+  const policyLine =
+    policy === 'skip'
+      ? 'skip (a handler failing on one point or batch: logged, counted, dropped; the task goes on)'
+      : 'fail (a handler failing on one point or batch ends the task)';
+  const policySource = args.ops.onError !== undefined ? '--on-error' : declared === 'skip' ? '@Udf({ onError })' : 'default';
   return [
     formatDescription(describeUdf(udf.cls)).trimEnd(),
+    '',
+    `On error: ${policyLine} [${policySource}]`,
     '',
     `Source: ${describeSource(udf)}`,
     '',

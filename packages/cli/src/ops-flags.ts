@@ -66,11 +66,15 @@ export function checkOpsCombination(ops: OpsArgs, socket: string | undefined): v
   }
 }
 
-/** The flags as udf-run takes them, for --describe's kapacitor.conf section. */
-export function opsRunArgs(ops: OpsArgs): string[] {
+/**
+ * The flags as udf-run takes them, for --describe's kapacitor.conf section.
+ * Not --metrics for a process UDF: Kapacitor starts one process per task, and
+ * each would bind the same address (--stats-interval is the way there).
+ */
+export function opsRunArgs(ops: OpsArgs, socket: boolean): string[] {
   const args: string[] = [];
   if (ops.onError !== undefined) args.push('--on-error', ops.onError);
-  if (ops.metricsText !== undefined) args.push('--metrics', ops.metricsText);
+  if (ops.metricsText !== undefined && socket) args.push('--metrics', ops.metricsText);
   if (ops.statsIntervalMs !== undefined) args.push('--stats-interval', `${ops.statsIntervalMs}ms`);
   return args;
 }

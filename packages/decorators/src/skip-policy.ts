@@ -54,7 +54,7 @@ export class SkipReporter {
       taskID: this.where.taskID,
       nodeID: this.where.nodeID,
       series: item.series,
-      ...(item.time !== undefined ? { time: formatTime(item.time) } : {}),
+      ...(item.time !== undefined ? { pointTime: formatTime(item.time) } : {}),
       error: describeError(error),
       ...(typeof code === 'string' ? { code } : {}),
       skipped: this.skipped,

@@ -57,11 +57,11 @@ describe("onError: 'skip'", () => {
       taskID: 't1',
       nodeID: 'udf2',
       series: 'cpu,host=b',
-      time: '1970-01-01T00:00:00.000000002Z',
+      pointTime: '1970-01-01T00:00:00.000000002Z',
       error: expect.stringContaining('negative value -1'),
       skipped: 1,
     });
-    expect(lines[1].fields).toMatchObject({ code: 'ERR_INVALID_RESULT', time: '1970-01-01T00:00:00.000000003Z' });
+    expect(lines[1].fields).toMatchObject({ code: 'ERR_INVALID_RESULT', pointTime: '1970-01-01T00:00:00.000000003Z' });
     expect(lines[2].fields).toMatchObject({ error: expect.stringContaining('async failure'), skipped: 3 });
   });
 
@@ -112,7 +112,7 @@ describe("onError: 'skip'", () => {
     const responses = await c.finish();
     expect(responses.map((r) => r.$case)).toEqual(['init', 'begin', 'point', 'end']);
     const line = c.logger.entries.find((e) => e.msg.includes('skipped a batch'));
-    expect(line?.fields).toMatchObject({ series: 'm,host=x', time: '1970-01-01T00:00:00.000000005Z' });
+    expect(line?.fields).toMatchObject({ series: 'm,host=x', pointTime: '1970-01-01T00:00:00.000000005Z' });
   });
 
   it('still ends the task when an @OnEndBatch fails with its output batch open', async () => {

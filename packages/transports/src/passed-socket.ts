@@ -5,12 +5,13 @@
 import type * as net from 'node:net';
 
 /**
- * Listens on the already-listening socket `fd`. Resolves with its path;
+ * Listens on the already-listening socket `fd`. Resolves with its path when
+ * Node knows it (undefined for a unix socket opened from a descriptor);
  * rejects with why it cannot be served when it is not a listening unix
  * stream socket: Node takes a TCP socket too (server.address() is then an
  * object), and refuses datagram and seqpacket sockets (EINVAL).
  */
-export function listenOnFd(server: net.Server, fd: number): Promise<string> {
+export function listenOnFd(server: net.Server, fd: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       reject(new Error(`it cannot be listened on (${err.code ?? err.message}): a datagram or seqpacket socket, or not listening`));
@@ -20,12 +21,12 @@ export function listenOnFd(server: net.Server, fd: number): Promise<string> {
       server.listen({ fd }, () => {
         server.off('error', onError);
         const address = server.address();
-        if (typeof address !== 'string') {
+        if (address !== null && typeof address === 'object') {
           server.close();
-          reject(new Error(`it is a TCP socket (${address === null ? 'no address' : `${address.address}:${address.port}`})`));
+          reject(new Error(`it is a TCP socket (${address.address}:${address.port})`));
           return;
         }
-        resolve(address);
+        resolve(address ?? undefined);
       });
     } catch (err) {
       server.off('error', onError);

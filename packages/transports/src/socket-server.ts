@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { FrameBudget, type Logger } from '@kapacitor-udf/core';
+import { type ErrorPolicy, getUdfDefinition } from '@kapacitor-udf/decorators';
+import { type ConnectionSnapshot, type ServerSnapshot, StatsRegistry } from './connection-stats';
 import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, type TransportError } from './errors';
 import { errorFields } from './field-logger';
 import {
@@ -13,6 +15,7 @@ import {
   resolveLogger,
   type ServeOptions,
 } from './options';
+import { listenOnFd } from './passed-socket';
 import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -56,6 +59,18 @@ export interface SocketOptions extends ServeOptions {
    * Default: require(), or import() for ES modules.
    */
   moduleLoader?: string;
+  /**
+   * Serve this already-listening unix stream socket (a descriptor: systemd
+   * socket activation passes 3) instead of binding `path`. The socket file
+   * belongs to whoever created it: it is neither chmod-ed nor removed.
+   */
+  listenFd?: number;
+  /** Count each connection's traffic, for `stats()` (udf-run's --metrics and --stats-interval). */
+  stats?: boolean;
+  /** Overrides the class's `@Udf({ onError })` (udf-run's --on-error). */
+  onError?: ErrorPolicy;
+  /** Called once when the server stops accepting connections (a graceful close began). */
+  onDraining?: () => void;
 }
 
 export interface SocketServer {
@@ -67,6 +82,15 @@ export interface SocketServer {
   readonly done: Promise<void>;
   /** Stops accepting, lets open connections finish (up to shutdownTimeoutMs), then cuts the rest. */
   close(): Promise<void>;
+  /** Every connection's counts (all worker threads) and the server's own; empty without the `stats` option. */
+  stats(): Promise<{ connections: ConnectionSnapshot[]; server: ServerSnapshot }>;
+  /**
+   * Makes `cls` the class of the connections opened from now on (a reload);
+   * open connections keep their instance. With workers, every thread loads
+   * the module anew as `generation` first (all or none): rejects, the old
+   * class serving on, when one cannot.
+   */
+  setUdfClass(cls: UdfClass, generation: number): Promise<void>;
 }
 
 export const DEFAULT_SOCKET_MODE = 0o660;
@@ -141,15 +165,20 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       catchUncaught: handleProcessEvents,
       logger,
       fields: baseFields,
+      stats: options.stats,
+      onError: options.onError,
     });
     logger.info('worker threads started', { ...baseFields, workers: options.workers, module: source.module });
   }
 
-  try {
-    await prepareSocketPath(socketPath);
-  } catch (err) {
-    await pool?.close();
-    throw err;
+  const passed = options.listenFd;
+  if (passed === undefined) {
+    try {
+      await prepareSocketPath(socketPath);
+    } catch (err) {
+      await pool?.close();
+      throw err;
+    }
   }
 
   // allowHalfOpen: when Kapacitor ends its write side (a clean task stop),
@@ -159,6 +188,10 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   // One budget for the partial frames of every connection of this thread.
   const frameBudget = new FrameBudget(options.maxPartialFramesSize);
   let nextId = 1;
+  /** The class of new connections (a reload replaces it). */
+  let currentCls = cls;
+  const registry = options.stats === true ? new StatsRegistry() : undefined;
+  let accepted = 0;
 
   server.on('connection', (socket) => {
     const fields: Record<string, unknown> = { ...baseFields, connection: nextId++ };
@@ -168,13 +201,28 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     let abort: (reason: Error) => void;
     let cut: (reason: Error) => void = () => socket.destroy();
     let done: Promise<void>;
+    accepted++;
     try {
       if (pool !== undefined) {
         ({ abort, cut, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
-        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields, frameBudget });
+        const stats = registry?.open(fields.connection as number, getUdfDefinition(currentCls).name);
+        const { agent, done: finished } = startConnection({
+          cls: currentCls,
+          input: socket,
+          output: socket,
+          options,
+          logger,
+          fields,
+          frameBudget,
+          stats,
+          onError: options.onError,
+          bytesIn: () => socket.bytesRead,
+          bytesOut: () => socket.bytesWritten,
+        });
         abort = (reason) => agent.close(reason);
         done = finished;
+        if (stats !== undefined) void finished.catch(() => undefined).then(() => registry?.close(stats));
       }
     } catch (err) {
       logger.error('could not start a connection', { ...fields, ...errorFields(err) });
@@ -193,32 +241,50 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     void done.catch(() => undefined).then(() => releaseWhenFlushed(socket));
   });
 
-  try {
-    await listen(server, socketPath, mode);
-  } catch (err) {
-    await pool?.close();
-    throw err;
+  let ownInode = -1;
+  if (passed !== undefined) {
+    try {
+      const boundPath = await listenOnFd(server, passed);
+      if (boundPath !== undefined && path.resolve(boundPath) !== socketPath) {
+        logger.warn(`the socket systemd passed is ${boundPath}, not ${socketPath}: kapacitor.conf must name the one served`, baseFields);
+      }
+    } catch (err) {
+      await pool?.close();
+      throw new InvalidTransportOptionError(
+        `listenFd ${passed}: the passed socket is not a listening unix stream socket (${(err as Error).message})`,
+      );
+    }
+  } else {
+    try {
+      await listen(server, socketPath, mode);
+    } catch (err) {
+      await pool?.close();
+      throw err;
+    }
+    // The umask already created the file with `mode`; chmod makes it exact
+    // where a umask could not be set (worker threads).
+    try {
+      await fs.chmod(socketPath, mode);
+    } catch (err) {
+      server.close();
+      await pool?.close();
+      throw new SocketPathNotWritableError(socketPath, `cannot set its mode (${(err as Error).message})`);
+    }
+    ownInode = (await fs.lstat(socketPath)).ino;
   }
-  // The umask already created the file with `mode`; chmod makes it exact
-  // where a umask could not be set (worker threads).
-  try {
-    await fs.chmod(socketPath, mode);
-  } catch (err) {
-    server.close();
-    await pool?.close();
-    throw new SocketPathNotWritableError(socketPath, `cannot set its mode (${(err as Error).message})`);
-  }
-  const ownInode = (await fs.lstat(socketPath)).ino;
   server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
   // Warned before "listening", which whoever started the server waits for:
   // the warning is then never missed by a reader that stops there.
-  if ((mode & 0o007) !== 0) {
+  if (passed === undefined && (mode & 0o007) !== 0) {
     logger.warn(
       `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
       baseFields,
     );
   }
-  logger.info('listening', { ...baseFields, mode: `0${mode.toString(8)}` });
+  logger.info(
+    'listening',
+    passed === undefined ? { ...baseFields, mode: `0${mode.toString(8)}` } : { ...baseFields, activation: 'systemd', fd: passed },
+  );
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -227,6 +293,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   const shutdown = async (): Promise<void> => {
     detachProcessEvents();
     logger.info('shutting down', { ...baseFields, connections: connections.size, timeoutMs: shutdownTimeoutMs });
+    options.onDraining?.();
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await removeSocketFile(socketPath, ownInode);
     if (connections.size > 0) {
@@ -273,6 +340,24 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     }
   }
 
+  const stats = async (): Promise<{ connections: ConnectionSnapshot[]; server: ServerSnapshot }> => {
+    const fromWorkers = pool !== undefined && options.stats === true ? await pool.collectStats() : undefined;
+    return {
+      connections: fromWorkers?.connections ?? registry?.snapshots() ?? [],
+      server: {
+        openConnections: connections.size,
+        connections: accepted,
+        partialFrameBytes: frameBudget.used + (fromWorkers?.partialFrameBytes ?? 0),
+        workerRestarts: pool?.restarts ?? 0,
+      },
+    };
+  };
+  const setUdfClass = async (next: UdfClass, generation: number): Promise<void> => {
+    assertUdfClass(next);
+    if (pool !== undefined) await pool.reload(generation);
+    currentCls = next;
+  };
+
   return {
     path: socketPath,
     get connectionCount() {
@@ -280,6 +365,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     },
     done,
     close,
+    stats,
+    setUdfClass,
   };
 }
 

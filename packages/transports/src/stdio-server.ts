@@ -1,3 +1,5 @@
+import { type ErrorPolicy, getUdfDefinition } from '@kapacitor-udf/decorators';
+import { type ConnectionSnapshot, type ServerSnapshot, StatsRegistry } from './connection-stats';
 import { ShutdownTimeoutError } from './errors';
 import { errorFields } from './field-logger';
 import { checkServeOptions, checkTimerMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, resolveLogger, type ServeOptions } from './options';
@@ -24,6 +26,10 @@ export interface StdioOptions extends ServeOptions {
    * the conversation ends with an ErrorResponse and exit 1 (default 10 s).
    */
   shutdownTimeoutMs?: number;
+  /** Count the conversation's traffic, for `stats()` (udf-run's --stats-interval, --metrics). */
+  stats?: boolean;
+  /** Overrides the class's `@Udf({ onError })` (udf-run's --on-error). */
+  onError?: ErrorPolicy;
 }
 
 export interface StdioServer {
@@ -31,6 +37,8 @@ export interface StdioServer {
   readonly done: Promise<void>;
   /** Ends the conversation from outside (the agent sends an ErrorResponse when a reason is given). */
   close(reason?: Error): void;
+  /** The conversation's counts (empty without the `stats` option). */
+  stats(): Promise<{ connections: ConnectionSnapshot[]; server: ServerSnapshot }>;
 }
 
 /** How long a fatal error may take to flush its ErrorResponse before the process exits anyway. */
@@ -50,6 +58,9 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
 
   const guard = options.stdoutGuard ?? guardStdout();
   const fields: Record<string, unknown> = { udf: cls.name, transport: 'stdio', pid: process.pid };
+  const registry = options.stats === true ? new StatsRegistry() : undefined;
+  const stats = registry?.open(1, getUdfDefinition(cls).name);
+  const stdout = process.stdout as { bytesWritten?: unknown };
   const connection = startConnection({
     cls,
     input: process.stdin,
@@ -57,7 +68,12 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
     options,
     logger,
     fields,
+    stats,
+    onError: options.onError,
+    // The guard's protocol stream writes to stdout (a pipe: a socket that counts its bytes).
+    bytesOut: () => (typeof stdout.bytesWritten === 'number' ? stdout.bytesWritten : 0),
   });
+  if (stats !== undefined) void connection.done.catch(() => undefined).then(() => registry?.close(stats));
 
   // Kapacitor closing our stdout (EPIPE) must end the conversation, not crash
   // the process with an unhandled 'error' event.
@@ -141,5 +157,9 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
   return {
     done,
     close: (reason?: Error) => connection.agent.close(reason),
+    stats: async () => ({
+      connections: registry?.snapshots() ?? [],
+      server: { openConnections: registry?.openCount ?? 0, connections: 1, partialFrameBytes: 0, workerRestarts: 0 },
+    }),
   };
 }

@@ -8,6 +8,7 @@
 import { Readable, Writable } from 'node:stream';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { describeError, FrameBudget, type Logger, type LogLevel } from '@kapacitor-udf/core';
+import { getUdfDefinition } from '@kapacitor-udf/decorators';
 import { type ConnectionStats, StatsRegistry } from './connection-stats';
 import { errorFields } from './field-logger';
 import type { UdfClass } from './udf-class';
@@ -59,7 +60,7 @@ class WorkerSideConnection {
     cls: UdfClass,
     fields: Record<string, unknown>,
   ) {
-    this.stats = statsRegistry?.open(id, String(fields.udf ?? cls.name));
+    this.stats = statsRegistry?.open(id, getUdfDefinition(cls).name);
     this.output = new Writable({
       // The window below is the real limit; this only saves a tick per agent write.
       highWaterMark: 256 * 1024,
