@@ -16,6 +16,7 @@ import { FrameWriter } from './frame-writer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
 import { createLogger, type Logger } from './logger';
+import { nameOption, type OptionNames } from './option-names';
 import { lowerReadAhead, READ_INTERVAL_MS, ReadPacer } from './read-pacer';
 
 export interface AgentOptions {
@@ -56,6 +57,8 @@ export interface AgentOptions {
    * frame-writer.ts.
    */
   pacingMs?: number;
+  /** How error messages name options (default: these option names; udf-run maps them to its flags). */
+  optionNames?: OptionNames;
 }
 
 // Markers queued behind requests, so that everything received before them
@@ -142,6 +145,7 @@ export class Agent implements Emitter {
   private readonly maxQueuedSize: number;
   private readonly frameBudget: FrameBudget;
   private readonly frameTimeoutMs: number;
+  private readonly optionNames: OptionNames | undefined;
   /** This agent's share of frameBudget.used: its decoder's partial frame. */
   private partialHeld = 0;
   private frameTimer: NodeJS.Timeout | null = null;
@@ -198,6 +202,7 @@ export class Agent implements Emitter {
       throw new RangeError(`frameTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(frameTimeout)}`);
     }
     this.frameTimeoutMs = frameTimeout;
+    this.optionNames = options.optionNames;
     this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
     const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
     if (!Number.isFinite(pacingMs) || pacingMs < 0)
@@ -358,7 +363,7 @@ export class Agent implements Emitter {
           'ERR_PARTIAL_FRAMES_BUDGET',
           `a frame of this connection would take the bytes held in partially received frames to ${budget.used}, ` +
             `more than the ${budget.limit} bytes all connections may hold (maxPartialFramesSize); ` +
-            'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive at once',
+            `raise ${nameOption(this.optionNames, 'maxPartialFramesSize')} if many large messages legitimately arrive at once`,
         ),
       );
       return;
@@ -384,7 +389,7 @@ export class Agent implements Emitter {
       new InputLimitError(
         'ERR_FRAME_TIMEOUT',
         `incomplete frame: ${this.decoder.partialBytes} bytes of a message arrived, then nothing for ${this.frameTimeoutMs} ms ` +
-          '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
+          `(the sender stopped in the middle of a message); raise ${nameOption(this.optionNames, 'frameTimeoutMs')} for a very slow link`,
       ),
     );
   }
