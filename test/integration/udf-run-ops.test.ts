@@ -9,7 +9,6 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ValueType } from '@kapacitor-udf/core';
 import { ensureBuilt } from '../support/build';
 import { connectPeer as connect } from '../support/connect-peer';
 import { expectCase, init, point, pointRequest } from './helpers/messages';

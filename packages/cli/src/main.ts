@@ -1,10 +1,13 @@
 import * as path from 'node:path';
-import { type CliArgs, parseCliArgs } from './args';
+import { createLogger } from '@kapacitor-udf/core';
+import type { LimitName, LimitUnit } from '@kapacitor-udf/transports';
+import { type CliArgs, FLAG_NAMES, limitArg, limitFlag, parseCliArgs } from './args';
 import type { Discovery, FoundUdf } from './discover';
 import { CliError } from './errors';
 import { HELP, version } from './help';
 import { kapacitorConfSection } from './kapacitor-conf';
 import { opsRunArgs } from './ops-flags';
+import { ownProcess } from './process-owner';
 import { describeSource, selectUdf } from './select-udf';
 
 /** Where udf-run prints its human output (the protocol never goes through here). */
@@ -21,8 +24,9 @@ const processIo: CliIo = {
 /**
  * Runs udf-run with `argv` (without node and the script). Resolves with the
  * exit code for commands that finish (--list, --describe, errors), or with
- * `undefined` once a server is running: the transport then owns the process
- * and exits it (stdio: after EOF; socket: on SIGINT/SIGTERM).
+ * `undefined` once a server is running: udf-run then owns the process and
+ * exits it when the server stops (process-owner.ts: stdio after EOF; both on
+ * SIGINT/SIGTERM).
  */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number | undefined> {
   try {
@@ -74,24 +78,16 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     io.out(await describe(udf, args, discovery, dir));
     return 0;
   }
-  const common = {
-    maxMessageSize: args.maxMessageSize,
-    handlerTimeoutMs: args.handlerTimeoutMs,
-    maxBatchPoints: args.maxBatchPoints,
-    maxBatchSize: args.maxBatchSize,
-    maxQueuedSize: args.maxQueuedSize,
-    maxPartialFramesSize: args.maxPartialFramesSize,
-    frameTimeoutMs: args.frameTimeoutMs,
-    logLevel: args.logLevel,
-  };
-  const { createLogger } = await import('@kapacitor-udf/core');
-  const { Operations } = await import('./operations');
+  // Every limit from the command line, by its API option name (--socket-mode
+  // and --workers are refused without --socket); messages name our flags.
+  const limits: Partial<Record<LimitName, number>> = {};
+  for (const name of transports.LIMIT_NAMES) limits[name] = args[limitArg(name)];
   const logger = createLogger({ level: args.logLevel, stream: process.stderr });
-  const opsFields = { udf: udf.name };
+  const { Operations } = await import('./operations');
   // Before anything listens: a wrong --metrics address or a port in use
   // stops udf-run here (exit 2), before it accepts a task.
-  const operations = await Operations.start(args.ops, logger, opsFields);
-  const opsOptions = { stats: operations.counting, onError: args.ops.onError };
+  const operations = await Operations.start(args.ops, logger, { udf: udf.name });
+  const common = { ...limits, logger, optionNames: FLAG_NAMES, stats: operations.counting, onError: args.ops.onError };
   if (serveOverStdio) {
     if (process.stdin.isTTY) {
       io.err(
@@ -99,38 +95,45 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
           'Kapacitor starts this command itself (see --describe for the kapacitor.conf section). Ctrl-D ends it.',
       );
     }
-    const server = transports.serveStdio(udf.cls, { ...common, ...opsOptions, stdoutGuard, shutdownTimeoutMs: args.shutdownTimeoutMs });
+    const server = transports.serveStdio(udf.cls, { ...common, stdoutGuard });
     operations.attach({ collectStats: () => server.stats() });
+    ownProcess(
+      {
+        done: server.done,
+        stop: (why) => server.stop(why),
+        stopping: 'stopping, flushing pending output, then exiting',
+        destroy: async () => undefined,
+        uncaught: 'fatal',
+        fail: (err) => server.close(err),
+      },
+      logger,
+      { udf: udf.cls.name, transport: 'stdio', pid: process.pid },
+    );
     return undefined;
   }
-  const { takeListenFd } = await import('./socket-activation');
+  const { takeListenFd, notUnixStreamSocket } = await import('./socket-activation');
   let listenFd: number | undefined;
   let server: Awaited<ReturnType<typeof transports.serveSocket>>;
   try {
+    // systemd socket activation: serve the socket it passed instead of binding one.
     listenFd = takeListenFd();
     server = await transports.serveSocket(udf.cls, {
       ...common,
-      ...opsOptions,
       path: args.socket as string,
-      mode: args.socketMode,
-      shutdownTimeoutMs: args.shutdownTimeoutMs,
       listenFd,
       onDraining: () => operations.draining(),
       // Worker threads load the class themselves: from where discovery found
       // it, through the same loader (TypeScript via ts-node, ES modules).
       ...(args.workers === undefined
         ? {}
-        : { workers: args.workers, module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
+        : { module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
     });
   } catch (err) {
+    // Nothing serves: the metrics listener must not keep the process alive.
     await operations.close();
-    const code = (err as { code?: unknown } | null)?.code;
-    if (listenFd !== undefined && code === 'ERR_INVALID_TRANSPORT_OPTION' && /^listenFd /.test((err as Error).message)) {
-      const { notUnixStreamSocket } = await import('./socket-activation');
-      throw notUnixStreamSocket(
-        (err as Error).message.replace(/^listenFd \d+: the passed socket is not a listening unix stream socket \((.*)\)$/, '$1'),
-      );
-    }
+    const message = (err as Error | null)?.message ?? '';
+    const passed = /^listenFd \d+: the passed socket is not a listening unix stream socket \((.*)\)$/s.exec(message);
+    if (listenFd !== undefined && passed !== null) throw notUnixStreamSocket(passed[1]);
     throw err;
   }
   const found = udf;
@@ -138,6 +141,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     { collectStats: () => server.stats(), setUdfClass: (cls, generation) => server.setUdfClass(cls, generation) },
     {
       target: { name: found.name, file: found.file, exportName: found.exportName, className: found.className },
+      // The module anew, through the loader discovery used (TypeScript via ts-node, ES modules).
       load: (generation) =>
         transports.loadUdfClass(
           { module: found.file, exportName: found.exportName },
@@ -146,6 +150,18 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
           generation,
         ),
     },
+  );
+  ownProcess(
+    {
+      done: server.done,
+      stop: () => void server.close(),
+      stopping: 'finishing open connections',
+      destroy: () => server.destroy(),
+      uncaught: 'survive',
+      fail: () => undefined,
+    },
+    logger,
+    { udf: udf.cls.name, transport: 'socket', path: server.path },
   );
   return undefined;
 }
@@ -190,20 +206,14 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   } else {
     runArgs.push('--dir', discovery.packageDir ?? dir);
   }
-  if (args.maxMessageSize !== undefined) runArgs.push('--max-message-size', String(args.maxMessageSize));
-  if (args.handlerTimeoutMs !== undefined) runArgs.push('--handler-timeout', `${args.handlerTimeoutMs}ms`);
-  if (args.maxBatchPoints !== undefined) runArgs.push('--max-batch-points', String(args.maxBatchPoints));
-  if (args.maxBatchSize !== undefined) runArgs.push('--max-batch-size', String(args.maxBatchSize));
-  if (args.maxQueuedSize !== undefined) runArgs.push('--max-queued-size', String(args.maxQueuedSize));
-  if (args.maxPartialFramesSize !== undefined) runArgs.push('--max-partial-frames-size', String(args.maxPartialFramesSize));
-  if (args.frameTimeoutMs !== undefined) runArgs.push('--frame-timeout', `${args.frameTimeoutMs}ms`);
-  if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
-  if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
-  runArgs.push(...opsRunArgs(args.ops, args.socket !== undefined));
-  if (args.socket !== undefined) {
-    if (args.socketMode !== undefined) runArgs.push('--socket-mode', args.socketMode.toString(8));
-    if (args.workers !== undefined) runArgs.push('--workers', String(args.workers));
+  // The limits given, as flags again, in a form the flag parses back to the same value.
+  const { LIMIT_NAMES, LIMITS } = await import('@kapacitor-udf/transports');
+  for (const name of LIMIT_NAMES) {
+    const value = args[limitArg(name)];
+    if (value !== undefined) runArgs.push(limitFlag(name), formatLimit(LIMITS[name].unit, value));
   }
+  if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
+  runArgs.push(...opsRunArgs(args.ops, args.socket !== undefined));
   const section = kapacitorConfSection({
     name: udf.name,
     runArgs,
@@ -228,8 +238,24 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   ].join('\n');
 }
 
+function formatLimit(unit: LimitUnit, value: number): string {
+  switch (unit) {
+    case 'ms':
+      return `${value}ms`;
+    case 'mode':
+      return value.toString(8);
+    default:
+      return String(value);
+  }
+}
+
 function formatError(err: unknown): string {
   if (err instanceof CliError) return `udf-run: ${err.message}`;
+  // The transport speaks of servers and paths; here the server is udf-run and the path is --socket.
+  if (err instanceof Error && (err as { code?: unknown }).code === 'ERR_SOCKET_IN_USE') {
+    const { path: socketPath } = err as Error & { path: string };
+    return `udf-run: another udf-run is serving ${socketPath}: stop it first or choose another --socket path`;
+  }
   const code = (err as { code?: unknown } | null)?.code;
   if (err instanceof Error && typeof code === 'string' && code.startsWith('ERR_')) return `udf-run: ${err.message}`;
   return `udf-run: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;

@@ -19,6 +19,7 @@ import {
   type InitResponse,
   type Logger,
   type MaybePromise,
+  type OptionNames,
   type Point,
   type RestoreRequest,
   type RestoreResponse,
@@ -49,6 +50,8 @@ export interface CreateHandlerOptions {
   onError?: ErrorPolicy;
   /** Called once per point or batch skipped under the 'skip' policy (after it was logged), e.g. to count it. */
   onSkip?: (error: unknown) => void;
+  /** How error messages name options (default: these option names; udf-run maps them to its flags). */
+  optionNames?: OptionNames;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -176,9 +179,9 @@ class UdfHandler implements Handler {
       return (point) => {
         const batch = this.collecting;
         if (batch === undefined) this.unexpected('received a point outside a batch (no BeginBatch before it)');
-        if (batch.points.length >= maxBatchPoints) throw batchTooManyPoints(this.definition.name, maxBatchPoints);
+        if (batch.points.length >= maxBatchPoints) throw batchTooManyPoints(this.definition.name, maxBatchPoints, this.limits.optionNames);
         this.collectingBytes += emitter.requestBytes ?? 0;
-        if (this.collectingBytes > maxBatchSize) throw batchTooManyBytes(this.definition.name, maxBatchSize);
+        if (this.collectingBytes > maxBatchSize) throw batchTooManyBytes(this.definition.name, maxBatchSize, this.limits.optionNames);
         batch.points.push(point);
       };
     }

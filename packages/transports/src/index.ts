@@ -22,6 +22,14 @@ export {
   type TransportErrorCode,
   WorkerStartError,
 } from './errors';
+export {
+  LIMIT_NAMES,
+  LIMITS,
+  type LimitName,
+  type LimitScope,
+  type LimitSpec,
+  type LimitUnit,
+} from './limits';
 export type { ServeOptions } from './options';
 export { prepareSocketPath } from './socket-path';
 export {

@@ -42,6 +42,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
       logger: log,
       maxBatchPoints: options.maxBatchPoints,
       maxBatchSize: options.maxBatchSize,
+      optionNames: options.optionNames,
       onError: params.onError,
       onSkip: stats === undefined ? undefined : (error) => stats.countError(errorCode(error, 'ERR_HANDLER_FAILED')),
     });
@@ -57,6 +58,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    optionNames: options.optionNames,
     logger: log,
   });
   if (stats !== undefined) stats.gauges = connectionGauges(agent, params);
