@@ -1,4 +1,5 @@
-import { type AgentOptions, resolveAgentOptions } from './agent-options';
+import { performance } from 'node:perf_hooks';
+import { type AgentOptions, POINT_TIME_SAMPLE, resolveAgentOptions } from './agent-options';
 import { decodePointRequestAt, decodeRequestAt } from './codec';
 import {
   BatchOrderError,
@@ -20,6 +21,8 @@ import { lowerReadAhead, ReadPacer } from './read-pacer';
 import { EOF, QueuedBody, RequestQueue } from './request-queue';
 
 export type { AgentOptions } from './agent-options';
+
+const POINT_TIME_MASK = POINT_TIME_SAMPLE - 1;
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
 const PAUSE_QUEUE = 2; // more than maxQueuedSize bytes of requests waiting for an async handler
@@ -103,8 +106,18 @@ export class Agent implements Emitter {
   private readonly queue = new RequestQueue();
   /** Emitter.requestBytes: body size of the request being handled. */
   requestBytes = 0;
-  /** Keepalives answered (for stats; a keepalive never reaches the handler). */
+  // Traffic counts, for stats: plain increments, always on (no wrapper
+  // around the handler or the emitter could count for less).
+  /** Keepalives answered (a keepalive never reaches the handler). */
   keepalivesAnswered = 0;
+  /** Points handed to the handler (stream points and the points of batches). */
+  pointsReceived = 0;
+  /** Points written (emitted by the handler while the conversation could still take output). */
+  pointsEmitted = 0;
+  /** BeginBatch responses written. */
+  batchesEmitted = 0;
+  /** options.onPointTimed, or null. */
+  private readonly onPointTimed: ((seconds: number) => void) | null;
   private pauseReasons = 0;
   /** What ended the conversation, once it failed. */
   private failure: Error | null = null;
@@ -118,6 +131,7 @@ export class Agent implements Emitter {
     this.output = output;
     this.logger = resolved.logger;
     this.handlerTimeoutMs = resolved.handlerTimeoutMs;
+    this.onPointTimed = resolved.onPointTimed;
     this.maxQueued = resolved.maxQueuedRequests;
     this.maxQueuedSize = resolved.maxQueuedSize;
     this.decoder = new FrameDecoder({ maxMessageSize: resolved.maxMessageSize });
@@ -190,6 +204,7 @@ export class Agent implements Emitter {
   point(point: Point): void {
     if (!this.canEmit('point')) return;
     this.writer.writePoint(point);
+    this.pointsEmitted++;
   }
 
   /**
@@ -211,6 +226,7 @@ export class Agent implements Emitter {
     if (!this.canEmit('beginBatch')) return;
     this.writer.writeBeginBatch(begin);
     this.openBatch = true;
+    this.batchesEmitted++;
   }
 
   endBatch(end: EndBatch): void {
@@ -413,6 +429,11 @@ export class Agent implements Emitter {
   // ------------------------------------------------------------ dispatch
 
   private dispatchPoint(point: Point): void {
+    // Invariant: POINT_TIME_SAMPLE is a power of two, so the mask picks one call in it.
+    if ((++this.pointsReceived & POINT_TIME_MASK) === 0 && this.onPointTimed !== null) {
+      this.dispatchPointTimed(point, this.onPointTimed);
+      return;
+    }
     let result: unknown;
     try {
       result = this.handler.point(point);
@@ -421,6 +442,36 @@ export class Agent implements Emitter {
       return;
     }
     if (isThenable(result)) this.await('point', result);
+  }
+
+  /** dispatchPoint, timing the call (until its promise settles, for an async handler). */
+  private dispatchPointTimed(point: Point, observe: (seconds: number) => void): void {
+    const start = performance.now();
+    let result: unknown;
+    try {
+      result = this.handler.point(point);
+    } catch (err) {
+      observe((performance.now() - start) / 1000);
+      this.fail(new HandlerError('point', err));
+      return;
+    }
+    if (!isThenable(result)) {
+      observe((performance.now() - start) / 1000);
+      return;
+    }
+    const done = (): void => observe((performance.now() - start) / 1000);
+    // A native promise adopting the thenable (whatever its then() returns).
+    const timed = Promise.resolve(result as PromiseLike<unknown>).then(
+      (value) => {
+        done();
+        return value;
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
+    this.await('point', timed);
   }
 
   private dispatch(req: Request): void {

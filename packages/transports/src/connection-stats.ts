@@ -11,14 +11,16 @@
  * per point would cost more than the rest of the counting together.
  */
 
+import { POINT_TIME_SAMPLE } from '@kapacitor-udf/core';
+
 /** Upper bounds (seconds) of the handler latency histogram's buckets; one more bucket holds the rest. */
 export const LATENCY_BUCKETS: readonly number[] = [
   0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
   10,
 ];
 
-/** Data handler calls (points, BeginBatch, EndBatch) timed: one in this many (a power of two). */
-export const LATENCY_SAMPLE_EVERY = 16;
+/** Point and BeginBatch handler calls timed: one in this many (the agent's POINT_TIME_SAMPLE; a power of two). */
+export const LATENCY_SAMPLE_EVERY = POINT_TIME_SAMPLE;
 
 /** Request kinds, as the protocol names them. */
 export const REQUEST_KINDS = ['info', 'init', 'keepalive', 'snapshot', 'restore', 'begin', 'point', 'end'] as const;
@@ -49,14 +51,22 @@ export interface HistogramSnapshot {
   count: number;
 }
 
-/** Where a connection's byte and queue figures are read from, at read time (a socket, the agent). */
-export interface ConnectionGauges {
+/** The counts an Agent keeps itself (no wrapper on the point path). */
+export interface AgentCounts {
+  readonly pointsReceived: number;
+  readonly pointsEmitted: number;
+  readonly batchesEmitted: number;
   /** Keepalives answered (the agent answers them without the handler). */
-  keepalives(): number;
+  readonly keepalivesAnswered: number;
+  /** Bytes of requests received and waiting behind a pending handler call. */
+  readonly queuedBytes: number;
+}
+
+/** Where a connection's figures are read from, at read time (the agent, a socket). */
+export interface ConnectionGauges {
+  agent(): AgentCounts;
   bytesIn(): number;
   bytesOut(): number;
-  /** Bytes of requests received and waiting behind a pending handler call. */
-  queuedBytes(): number;
 }
 
 /** A connection's figures as plain data: what a stats line holds and what a worker thread posts. */
@@ -103,6 +113,7 @@ export class ConnectionStats {
   batchesIn = 0;
   /** EndBatch requests. */
   ends = 0;
+  // Read from the agent (gauges) when a snapshot is taken.
   pointsIn = 0;
   pointsOut = 0;
   /** BeginBatch responses: output batches. */
@@ -133,11 +144,15 @@ export class ConnectionStats {
   private readGauges(): void {
     const g = this.gauges;
     if (g === undefined) return;
+    const agent = g.agent();
+    this.pointsIn = agent.pointsReceived;
+    this.pointsOut = agent.pointsEmitted;
+    this.batchesOut = agent.batchesEmitted;
     this.lastGauges = {
-      keepalives: g.keepalives(),
+      keepalives: agent.keepalivesAnswered,
       bytesIn: g.bytesIn(),
       bytesOut: g.bytesOut(),
-      queuedBytes: this.closedAt === undefined ? g.queuedBytes() : 0,
+      queuedBytes: this.closedAt === undefined ? agent.queuedBytes : 0,
     };
   }
 

@@ -1,12 +1,11 @@
 /**
- * Wrappers that count a connection's traffic into its ConnectionStats:
- * around the Handler (requests in, handler latency) and around the Emitter
- * (points and batches out). Each wrapper method is bound once per
- * connection; per point it adds one increment and a sampled clock read (see
- * connection-stats.ts for the hot-path rule).
+ * A wrapper around the Handler that counts a connection's requests into its
+ * ConnectionStats and times handler calls. Points are not wrapped: the agent
+ * counts them (and times one in POINT_TIME_SAMPLE) itself, so counting adds
+ * no call to the point path; the requests wrapped here are few.
  */
 import { performance } from 'node:perf_hooks';
-import type { BeginBatch, Emitter, EndBatch, Handler, MaybePromise, Point } from '@kapacitor-udf/core';
+import type { BeginBatch, EndBatch, Handler, MaybePromise } from '@kapacitor-udf/core';
 import { type ConnectionStats, LATENCY_SAMPLE_EVERY, type LatencyHistogram } from './connection-stats';
 
 // Invariant: LATENCY_SAMPLE_EVERY is a power of two, so `n & SAMPLE_MASK` is `n % LATENCY_SAMPLE_EVERY`.
@@ -33,10 +32,9 @@ function timed<T, R>(histogram: LatencyHistogram, fn: (value: T) => R, value: T)
   return result;
 }
 
-/** `handler`, counting each request it is given into `stats`. */
+/** `handler`, counting each request but points (the agent counts those) into `stats`. */
 export function countingHandler(handler: Handler, stats: ConnectionStats): Handler {
   const h = stats.latency;
-  const point = handler.point.bind(handler);
   const beginBatch = handler.beginBatch.bind(handler);
   const endBatch = handler.endBatch.bind(handler);
   const info = handler.info.bind(handler);
@@ -60,10 +58,7 @@ export function countingHandler(handler: Handler, stats: ConnectionStats): Handl
       stats.restores++;
       return timed(h, restore, request);
     },
-    point: (p: Point): MaybePromise<void> => {
-      if ((++stats.pointsIn & SAMPLE_MASK) !== 0) return point(p);
-      return timed(h, point, p);
-    },
+    point: handler.point.bind(handler),
     beginBatch: (begin: BeginBatch): MaybePromise<void> => {
       if ((++stats.batchesIn & SAMPLE_MASK) !== 0) return beginBatch(begin);
       return timed(h, beginBatch, begin);
@@ -74,28 +69,5 @@ export function countingHandler(handler: Handler, stats: ConnectionStats): Handl
       return timed(h, endBatch, end);
     },
     stop: handler.stop.bind(handler),
-  };
-}
-
-/** `emitter`, counting what reaches it into `stats` (an emit that throws is not counted). */
-export function countingEmitter(emitter: Emitter, stats: ConnectionStats): Emitter {
-  return {
-    point(p: Point): void {
-      emitter.point(p);
-      stats.pointsOut++;
-    },
-    beginBatch(begin: BeginBatch): void {
-      emitter.beginBatch(begin);
-      stats.batchesOut++;
-    },
-    endBatch(end: EndBatch): void {
-      emitter.endBatch(end);
-    },
-    get batchOpen() {
-      return emitter.batchOpen;
-    },
-    get requestBytes() {
-      return emitter.requestBytes;
-    },
   };
 }

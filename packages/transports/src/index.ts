@@ -1,4 +1,5 @@
 export {
+  type AgentCounts,
   type ConnectionGauges,
   type ConnectionSnapshot,
   ConnectionStats,

@@ -1,7 +1,7 @@
 import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
 import { createHandler, type ErrorPolicy } from '@kapacitor-udf/decorators';
 import type { ConnectionGauges, ConnectionStats } from './connection-stats';
-import { countingEmitter, countingHandler } from './counting';
+import { countingHandler } from './counting';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
 import type { UdfClass } from './udf-class';
@@ -38,7 +38,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   const { cls, input, output, options, fields, stats } = params;
   const log = withFields(params.logger, fields);
   const makeHandler = (emitter: Emitter): Handler => {
-    const handler = createHandler(cls, stats === undefined ? emitter : countingEmitter(emitter, stats), {
+    const handler = createHandler(cls, emitter, {
       logger: log,
       maxBatchPoints: options.maxBatchPoints,
       maxBatchSize: options.maxBatchSize,
@@ -60,6 +60,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     frameBudget: params.frameBudget,
     optionNames: options.optionNames,
     logger: log,
+    onPointTimed: stats === undefined ? undefined : (seconds) => stats.latency.observe(seconds),
   });
   if (stats !== undefined) stats.gauges = connectionGauges(agent, params);
   log.info('connection opened');
@@ -136,10 +137,5 @@ function connectionGauges(agent: Agent, params: ConnectionParams): ConnectionGau
   }
   const output = params.output as { bytesWritten?: unknown };
   const bytesOut = params.bytesOut ?? (() => (typeof output.bytesWritten === 'number' ? output.bytesWritten : 0));
-  return {
-    keepalives: () => agent.keepalivesAnswered,
-    queuedBytes: () => agent.queuedBytes,
-    bytesIn,
-    bytesOut,
-  };
+  return { agent: () => agent, bytesIn, bytesOut };
 }

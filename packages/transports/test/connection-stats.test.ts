@@ -62,8 +62,9 @@ describe('connection stats', () => {
     const registry = new StatsRegistry();
     const stats = registry.open(7, 'U');
     let bytesIn = 10;
-    stats.gauges = { keepalives: () => 0, bytesIn: () => bytesIn, bytesOut: () => 20, queuedBytes: () => 30 };
-    expect(registry.snapshots()[0]).toMatchObject({ bytesIn: 10, bytesOut: 20, queuedBytes: 30, open: true });
+    const agent = { pointsReceived: 5, pointsEmitted: 4, batchesEmitted: 0, keepalivesAnswered: 0, queuedBytes: 30 };
+    stats.gauges = { agent: () => agent, bytesIn: () => bytesIn, bytesOut: () => 20 };
+    expect(registry.snapshots()[0]).toMatchObject({ bytesIn: 10, bytesOut: 20, queuedBytes: 30, pointsIn: 5, pointsOut: 4, open: true });
     bytesIn = 15;
     registry.close(stats);
     bytesIn = 99;
