@@ -259,6 +259,69 @@ describe('reload', () => {
     60_000,
   );
 
+  test('a snapshot written by the old code restores into the new one, unless its stateVersion changed', async () => {
+    const decorators = path.join(ROOT, 'packages', 'decorators');
+    const pkg = fs.mkdtempSync(path.join(dir, 'state-'));
+    fs.writeFileSync(path.join(pkg, 'package.json'), '{"name":"counted","version":"1.0.0"}');
+    const file = path.join(pkg, 'index.js');
+    const write = (stateVersion: number, step: number): void =>
+      fs.writeFileSync(
+        file,
+        `'use strict';
+const { OnPoint, State, Udf } = require(${JSON.stringify(decorators)});
+class Counted {
+  constructor() { this.seen = 0; }
+  p(point) { this.seen += ${step}; return { ...point, fieldsDouble: { seen: this.seen } }; }
+}
+State()(Counted.prototype, 'seen');
+OnPoint()(Counted.prototype, 'p', Object.getOwnPropertyDescriptor(Counted.prototype, 'p'));
+Udf({ wants: 'stream', provides: 'stream', name: 'counted', stateVersion: ${stateVersion} })(Counted);
+module.exports = { Counted };
+`,
+      );
+    write(1, 1);
+    const sock = sockPath();
+    const proc = new UdfRunProcess(['counted', '--module', file, '--socket', sock]);
+    await proc.waitForStderr('"listening"');
+    const seen = async (peer: Awaited<ReturnType<typeof openTask>>['peer'], time: bigint) => {
+      peer.send(pointRequest(point({ time })));
+      return expectCase(await peer.next(), 'point').fieldsDouble.seen;
+    };
+    const old = await openTask(sock, 'old', 0);
+    expect(await seen(old.peer, 1n)).toBe(1);
+    expect(await seen(old.peer, 2n)).toBe(2);
+    old.peer.send({ $case: 'snapshot', value: {} });
+    const snapshot = expectCase(await old.peer.next(), 'snapshot').snapshot;
+
+    write(1, 10); // new code, same state layout
+    proc.kill('SIGHUP');
+    await proc.waitForStderr('"reloaded');
+    const next = await openTask(sock, 'next', 0);
+    next.peer.send({ $case: 'restore', value: { snapshot } });
+    expect(expectCase(await next.peer.next(), 'restore').success).toBe(true);
+    expect(await seen(next.peer, 3n)).toBe(12);
+
+    const reloads = proc
+      .logs()
+      .filter((l) => l.msg === 'reloaded: new connections (tasks started from now on) run the new code; open ones keep theirs').length;
+    write(2, 10); // an incompatible layout: the snapshot is refused with a clear error
+    proc.kill('SIGHUP');
+    const deadline = Date.now() + 15_000;
+    while (proc.logs().filter((l) => String(l.msg).startsWith('reloaded')).length === reloads && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const v2 = await openTask(sock, 'v2', 0);
+    v2.peer.send({ $case: 'restore', value: { snapshot } });
+    const refused = expectCase(await v2.peer.next(), 'restore');
+    expect(refused.success).toBe(false);
+    expect(refused.error).toContain('state version');
+
+    for (const t of [old, next, v2]) t.peer.endInput();
+    await Promise.all([old, next, v2].map((t) => t.peer.closed()));
+    proc.kill('SIGTERM');
+    expect((await proc.exited).code).toBe(0);
+  });
+
   test('--watch reloads when a file of the package changes', async () => {
     const pkg = versionedPackage();
     const sock = sockPath();
