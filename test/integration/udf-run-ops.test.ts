@@ -140,7 +140,7 @@ describe('udf-run --metrics', () => {
 });
 
 describe('udf-run --stats-interval', () => {
-  test('a process UDF logs one JSON stats line per interval on stderr', async () => {
+  test('a process UDF logs one JSON stats line per interval on stderr, and survives SIGHUP', async () => {
     const proc = new UdfRunProcess(['mirror', '--module', MIRROR, '--stats-interval', '200ms']);
     const { WirePeer } = await import('@kapacitor-udf/testing');
     const peer = new WirePeer(proc.child.stdout, proc.child.stdin);
@@ -156,6 +156,11 @@ describe('udf-run --stats-interval', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(line).toMatchObject({ points: { in: 4, out: 4 }, openConnections: 1, tasks: [{ task: 'ptask', node: 'pnode', pointsIn: 4 }] });
+    // SIGHUP does not end a process UDF (its default action would): it is logged, the task goes on.
+    proc.kill('SIGHUP');
+    await proc.waitForStderr('SIGHUP ignored');
+    peer.send(pointRequest(point({ time: 10n })));
+    await peer.waitFor(6);
     peer.endInput();
     expect((await proc.exited).code).toBe(0);
   });

@@ -159,6 +159,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
       destroy: () => server.destroy(),
       uncaught: 'survive',
       fail: () => undefined,
+      reload: operations.reload,
     },
     logger,
     { udf: udf.cls.name, transport: 'socket', path: server.path },

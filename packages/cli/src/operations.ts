@@ -1,9 +1,9 @@
 /**
  * What udf-run adds around a running server for operators: the --metrics
- * listener, --stats-interval lines, reload on SIGHUP and --watch. The
- * listener starts before the server (a wrong address or a port in use stops
- * udf-run before it accepts a task); the rest is attached once the server
- * runs.
+ * listener, --stats-interval lines, and reloading (`reload`, which
+ * process-owner.ts calls on SIGHUP, and --watch). The listener starts
+ * before the server (a wrong address or a port in use stops udf-run before
+ * it accepts a task); the rest is attached once the server runs.
  */
 import type { Logger } from '@kapacitor-udf/core';
 import type { UdfClass } from '@kapacitor-udf/decorators';
@@ -26,6 +26,7 @@ const EMPTY: ServerStats = { connections: [], server: { openConnections: 0, conn
 export class Operations {
   private collect: () => Promise<ServerStats> = async () => EMPTY;
   private readonly stops: Array<() => void> = [];
+  private reloader: Reloader | undefined;
 
   private constructor(
     private readonly ops: OpsArgs,
@@ -61,7 +62,7 @@ export class Operations {
 
   /**
    * The server runs: metrics and stats lines read it from now on; with
-   * `reload` (socket servers), SIGHUP and --watch reload the UDF's module.
+   * `reload` (socket servers), reload() (SIGHUP) and --watch reload the UDF's module.
    */
   attach(server: ObservedServer, reload?: { target: ReloadTarget; load(generation: number): Promise<UdfClass> }): void {
     this.collect = () => server.collectStats();
@@ -69,22 +70,19 @@ export class Operations {
       this.stops.push(startStatsLines(this.ops.statsIntervalMs, this.collect, this.logger, this.fields));
     }
     const setUdfClass = server.setUdfClass?.bind(server);
-    if (reload === undefined || setUdfClass === undefined) {
-      // A process UDF serves one task with the code Kapacitor started it with;
-      // SIGHUP's default action would kill it (and the task with it).
-      const onHup = (): void =>
-        this.logger.warn('SIGHUP ignored: reloading applies to socket UDFs (restart the task instead)', this.fields);
-      process.on('SIGHUP', onHup);
-      this.stops.push(() => process.off('SIGHUP', onHup));
-      return;
-    }
+    // A process UDF serves one task with the code Kapacitor started it with: no reload.
+    if (reload === undefined || setUdfClass === undefined) return;
     const reloader = new Reloader({ target: reload.target, logger: this.logger, load: reload.load, apply: setUdfClass });
-    const onHup = (): void => void reloader.reload('SIGHUP');
-    process.on('SIGHUP', onHup);
-    this.stops.push(() => process.off('SIGHUP', onHup));
+    this.reloader = reloader;
     if (this.ops.watch) {
       this.stops.push(watchPackage(reload.target.file, (changed) => void reloader.reload(`--watch: ${changed} changed`), this.logger));
     }
+  }
+
+  /** Reloads the UDF's module (process-owner.ts on SIGHUP); undefined when the server cannot (a process UDF). */
+  get reload(): ((why: string) => void) | undefined {
+    const reloader = this.reloader;
+    return reloader === undefined ? undefined : (why) => void reloader.reload(why);
   }
 
   /** The server stops accepting tasks: /ready answers 503 from now on. */
