@@ -9,8 +9,8 @@
 import * as tags from './data-field-tags';
 import { writeHead } from './encode-data';
 import { knownDoubleKey, placeInGoOrder, rememberDoubleKey } from './field-key-memo';
-import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, setOwn, sortedKeys } from './map-keys';
+import type { BeginBatch, EndBatch, Point } from './protocol/udf';
 import {
   bypassingHeads,
   headEnd,
