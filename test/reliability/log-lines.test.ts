@@ -67,14 +67,15 @@ test('snapshot and restore are logged at info with UDF, task, bytes and state ve
   const cwd = path.join(ROOT, 'examples', 'moving-avg');
 
   const first = spawnUdfRun({ name: 'movingAvg', cwd });
-  let snapshot: Uint8Array;
+  let snapshot: Buffer;
   try {
     first.peer.send(init(options, 'cpu-task', 'avg1'));
     first.peer.point(makePoint(1, { fieldsDouble: { value: 2 } }));
     first.peer.send({ $case: 'snapshot', value: {} });
     const responses = await first.peer.take(3);
-    const taken = responses.find((r) => r.message?.$case === 'snapshot');
-    snapshot = (taken?.message?.value as { snapshot: Uint8Array }).snapshot;
+    const taken = responses.find((r) => r.message?.$case === 'snapshot')?.message;
+    if (taken?.$case !== 'snapshot') throw new Error(`no SnapshotResponse among ${responses.map((r) => r.message?.$case)}`);
+    snapshot = taken.value.snapshot;
     expect(snapshot.byteLength).toBeGreaterThan(0);
     first.peer.endInput();
     expect(await first.exited()).toBe(0);
@@ -94,9 +95,9 @@ test('snapshot and restore are logged at info with UDF, task, bytes and state ve
   const second = spawnUdfRun({ name: 'movingAvg', cwd });
   try {
     second.peer.send(init(options, 'cpu-task', 'avg1'), { $case: 'restore', value: { snapshot } });
-    second.peer.send({ $case: 'restore', value: { snapshot: new Uint8Array([1, 2, 3]) } });
+    second.peer.send({ $case: 'restore', value: { snapshot: Buffer.from([1, 2, 3]) } });
     const responses = await second.peer.take(3);
-    expect(responses.map((r) => (r.message?.value as { success?: boolean }).success)).toEqual([true, true, false]);
+    expect(responses.map((r) => (r.message?.value as { success?: boolean } | undefined)?.success)).toEqual([true, true, false]);
     second.peer.endInput();
     expect(await second.exited()).toBe(0);
     const logged = lines(second.stderr());

@@ -71,7 +71,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
  * and how the state is written (the `@State` version, or the user's
  * `@OnSnapshot`).
  */
-function stateFields(cls: Function): Record<string, unknown> {
+function stateFields(cls: UdfClass): Record<string, unknown> {
   const definition = getUdfDefinition(cls);
   if (definition === undefined) return {};
   if (definition.handlers.snapshot !== undefined) return { udf: definition.name, state: '@OnSnapshot' };
