@@ -3,8 +3,10 @@
  * framing, agent) shared by every other package.
  */
 
-export type { AgentOptions, AgentState } from './agent';
-export { Agent, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent';
+export type { AgentState } from './agent';
+export { Agent } from './agent';
+export type { AgentOptions } from './agent-options';
+export { DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent-options';
 export { closest } from './closest';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { createPoint } from './data-messages';
@@ -52,5 +54,6 @@ export { EdgeType, ValueType } from './generated/udf';
 export type { Emitter, Handler, MaybePromise } from './handler';
 export type { Logger, LoggerOptions, LogLevel } from './logger';
 export { childLogger, createLogger, silentLogger } from './logger';
+export { nameOption, type OptionNames } from './option-names';
 export type { BatchBounds, FieldValues } from './point-helpers';
 export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';

@@ -42,7 +42,12 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     output,
     handler: (emitter: Emitter) =>
       observe(
-        createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }),
+        createHandler(cls, emitter, {
+          logger: log,
+          maxBatchPoints: options.maxBatchPoints,
+          maxBatchSize: options.maxBatchSize,
+          optionNames: options.optionNames,
+        }),
         fields,
         log,
         stateFields(cls),
@@ -52,6 +57,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    optionNames: options.optionNames,
     logger: log,
   });
   log.info('connection opened');
