@@ -1,0 +1,106 @@
+/**
+ * Kapacitor Points -> line protocol, written so that `parseLine` (and
+ * InfluxDB / Kapacitor) read back the same point: tags and fields in Go's
+ * key order (as Kapacitor's `pointMessage.Bytes` writes them), floats in
+ * plain decimal like Go's `strconv.FormatFloat(v, 'f', -1, 64)`, integers
+ * with `i`, strings quoted with `\"` and `\\` escaped.
+ *
+ * What line protocol cannot hold is an error (ERR_LINE_PROTOCOL_WRITE), never
+ * a silently different line: an empty measurement or field key, a name, key or
+ * tag value with a backslash at its end or before a character it escapes
+ * (it would read back as an escape) or holding a newline, a measurement starting with `#` (a comment line), a
+ * point without fields, NaN or an infinity. Tags with an empty value are left
+ * out, as InfluxDB stores them (it has no empty tag values). A key in two
+ * field maps is written once, with the value Kapacitor keeps (bool over
+ * double over int over string, udf/server.go typeMapsToFields).
+ */
+import type { Point } from '@kapacitor-udf/core';
+import { ReplayError } from './errors';
+import { compareGo, sortedKeysGo } from './go-order';
+
+const MEASUREMENT_SPECIAL = /[, ]/g;
+const TAG_SPECIAL = /[, =]/g;
+const FIELD_KEY_SPECIAL = /[, ="]/g;
+const STRING_SPECIAL = /["\\]/g;
+
+function fail(what: string): never {
+  throw new ReplayError('ERR_LINE_PROTOCOL_WRITE', `cannot write this point as line protocol: ${what}`);
+}
+
+/**
+ * A backslash right before a character that this part escapes (or at the end)
+ * reads back as an escape: `a\,b` cannot be told from an escaped comma by
+ * InfluxDB's parser, whose field scanner and key scanner even disagree on it.
+ */
+const AMBIGUOUS_MEASUREMENT = /\\(?=[, ]|$)/;
+const AMBIGUOUS_TAG = /\\(?=[, =]|$)/;
+const AMBIGUOUS_FIELD_KEY = /\\(?=[, ="]|$)/;
+
+function checkIdentifier(kind: string, text: string, ambiguous: RegExp): void {
+  if (text.length === 0) fail(`${kind} is empty`);
+  if (text.includes('\n')) fail(`${kind} ${JSON.stringify(text)} holds a newline`);
+  if (ambiguous.test(text))
+    fail(`${kind} ${JSON.stringify(text)} has a backslash at its end or before a separator, which reads back as an escape`);
+}
+
+function escapeWith(text: string, special: RegExp): string {
+  special.lastIndex = 0;
+  return special.test(text) ? text.replace(special, '\\$&') : text;
+}
+
+/** A float the way Go's FormatFloat(v, 'f', -1, 64) writes it: shortest round-trip digits, never an exponent. */
+export function formatFloat(v: number): string {
+  if (!Number.isFinite(v)) fail(`${v} is not a number line protocol can hold`);
+  if (Object.is(v, -0)) return '-0';
+  const text = String(v);
+  const e = text.indexOf('e');
+  if (e === -1) return text;
+  const negative = text.charCodeAt(0) === 45;
+  const mantissa = text.slice(negative ? 1 : 0, e);
+  const exponent = Number(text.slice(e + 1));
+  const dot = mantissa.indexOf('.');
+  const digits = dot === -1 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  const pointAt = (dot === -1 ? mantissa.length : dot) + exponent;
+  let out: string;
+  if (pointAt <= 0) out = `0.${'0'.repeat(-pointAt)}${digits}`;
+  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
+  else out = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  return negative ? `-${out}` : out;
+}
+
+export interface FormatLineOptions {
+  /** Nanoseconds per timestamp unit (default 1n: nanoseconds). Times are divided, truncating as Go does. */
+  nsPerUnit?: bigint;
+}
+
+/** One line (without a newline) for `p`. */
+export function formatLine(p: Point, options: FormatLineOptions = {}): string {
+  checkIdentifier('the measurement', p.name, AMBIGUOUS_MEASUREMENT);
+  const first = p.name.charCodeAt(0);
+  if (first === 35 || first === 9 || first === 0) fail(`measurement ${JSON.stringify(p.name)} starts with a character a reader skips`);
+  let line = escapeWith(p.name, MEASUREMENT_SPECIAL);
+  for (const key of sortedKeysGo(p.tags)) {
+    const value = p.tags[key];
+    if (value === '') continue;
+    checkIdentifier('a tag key', key, AMBIGUOUS_TAG);
+    checkIdentifier(`tag ${JSON.stringify(key)}'s value`, value, AMBIGUOUS_TAG);
+    line += `,${escapeWith(key, TAG_SPECIAL)}=${escapeWith(value, TAG_SPECIAL)}`;
+  }
+  const fields = new Map<string, string>();
+  for (const key of Object.keys(p.fieldsString)) fields.set(key, `"${p.fieldsString[key].replace(STRING_SPECIAL, '\\$&')}"`);
+  for (const key of Object.keys(p.fieldsInt)) fields.set(key, `${p.fieldsInt[key]}i`);
+  for (const key of Object.keys(p.fieldsDouble)) fields.set(key, formatFloat(p.fieldsDouble[key]));
+  for (const key of Object.keys(p.fieldsBool)) fields.set(key, p.fieldsBool[key] ? 'true' : 'false');
+  if (fields.size === 0) fail(`${p.name} has no fields (a line needs at least one)`);
+  const keys = [...fields.keys()].sort(compareGo);
+  let sep = ' ';
+  for (const key of keys) {
+    checkIdentifier('a field key', key, AMBIGUOUS_FIELD_KEY);
+    const c = key.charCodeAt(0);
+    if (c === 9 || c === 0) fail(`field key ${JSON.stringify(key)} starts with a character a reader skips`);
+    line += `${sep}${escapeWith(key, FIELD_KEY_SPECIAL)}=${fields.get(key)}`;
+    sep = ',';
+  }
+  const unit = options.nsPerUnit ?? 1n;
+  return `${line} ${unit === 1n ? p.time : p.time / unit}`;
+}
