@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type LogLevel, MAX_TIMER_MS } from '@kapacitor-udf/core';
 import { UsageError } from './errors';
+import { parseReplayArgs, REPLAY_FLAGS, type ReplayArgs } from './replay/replay-args';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -23,6 +24,8 @@ export interface CliArgs {
   maxPartialFramesSize?: number;
   frameTimeoutMs?: number;
   logLevel: LogLevel;
+  /** Set by --replay FILE: run offline over a recording or line protocol (replay/replay-args.ts). */
+  replay?: ReplayArgs;
 }
 
 /** node:util's parseArgs with udf-run's flags; a wrong command line is a UsageError. */
@@ -51,6 +54,7 @@ function parseFlags(argv: string[]) {
         describe: { type: 'boolean', short: 'd' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        ...REPLAY_FLAGS,
       },
     });
   } catch (err) {
@@ -102,7 +106,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new UsageError('--workers only applies with --socket PATH (a process UDF serves one task: start more tasks instead)');
   }
   if (common.socket === '') throw new UsageError('--socket needs a path, e.g. --socket /tmp/mirror.sock');
-  return { command: values.describe ? 'describe' : 'run', name, ...common };
+  const replay = parseReplayArgs(values, common.socket);
+  if (replay !== undefined && values.describe) throw new UsageError('--replay and --describe cannot be combined');
+  return { command: values.describe ? 'describe' : 'run', name, ...common, replay };
 }
 
 function optional<T>(value: string | undefined, convert: (v: string) => T): T | undefined {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { REPLAY_HELP } from './replay/replay-help';
 
 export const HELP = `udf-run: run a Kapacitor UDF written with kapacitor-udf.
 
@@ -9,6 +10,7 @@ Usage:
   udf-run <name> --describe [--socket <path>]
                                            options, kapacitor.conf section, TICKscript usage
   udf-run --list                           the UDFs found and where they come from
+  udf-run <name> --replay <file> [options] run it over a recording or line protocol (below)
 
 <name> is the @Udf name or the class name.
 
@@ -55,7 +57,7 @@ Options:
 Times: 500ms, 10s, 2m, or a number of milliseconds.
 Exit status: 0 after a clean end (input closed / SIGTERM), 1 on a fatal error,
 2 for a wrong command line.
-`;
+${REPLAY_HELP}`;
 
 export function version(): string {
   const file = path.join(__dirname, '..', 'package.json');

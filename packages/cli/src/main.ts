@@ -83,6 +83,10 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     frameTimeoutMs: args.frameTimeoutMs,
     logLevel: args.logLevel,
   };
+  if (args.replay !== undefined) {
+    const { runReplayCommand } = await import('./replay/replay-command');
+    return runReplayCommand(udf, args, args.replay, { stdoutGuard, err: io.err });
+  }
   if (serveOverStdio) {
     if (process.stdin.isTTY) {
       io.err(

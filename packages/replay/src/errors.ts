@@ -11,6 +11,8 @@ export type ReplayErrorCode =
   | 'ERR_LINE_PROTOCOL_WRITE'
   /** A replay setting is not usable (grouping, batching, input kind vs the UDF's edge). */
   | 'ERR_REPLAY_SETTING'
+  /** Options given in TICKscript form or as name=value cannot be read. */
+  | 'ERR_TICK_OPTIONS'
   /** The UDF refused its options or snapshot, or answered with an error. */
   | 'ERR_UDF_FAILED';
 

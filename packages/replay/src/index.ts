@@ -12,3 +12,4 @@ export { formatRfc3339Nano, parseRfc3339Nano } from './rfc3339';
 export { type RecordingSource, readStreamRecording, type StreamRecordingOptions } from './stream-recording';
 export { StreamWindows, type Window } from './stream-windows';
 export type { TextSource } from './text-chunks';
+export { optionsFromPairs, parseTickOptions } from './tick-options';

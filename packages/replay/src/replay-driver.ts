@@ -30,8 +30,11 @@ export type ReplayInput =
   | { readonly edge: 'batch'; readonly batches: AsyncIterable<Batch | Batch[]> };
 
 export interface ReplayDriverOptions extends Omit<AgentOptions, 'input' | 'output'> {
-  /** InitRequest options, sent as given (the UDF checks them as at Init under Kapacitor). */
-  options: readonly Option[];
+  /**
+   * InitRequest options, sent as given (the UDF checks them as at Init under
+   * Kapacitor), or made from the UDF's InfoResponse (its declared types).
+   */
+  options: readonly Option[] | ((info: InfoResponse) => readonly Option[]);
   taskID?: string;
   nodeID?: string;
   /** Snapshot bytes sent in a RestoreRequest before any data. */
@@ -42,6 +45,8 @@ export interface ReplayDriverOptions extends Omit<AgentOptions, 'input' | 'outpu
   onInfo?: (info: InfoResponse) => void;
   /** Every data message the UDF emits (point, begin, end), in order. */
   onData: (response: Response) => void;
+  /** Called before more input is sent: a promise holds the input back (e.g. until the output drained). */
+  outputReady?: () => Promise<void> | undefined;
 }
 
 export interface ReplayResult {
@@ -63,7 +68,7 @@ const WRITE_CHUNK = 64 * 1024;
 export async function runReplay(input: ReplayInput, options: ReplayDriverOptions): Promise<ReplayResult> {
   const toUdf = new PassThrough({ highWaterMark: 256 * 1024 });
   const fromUdf = new PassThrough({ highWaterMark: 256 * 1024 });
-  const { options: initOptions, taskID, nodeID, restore, snapshot, onInfo, onData, ...agentOptions } = options;
+  const { options: initOptions, taskID, nodeID, restore, snapshot, onInfo, onData, outputReady, ...agentOptions } = options;
   const agent = new Agent({ ...agentOptions, input: toUdf, output: fromUdf });
   const agentDone = agent.start();
 
@@ -114,6 +119,8 @@ export async function runReplay(input: ReplayInput, options: ReplayDriverOptions
     pendingBytes = 0;
     if (failure !== undefined) throw failure;
     if (!toUdf.write(chunk)) await waitDrain();
+    const ready = outputReady?.();
+    if (ready !== undefined) await ready;
   };
   const waitDrain = () =>
     new Promise<void>((resolve, reject) => {
@@ -160,8 +167,9 @@ export async function runReplay(input: ReplayInput, options: ReplayDriverOptions
       );
     }
     onInfo?.(info);
+    const given = typeof initOptions === 'function' ? initOptions(info) : initOptions;
     const init = await ask(
-      { message: { $case: 'init', value: { options: [...initOptions], taskID: taskID ?? 'replay', nodeID: nodeID ?? 'udf1' } } },
+      { message: { $case: 'init', value: { options: [...given], taskID: taskID ?? 'replay', nodeID: nodeID ?? 'udf1' } } },
       'init',
     );
     const initValue = init.message?.$case === 'init' ? init.message.value : undefined;
@@ -203,9 +211,16 @@ export async function runReplay(input: ReplayInput, options: ReplayDriverOptions
       snapshotBytes = r.message?.$case === 'snapshot' ? new Uint8Array(r.message.value.snapshot) : undefined;
     }
   } catch (err) {
-    agent.close(err instanceof Error ? err : new Error(String(err)));
+    // Ours (bad input, a refused Init): end the conversation as Kapacitor
+    // does when a task stops (EOF), so the UDF stops cleanly. The UDF's own
+    // error (err === failure): the agent has ended it already.
+    if (err !== failure) {
+      // What was read before the bad input is still handled.
+      if (pendingBytes > 0) toUdf.write(Buffer.concat(pending, pendingBytes));
+      toUdf.end();
+    }
     await agentDone.catch(() => undefined);
-    throw failure instanceof ReplayUdfError ? failure : err;
+    throw err;
   }
   toUdf.end();
   try {

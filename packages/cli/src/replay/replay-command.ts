@@ -1,0 +1,186 @@
+/**
+ * `udf-run NAME --replay FILE`: runs the UDF over a recording or line
+ * protocol without a Kapacitor. The UDF runs in its real Agent, fed the
+ * frames Kapacitor's UDF node would send (runReplay); what it emits goes to
+ * stdout as line protocol or JSON lines. Stdout carries only that output:
+ * the stdout guard stays up, so the UDF's own console output goes to stderr.
+ */
+
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import { createLogger, type Option, type Point } from '@kapacitor-udf/core';
+import { createHandler } from '@kapacitor-udf/decorators';
+import {
+  type Batch,
+  grouper,
+  optionsFromPairs,
+  parseTickOptions,
+  ReplayError,
+  type ReplayInput,
+  readBatchRecording,
+  readLineProtocol,
+  readStreamRecording,
+  runReplay,
+  StreamWindows,
+} from '@kapacitor-udf/replay';
+import type { StdoutGuard } from '@kapacitor-udf/transports';
+import type { CliArgs } from '../args';
+import type { FoundUdf } from '../discover';
+import { CliError } from '../errors';
+import type { ReplayArgs } from './replay-args';
+import { ReplayOutputWriter } from './replay-output';
+
+export interface ReplayIo {
+  stdoutGuard: StdoutGuard;
+  err(text: string): void;
+}
+
+/** Errors about the input: their message is prefixed with the file. */
+const INPUT_ERRORS = new Set(['ERR_LINE_PROTOCOL', 'ERR_STREAM_RECORDING', 'ERR_BATCH_RECORDING']);
+
+/** Output is gathered into writes of about this many characters. */
+const OUTPUT_CHUNK = 64 * 1024;
+
+export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: ReplayArgs, io: ReplayIo): Promise<number> {
+  const out = io.stdoutGuard.protocolOut;
+  let buffered: string[] = [];
+  let bufferedLength = 0;
+  const flushOutput = () => {
+    if (bufferedLength === 0) return;
+    out.write(buffered.join(''));
+    buffered = [];
+    bufferedLength = 0;
+  };
+  const writer = new ReplayOutputWriter(replay.output, {
+    write: (text) => {
+      buffered.push(text);
+      bufferedLength += text.length;
+      if (bufferedLength >= OUTPUT_CHUNK) flushOutput();
+    },
+  });
+
+  // Options: TICKscript chains first, then --option pairs (typed by the declared options).
+  const tickOptions: Option[] = replay.tick.flatMap((text) => parseTickOptions(text));
+  const logger = createLogger({ level: args.logLevel, fields: { udf: udf.name, transport: 'replay' } });
+  const restore = replay.restore === undefined ? undefined : readFile(replay.restore, '--restore');
+
+  let held: () => number = () => 0;
+  const input = openInput(replay, (h) => {
+    held = h;
+  });
+  const started = process.hrtime.bigint();
+  let result: Awaited<ReturnType<typeof runReplay>>;
+  try {
+    result = await runReplay(input, {
+      handler: (emitter) =>
+        createHandler(udf.cls, emitter, { logger, maxBatchPoints: args.maxBatchPoints, maxBatchSize: args.maxBatchSize }),
+      maxMessageSize: args.maxMessageSize,
+      handlerTimeoutMs: args.handlerTimeoutMs,
+      maxQueuedSize: args.maxQueuedSize,
+      logger,
+      options: (info) => [...tickOptions, ...optionsFromPairs(replay.options, info.options)],
+      taskID: 'replay',
+      nodeID: udf.name,
+      restore,
+      snapshot: replay.snapshotOut !== undefined,
+      onData: (response) => writer.data(response),
+      outputReady: () => {
+        flushOutput();
+        return out.writableNeedDrain ? once(out, 'drain').then(() => undefined) : undefined;
+      },
+    });
+  } catch (err) {
+    if (err instanceof ReplayError && INPUT_ERRORS.has(err.code)) {
+      const where = replay.file === '-' ? 'stdin' : replay.file;
+      throw new ReplayError(err.code, `${where}: ${err.message}`, err.line, { cause: err });
+    }
+    throw err;
+  } finally {
+    flushOutput();
+    await new Promise<void>((resolve) => out.write('', () => resolve()));
+  }
+  if (replay.snapshotOut !== undefined) fs.writeFileSync(replay.snapshotOut, result.snapshot ?? new Uint8Array());
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const sent = result.batchesSent > 0 ? `${result.pointsSent} points in ${result.batchesSent} batches` : `${result.pointsSent} points`;
+  const emitted = writer.batches > 0 ? `${writer.points} points in ${writer.batches} batches` : `${writer.points} points`;
+  io.err(`udf-run: replayed ${sent} through ${udf.name} in ${seconds.toFixed(2)}s; it emitted ${emitted}`);
+  const stillHeld = held();
+  if (stillHeld > 0) {
+    io.err(
+      `udf-run: ${stillHeld} points were in windows still open at the end of the input and were not sent (a TICKscript window emits a window only when a later point closes it)`,
+    );
+  }
+  if (replay.snapshotOut !== undefined) io.err(`udf-run: snapshot written to ${replay.snapshotOut}`);
+  return 0;
+}
+
+function readFile(file: string, flag: string): Uint8Array {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new CliError('ERR_USAGE', `${flag} ${file}: ${(err as Error).message}`, 2);
+  }
+}
+
+function checkReadable(file: string): void {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (err) {
+    throw new CliError('ERR_USAGE', `--replay ${file}: ${(err as Error).message}`, 2);
+  }
+}
+
+/** The data of the replay, with the grouping and windowing of the flags applied. */
+function openInput(replay: ReplayArgs, onHeld: (held: () => number) => void): ReplayInput {
+  if (replay.format === 'brpl') {
+    checkReadable(replay.file);
+    return { edge: 'batch', batches: readBatchRecording(replay.file) };
+  }
+  let points: AsyncIterable<Point[]>;
+  if (replay.format === 'srpl') {
+    checkReadable(replay.file);
+    points = readStreamRecording(replay.file);
+  } else {
+    if (replay.file !== '-') checkReadable(replay.file);
+    const source = replay.file === '-' ? process.stdin : fs.createReadStream(replay.file, { highWaterMark: 256 * 1024 });
+    // One "now" for every line without a timestamp: the time the replay started.
+    points = readLineProtocol(source, { precision: replay.precision, defaultTime: BigInt(Date.now()) * 1_000_000n });
+  }
+  const group =
+    replay.groupBy === undefined && !replay.groupByMeasurement
+      ? undefined
+      : grouper({ dimensions: replay.groupBy ?? [], byName: replay.groupByMeasurement });
+  if (replay.batchEvery === undefined && replay.batchPoints === undefined) {
+    return { edge: 'stream', points: group === undefined ? points : grouped(points, group) };
+  }
+  const window = replay.batchEvery !== undefined ? { every: replay.batchEvery } : { points: replay.batchPoints as number };
+  return { edge: 'batch', batches: windowed(points, group ?? grouper({ dimensions: [] }), window, onHeld) };
+}
+
+async function* grouped(points: AsyncIterable<Point[]>, group: (p: Point) => void): AsyncGenerator<Point[]> {
+  for await (const chunk of points) {
+    for (const p of chunk) group(p);
+    yield chunk;
+  }
+}
+
+async function* windowed(
+  points: AsyncIterable<Point[]>,
+  group: (p: Point) => void,
+  window: { every: bigint } | { points: number },
+  onHeld: (held: () => number) => void,
+): AsyncGenerator<Batch[]> {
+  let ready: Batch[] = [];
+  const windows = new StreamWindows(window, (b) => ready.push(b));
+  onHeld(() => windows.held);
+  for await (const chunk of points) {
+    for (const p of chunk) {
+      group(p);
+      windows.push(p);
+    }
+    if (ready.length > 0) {
+      yield ready;
+      ready = [];
+    }
+  }
+}
