@@ -281,8 +281,25 @@ const MEASUREMENT_ESCAPES = new Set([COMMA, SPACE]);
 const TAG_ESCAPES = new Set([COMMA, SPACE, EQUALS]);
 const FIELD_KEY_ESCAPES = new Set([COMMA, SPACE, EQUALS, QUOTE]);
 
+/**
+ * The next backslash at or after `from` in `s`, remembered: lines are parsed
+ * in increasing offsets of one chunk, and `indexOf` from each part's start
+ * would scan to the chunk's end again and again when it holds no backslash.
+ * Invariant: for the remembered string, no backslash lies in [memoFrom, memoAt).
+ */
+let memoString = '';
+let memoFrom = 0;
+let memoAt = -1;
+function nextBackslash(s: string, from: number): number {
+  if (s === memoString && from >= memoFrom && (memoAt === -1 || from <= memoAt)) return memoAt;
+  memoString = s;
+  memoFrom = from;
+  memoAt = s.indexOf('\\', from);
+  return memoAt;
+}
+
 function unescapePart(s: string, start: number, end: number, escapes: ReadonlySet<number>): string {
-  const at = s.indexOf('\\', start);
+  const at = nextBackslash(s, start);
   if (at === -1 || at >= end) return s.slice(start, end);
   let out = '';
   let from = start;

@@ -73,32 +73,51 @@ export interface FormatLineOptions {
   nsPerUnit?: bigint;
 }
 
+/** Characters that need a closer look in any identifier: escapes, separators, a newline. */
+const NEEDS_CARE = /[\\, ="\n]/;
+
+function identifier(kind: string, text: string, special: RegExp, ambiguous: RegExp): string {
+  // Fast path: plain text is written as it is.
+  if (text.length > 0 && !NEEDS_CARE.test(text)) return text;
+  checkIdentifier(kind, text, ambiguous);
+  return escapeWith(text, special);
+}
+
+function fieldValue(p: Point, key: string): string {
+  // Kapacitor's precedence for a key in several maps: bool, double, int, string.
+  if (Object.hasOwn(p.fieldsBool, key)) return p.fieldsBool[key] ? 'true' : 'false';
+  if (Object.hasOwn(p.fieldsDouble, key)) return formatFloat(p.fieldsDouble[key]);
+  if (Object.hasOwn(p.fieldsInt, key)) return `${p.fieldsInt[key]}i`;
+  return `"${p.fieldsString[key].replace(STRING_SPECIAL, '\\$&')}"`;
+}
+
+function fieldKeys(p: Point): string[] {
+  const d = Object.keys(p.fieldsDouble);
+  const i = Object.keys(p.fieldsInt);
+  const st = Object.keys(p.fieldsString);
+  const b = Object.keys(p.fieldsBool);
+  // One kind of field (the common case): its keys, sorted only when needed.
+  if (i.length + st.length + b.length === 0) return sortedKeysGo(p.fieldsDouble);
+  return [...new Set([...d, ...i, ...st, ...b])].sort(compareGo);
+}
+
 /** One line (without a newline) for `p`. */
 export function formatLine(p: Point, options: FormatLineOptions = {}): string {
-  checkIdentifier('the measurement', p.name, AMBIGUOUS_MEASUREMENT);
   const first = p.name.charCodeAt(0);
   if (first === 35 || first === 9 || first === 0) fail(`measurement ${JSON.stringify(p.name)} starts with a character a reader skips`);
-  let line = escapeWith(p.name, MEASUREMENT_SPECIAL);
+  let line = identifier('the measurement', p.name, MEASUREMENT_SPECIAL, AMBIGUOUS_MEASUREMENT);
   for (const key of sortedKeysGo(p.tags)) {
     const value = p.tags[key];
     if (value === '') continue;
-    checkIdentifier('a tag key', key, AMBIGUOUS_TAG);
-    checkIdentifier(`tag ${JSON.stringify(key)}'s value`, value, AMBIGUOUS_TAG);
-    line += `,${escapeWith(key, TAG_SPECIAL)}=${escapeWith(value, TAG_SPECIAL)}`;
+    line += `,${identifier('a tag key', key, TAG_SPECIAL, AMBIGUOUS_TAG)}=${identifier(`tag ${JSON.stringify(key)}'s value`, value, TAG_SPECIAL, AMBIGUOUS_TAG)}`;
   }
-  const fields = new Map<string, string>();
-  for (const key of Object.keys(p.fieldsString)) fields.set(key, `"${p.fieldsString[key].replace(STRING_SPECIAL, '\\$&')}"`);
-  for (const key of Object.keys(p.fieldsInt)) fields.set(key, `${p.fieldsInt[key]}i`);
-  for (const key of Object.keys(p.fieldsDouble)) fields.set(key, formatFloat(p.fieldsDouble[key]));
-  for (const key of Object.keys(p.fieldsBool)) fields.set(key, p.fieldsBool[key] ? 'true' : 'false');
-  if (fields.size === 0) fail(`${p.name} has no fields (a line needs at least one)`);
-  const keys = [...fields.keys()].sort(compareGo);
+  const keys = fieldKeys(p);
+  if (keys.length === 0) fail(`${p.name} has no fields (a line needs at least one)`);
   let sep = ' ';
   for (const key of keys) {
-    checkIdentifier('a field key', key, AMBIGUOUS_FIELD_KEY);
     const c = key.charCodeAt(0);
     if (c === 9 || c === 0) fail(`field key ${JSON.stringify(key)} starts with a character a reader skips`);
-    line += `${sep}${escapeWith(key, FIELD_KEY_SPECIAL)}=${fields.get(key)}`;
+    line += `${sep}${identifier('a field key', key, FIELD_KEY_SPECIAL, AMBIGUOUS_FIELD_KEY)}=${fieldValue(p, key)}`;
     sep = ',';
   }
   const unit = options.nsPerUnit ?? 1n;

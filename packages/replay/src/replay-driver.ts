@@ -24,10 +24,18 @@ import {
 import type { Batch } from './batch';
 import { ReplayError } from './errors';
 
-/** What a replay feeds: stream points (in arrays, as read) or whole batches. */
+/** What a replay feeds: stream points (in arrays, as read), whole batches, or their encoded frames. */
 export type ReplayInput =
   | { readonly edge: 'stream'; readonly points: AsyncIterable<Point[]> }
-  | { readonly edge: 'batch'; readonly batches: AsyncIterable<Batch | Batch[]> };
+  | { readonly edge: 'batch'; readonly batches: AsyncIterable<Batch | Batch[]> }
+  | { readonly edge: 'stream' | 'batch'; readonly encoded: AsyncIterable<EncodedChunk> };
+
+/** Request frames of data, already encoded (see encodedInput), with what they hold. */
+export interface EncodedChunk {
+  bytes: Uint8Array;
+  points: number;
+  batches: number;
+}
 
 export interface ReplayDriverOptions extends Omit<AgentOptions, 'input' | 'output'> {
   /**
@@ -185,7 +193,16 @@ export async function runReplay(input: ReplayInput, options: ReplayDriverOptions
       if (value === undefined || !value.success)
         throw new ReplayUdfError('ERR_UDF_FAILED', `the UDF refused the snapshot: ${value?.error ?? ''}`);
     }
-    if (input.edge === 'stream') {
+    if ('encoded' in input) {
+      for await (const chunk of input.encoded) {
+        await flush();
+        pending.push(Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength));
+        pendingBytes += chunk.bytes.byteLength;
+        pointsSent += chunk.points;
+        batchesSent += chunk.batches;
+        await flush();
+      }
+    } else if ('points' in input) {
       for await (const points of input.points) {
         for (let i = 0; i < points.length; i++) {
           send({ message: { $case: 'point', value: points[i] } });

@@ -8,20 +8,17 @@
 
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import { createLogger, type Option, type Point } from '@kapacitor-udf/core';
+import { createLogger, type Option } from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
 import {
-  type Batch,
-  grouper,
+  encodedInput,
   optionsFromPairs,
   parseTickOptions,
+  planInput,
   ReplayError,
   type ReplayInput,
-  readBatchRecording,
-  readLineProtocol,
-  readStreamRecording,
+  type ReplayPlan,
   runReplay,
-  StreamWindows,
 } from '@kapacitor-udf/replay';
 import type { StdoutGuard } from '@kapacitor-udf/transports';
 import type { CliArgs } from '../args';
@@ -130,57 +127,28 @@ function checkReadable(file: string): void {
   }
 }
 
-/** The data of the replay, with the grouping and windowing of the flags applied. */
+/**
+ * The data of the replay, with the grouping and windowing of the flags
+ * applied. A file is read and encoded on a worker thread (encodedInput), as
+ * Kapacitor prepares requests apart from the UDF; stdin is read here.
+ */
 function openInput(replay: ReplayArgs, onHeld: (held: () => number) => void): ReplayInput {
-  if (replay.format === 'brpl') {
-    checkReadable(replay.file);
-    return { edge: 'batch', batches: readBatchRecording(replay.file) };
-  }
-  let points: AsyncIterable<Point[]>;
-  if (replay.format === 'srpl') {
-    checkReadable(replay.file);
-    points = readStreamRecording(replay.file);
-  } else {
-    if (replay.file !== '-') checkReadable(replay.file);
-    const source = replay.file === '-' ? process.stdin : fs.createReadStream(replay.file, { highWaterMark: 256 * 1024 });
+  if (replay.file !== '-') checkReadable(replay.file);
+  const grouping = replay.groupBy !== undefined || replay.groupByMeasurement;
+  const plan: ReplayPlan = {
+    format: replay.format,
+    file: replay.file,
+    precision: replay.precision,
     // One "now" for every line without a timestamp: the time the replay started.
-    points = readLineProtocol(source, { precision: replay.precision, defaultTime: BigInt(Date.now()) * 1_000_000n });
-  }
-  const group =
-    replay.groupBy === undefined && !replay.groupByMeasurement
-      ? undefined
-      : grouper({ dimensions: replay.groupBy ?? [], byName: replay.groupByMeasurement });
-  if (replay.batchEvery === undefined && replay.batchPoints === undefined) {
-    return { edge: 'stream', points: group === undefined ? points : grouped(points, group) };
-  }
-  const window = replay.batchEvery !== undefined ? { every: replay.batchEvery } : { points: replay.batchPoints as number };
-  return { edge: 'batch', batches: windowed(points, group ?? grouper({ dimensions: [] }), window, onHeld) };
-}
-
-async function* grouped(points: AsyncIterable<Point[]>, group: (p: Point) => void): AsyncGenerator<Point[]> {
-  for await (const chunk of points) {
-    for (const p of chunk) group(p);
-    yield chunk;
-  }
-}
-
-async function* windowed(
-  points: AsyncIterable<Point[]>,
-  group: (p: Point) => void,
-  window: { every: bigint } | { points: number },
-  onHeld: (held: () => number) => void,
-): AsyncGenerator<Batch[]> {
-  let ready: Batch[] = [];
-  const windows = new StreamWindows(window, (b) => ready.push(b));
-  onHeld(() => windows.held);
-  for await (const chunk of points) {
-    for (const p of chunk) {
-      group(p);
-      windows.push(p);
-    }
-    if (ready.length > 0) {
-      yield ready;
-      ready = [];
-    }
-  }
+    defaultTime: BigInt(Date.now()) * 1_000_000n,
+    groupBy: grouping ? { dimensions: replay.groupBy ?? [], byName: replay.groupByMeasurement } : undefined,
+    window:
+      replay.batchEvery !== undefined
+        ? { every: replay.batchEvery }
+        : replay.batchPoints !== undefined
+          ? { points: replay.batchPoints }
+          : undefined,
+  };
+  if (replay.file === '-') return planInput(plan, process.stdin, onHeld);
+  return encodedInput(plan, (held) => onHeld(() => held));
 }
