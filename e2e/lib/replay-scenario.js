@@ -165,7 +165,7 @@ async function replayScenario(ctx) {
       status: 'disabled',
       script: `stream
     |from()
-        .measurement('rp_cpu')
+        .measurement('cpu')
         .groupBy('host')
     @movingAvg()
         .field('usage_idle')
@@ -183,12 +183,12 @@ async function replayScenario(ctx) {
     for (let s = 0; s < 30; s++) {
       const lines = ['a', 'b', 'c'].map((h, k) => {
         const v = s % 4 === 3 ? `${(s * 13 + k) % 100}i` : `${((s * 37 + k * 11) % 1000) / 10}`;
-        return `rp_cpu,host=${h},cpu=cpu${k} usage_idle=${v} ${ns(s) + BigInt(k * 1000 + 7)}`;
+        return `cpu,host=${h},cpu=cpu${k} usage_idle=${v} ${ns(s) + BigInt(k * 1000 + 7)}`;
       });
       written.push(...lines);
       await api.write(DB, RP, lines);
     }
-    await api.write(DB, RP, [`rp_cpu,host=a usage_idle=1 ${ns(200)}`]);
+    await api.write(DB, RP, [`cpu,host=a usage_idle=1 ${ns(200)}`]);
   });
   await step(`${streamTask}: the recording finishes`, () => api.waitFinished('/recordings/rec_stream'));
   await step(`${streamTask}: kapacitor replay (recorded times, fast clock)`, async () => {
