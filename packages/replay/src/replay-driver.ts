@@ -51,8 +51,15 @@ export interface ReplayDriverOptions extends Omit<AgentOptions, 'input' | 'outpu
   snapshot?: boolean;
   /** Checked against the UDF's InfoResponse before Init; called with it. */
   onInfo?: (info: InfoResponse) => void;
-  /** Every data message the UDF emits (point, begin, end), in order. */
-  onData: (response: Response) => void;
+  /** Every data message the UDF emits (point, begin, end), in order (unless `onResponseBytes` takes them). */
+  onData?: (response: Response) => void;
+  /**
+   * The UDF's response bytes as they come, frames unsplit: whoever takes
+   * them decodes the data messages (point, begin, end) itself, e.g. on
+   * another thread; `onData` is then not called. Control responses are
+   * still read here.
+   */
+  onResponseBytes?: (chunk: Buffer) => void;
   /** Called before more input is sent: a promise holds the input back (e.g. until the output drained). */
   outputReady?: () => Promise<void> | undefined;
 }
@@ -76,7 +83,18 @@ const WRITE_CHUNK = 64 * 1024;
 export async function runReplay(input: ReplayInput, options: ReplayDriverOptions): Promise<ReplayResult> {
   const toUdf = new PassThrough({ highWaterMark: 256 * 1024 });
   const fromUdf = new PassThrough({ highWaterMark: 256 * 1024 });
-  const { options: initOptions, taskID, nodeID, restore, snapshot, onInfo, onData, outputReady, ...agentOptions } = options;
+  const {
+    options: initOptions,
+    taskID,
+    nodeID,
+    restore,
+    snapshot,
+    onInfo,
+    onData,
+    onResponseBytes,
+    outputReady,
+    ...agentOptions
+  } = options;
   const agent = new Agent({ ...agentOptions, input: toUdf, output: fromUdf });
   const agentDone = agent.start();
 
@@ -88,6 +106,7 @@ export async function runReplay(input: ReplayInput, options: ReplayDriverOptions
     for (const w of waiters.splice(0)) w.reject(failure);
   };
   fromUdf.on('data', (chunk: Buffer) => {
+    onResponseBytes?.(chunk);
     let frames: Uint8Array[];
     try {
       frames = decoder.push(chunk);
@@ -96,10 +115,14 @@ export async function runReplay(input: ReplayInput, options: ReplayDriverOptions
       return;
     }
     for (const frame of frames) {
+      // Data responses are fields 16-18 (begin, point, end) of Response: their
+      // tag is a two-byte varint, so the first byte has its high bit set;
+      // control responses (fields 1-6) start with a one-byte tag.
+      if (onResponseBytes !== undefined && frame.length > 0 && (frame[0] & 0x80) !== 0) continue;
       const response = decodeResponse(frame);
       const kind = response.message?.$case;
       if (kind === 'point' || kind === 'begin' || kind === 'end') {
-        onData(response);
+        onData?.(response);
       } else if (kind === 'error') {
         failAll(new ReplayUdfError('ERR_UDF_FAILED', `the UDF sent an error: ${response.message?.value.error}`));
       } else {

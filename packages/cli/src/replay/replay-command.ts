@@ -6,7 +6,6 @@
  * the stdout guard stays up, so the UDF's own console output goes to stderr.
  */
 
-import { once } from 'node:events';
 import * as fs from 'node:fs';
 import { createLogger, type Option } from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
@@ -25,7 +24,7 @@ import type { CliArgs } from '../args';
 import type { FoundUdf } from '../discover';
 import { CliError } from '../errors';
 import type { ReplayArgs } from './replay-args';
-import { ReplayOutputWriter } from './replay-output';
+import { ReplayOutputThread } from './replay-output-thread';
 
 export interface ReplayIo {
   stdoutGuard: StdoutGuard;
@@ -35,27 +34,8 @@ export interface ReplayIo {
 /** Errors about the input: their message is prefixed with the file. */
 const INPUT_ERRORS = new Set(['ERR_LINE_PROTOCOL', 'ERR_STREAM_RECORDING', 'ERR_BATCH_RECORDING']);
 
-/** Output is gathered into writes of about this many characters. */
-const OUTPUT_CHUNK = 64 * 1024;
-
 export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: ReplayArgs, io: ReplayIo): Promise<number> {
   const out = io.stdoutGuard.protocolOut;
-  let buffered: string[] = [];
-  let bufferedLength = 0;
-  const flushOutput = () => {
-    if (bufferedLength === 0) return;
-    out.write(buffered.join(''));
-    buffered = [];
-    bufferedLength = 0;
-  };
-  const writer = new ReplayOutputWriter(replay.output, {
-    write: (text) => {
-      buffered.push(text);
-      bufferedLength += text.length;
-      if (bufferedLength >= OUTPUT_CHUNK) flushOutput();
-    },
-  });
-
   // Options: TICKscript chains first, then --option pairs (typed by the declared options).
   const tickOptions: Option[] = replay.tick.flatMap((text) => parseTickOptions(text));
   const logger = createLogger({ level: args.logLevel, fields: { udf: udf.name, transport: 'replay' } });
@@ -65,42 +45,45 @@ export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: Rep
   const input = openInput(replay, (h) => {
     held = h;
   });
+  // Decoding and formatting what the UDF emits runs on a worker thread.
+  const output = new ReplayOutputThread(replay.output, out);
   const started = process.hrtime.bigint();
   let result: Awaited<ReturnType<typeof runReplay>>;
+  let emitted: { points: number; batches: number };
   try {
-    result = await runReplay(input, {
-      handler: (emitter) =>
-        createHandler(udf.cls, emitter, { logger, maxBatchPoints: args.maxBatchPoints, maxBatchSize: args.maxBatchSize }),
-      maxMessageSize: args.maxMessageSize,
-      handlerTimeoutMs: args.handlerTimeoutMs,
-      maxQueuedSize: args.maxQueuedSize,
-      logger,
-      options: (info) => [...tickOptions, ...optionsFromPairs(replay.options, info.options)],
-      taskID: 'replay',
-      nodeID: udf.name,
-      restore,
-      snapshot: replay.snapshotOut !== undefined,
-      onData: (response) => writer.data(response),
-      outputReady: () => {
-        flushOutput();
-        return out.writableNeedDrain ? once(out, 'drain').then(() => undefined) : undefined;
-      },
-    });
+    try {
+      result = await runReplay(input, {
+        handler: (emitter) =>
+          createHandler(udf.cls, emitter, { logger, maxBatchPoints: args.maxBatchPoints, maxBatchSize: args.maxBatchSize }),
+        maxMessageSize: args.maxMessageSize,
+        handlerTimeoutMs: args.handlerTimeoutMs,
+        maxQueuedSize: args.maxQueuedSize,
+        logger,
+        options: (info) => [...tickOptions, ...optionsFromPairs(replay.options, info.options)],
+        taskID: 'replay',
+        nodeID: udf.name,
+        restore,
+        snapshot: replay.snapshotOut !== undefined,
+        onResponseBytes: (chunk) => output.push(chunk),
+        outputReady: () => output.ready(),
+      });
+    } finally {
+      // What the UDF emitted before any error is written too.
+      emitted = await output.end();
+      await new Promise<void>((resolve) => out.write('', () => resolve()));
+    }
   } catch (err) {
     if (err instanceof ReplayError && INPUT_ERRORS.has(err.code)) {
       const where = replay.file === '-' ? 'stdin' : replay.file;
       throw new ReplayError(err.code, `${where}: ${err.message}`, err.line, { cause: err });
     }
     throw err;
-  } finally {
-    flushOutput();
-    await new Promise<void>((resolve) => out.write('', () => resolve()));
   }
   if (replay.snapshotOut !== undefined) fs.writeFileSync(replay.snapshotOut, result.snapshot ?? new Uint8Array());
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const sent = result.batchesSent > 0 ? `${result.pointsSent} points in ${result.batchesSent} batches` : `${result.pointsSent} points`;
-  const emitted = writer.batches > 0 ? `${writer.points} points in ${writer.batches} batches` : `${writer.points} points`;
-  io.err(`udf-run: replayed ${sent} through ${udf.name} in ${seconds.toFixed(2)}s; it emitted ${emitted}`);
+  const made = emitted.batches > 0 ? `${emitted.points} points in ${emitted.batches} batches` : `${emitted.points} points`;
+  io.err(`udf-run: replayed ${sent} through ${udf.name} in ${seconds.toFixed(2)}s; it emitted ${made}`);
   const stillHeld = held();
   if (stillHeld > 0) {
     io.err(
