@@ -10,7 +10,8 @@
  * - field values: `"string"` (`\"` and `\\` escaped, may span lines), floats
  *   (`1`, `-1.5`, `.5`, `1e-3`), integers `1i`, booleans t T true True TRUE
  *   f F false False FALSE. NaN and infinities are rejected, as in Go.
- * - the extension: unsigned integers `1u` (InfluxDB 1.8+/2.x). The UDF
+ * - the extension: unsigned integers `1u` (InfluxDB 1.x has them switched
+ *   off and calls them an invalid number; 2.x and Telegraf write them). The UDF
  *   protocol has one integer type (int64), so a `u` value becomes an integer
  *   field and one above 9223372036854775807 is an error rather than wrapped.
  * - timestamp: optional integer in the given precision; a line without one
