@@ -7,6 +7,7 @@
  */
 
 import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createLogger, type Option } from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
 import {
@@ -48,6 +49,7 @@ export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: Rep
   // Decoding and formatting what the UDF emits runs on a worker thread.
   const output = new ReplayOutputThread(replay.output, out);
   const started = process.hrtime.bigint();
+  const busyBefore = performance.eventLoopUtilization();
   let result: Awaited<ReturnType<typeof runReplay>>;
   let emitted: { points: number; batches: number };
   try {
@@ -81,9 +83,13 @@ export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: Rep
   }
   if (replay.snapshotOut !== undefined) fs.writeFileSync(replay.snapshotOut, result.snapshot ?? new Uint8Array());
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // How much of that the UDF's own thread (agent and handlers) was busy: reading and output run on others.
+  const busy = performance.eventLoopUtilization(busyBefore);
   const sent = result.batchesSent > 0 ? `${result.pointsSent} points in ${result.batchesSent} batches` : `${result.pointsSent} points`;
   const made = emitted.batches > 0 ? `${emitted.points} points in ${emitted.batches} batches` : `${emitted.points} points`;
-  io.err(`udf-run: replayed ${sent} through ${udf.name} in ${seconds.toFixed(2)}s; it emitted ${made}`);
+  io.err(
+    `udf-run: replayed ${sent} through ${udf.name} in ${seconds.toFixed(2)}s (its thread busy ${(busy.active / 1000).toFixed(2)}s); it emitted ${made}`,
+  );
   const stillHeld = held();
   if (stillHeld > 0) {
     io.err(
