@@ -12,7 +12,7 @@ import { ReplayOutputWriter } from './replay-output';
 const port = parentPort;
 if (port === null) throw new Error('output-worker runs as a worker thread only');
 
-const TEXT_CHUNK = 64 * 1024;
+const TEXT_CHUNK = 256 * 1024;
 let buffered: string[] = [];
 let length = 0;
 const writer = new ReplayOutputWriter((workerData as { format: 'lp' | 'json' }).format, {

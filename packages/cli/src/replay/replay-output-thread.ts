@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 const MAX_IN_FLIGHT = 8;
+const POST_BYTES = 256 * 1024;
 
 type FromWorker =
   | { ack: number }
@@ -54,15 +55,37 @@ export class ReplayOutputThread {
     this.finished.catch(() => undefined);
   }
 
-  /** Hands on response bytes (copied: the agent's buffers may be pooled). */
+  /**
+   * Hands on response bytes. They are gathered (a message per agent write
+   * costs more than the copy) and sent at POST_BYTES, at ready() and at end().
+   */
   push(chunk: Buffer): void {
-    const copy = new Uint8Array(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.byteLength;
+    if (this.pendingBytes >= POST_BYTES) this.post();
+  }
+
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  private post(): void {
+    if (this.pendingBytes === 0) return;
+    // A copy of our own to transfer: the agent's buffers may be pooled.
+    const copy = new Uint8Array(this.pendingBytes);
+    let at = 0;
+    for (const b of this.pending) {
+      copy.set(b, at);
+      at += b.byteLength;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
     this.inFlight++;
     this.worker.postMessage({ chunk: copy }, [copy.buffer]);
   }
 
   /** A promise while the worker or `out` is behind; undefined when more may come. */
   ready(): Promise<void> | undefined {
+    this.post();
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.inFlight > MAX_IN_FLIGHT) {
       return new Promise<void>((resolve) => {
@@ -75,6 +98,7 @@ export class ReplayOutputThread {
 
   /** Everything formatted and handed to `out`; resolves with what the UDF emitted. */
   async end(): Promise<{ points: number; batches: number }> {
+    this.post();
     this.worker.postMessage({ end: true });
     try {
       return await this.finished;
