@@ -105,7 +105,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     return { command: 'list', name, ...common };
   }
   if (name === undefined) {
-    throw new UsageError('which UDF should run? Give its name, e.g. "udf-run MirrorUdf", or run "udf-run --list"');
+    throw new UsageError('which UDF should run? Give its @Udf name or class name, e.g. "udf-run mirror", or run "udf-run --list"');
   }
   if (common.socket === undefined) {
     for (const limit of LIMIT_NAMES) {

@@ -71,7 +71,7 @@ Options:
   -l, --list                 list the UDFs found
   -d, --describe             describe the UDF and print its kapacitor.conf section
   -h, --help                 this help
-  -v, --version              the udf-run version
+  -v, --version              the package name, version and location of this udf-run
 
 Limits (docs/limits.md; --socket-mode and --workers only with --socket):
 ${limitsHelp()}
@@ -83,7 +83,12 @@ clean stop), 1 on a fatal error or a second SIGTERM/SIGINT (which stops at
 once), 2 for a wrong command line.
 ${REPLAY_HELP}`;
 
+/**
+ * What --version prints: the package's name and version, and where it is
+ * installed, so a user sees which udf-run ran (npx may find another copy).
+ */
 export function version(): string {
-  const file = path.join(__dirname, '..', 'package.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  const dir = path.join(__dirname, '..');
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version} (${dir})`;
 }
