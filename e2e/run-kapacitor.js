@@ -26,6 +26,8 @@ const { mirrorScenario, movingAvgScenario, outliersScenario, opsScenario } = req
 const { startSocketActivatedUdf, cmdlineOf } = require('./lib/ops-setup');
 const { ensurePrometheus, Prometheus } = require('./lib/prometheus');
 const { freePort } = require('./lib/free-port');
+const { startFakeInfluxdb } = require('./lib/fake-influxdb');
+const { loadSeries, replayScenario } = require('./lib/replay-scenario');
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -82,6 +84,7 @@ async function main() {
   const children = [];
   let tmp = null;
   let failed = false;
+  let influx = null;
 
   const step = async (name, fn) => {
     const started = performance.now();
@@ -151,7 +154,9 @@ async function main() {
 
     const port = await freePort();
     const confPath = path.join(tmp, 'kapacitor.conf');
-    fs.writeFileSync(confPath, kapacitorConf({ dataDir: path.join(tmp, 'data'), port, udfs: udfs.conf }));
+    // A stand-in InfluxDB for the batch task and the recordings of the replay scenario.
+    influx = await startFakeInfluxdb({ seriesFor: loadSeries });
+    fs.writeFileSync(confPath, kapacitorConf({ dataDir: path.join(tmp, 'data'), port, udfs: udfs.conf, influxdbUrl: influx.url }));
 
     // The socket UDF runs on its own, before Kapacitor: kapacitord connects
     // to it at startup to read its options.
@@ -176,6 +181,8 @@ async function main() {
     await mirrorScenario(ctx);
     await movingAvgScenario(ctx);
     await outliersScenario(ctx);
+    // udf-run --replay runs our UDFs only (the reference ones are Go programs).
+    if (!opts.reference) await replayScenario({ ...ctx, influx, dataDir: path.join(tmp, 'data'), log });
 
     if (ops) {
       await step('socket activation: kapacitord started; its Info request started udf-run on the passed socket', async () => {
@@ -227,6 +234,7 @@ async function main() {
     }
   } finally {
     stopAll();
+    await influx?.close();
   }
 
   const total = timings.reduce((sum, t) => sum + t.ms, 0);
