@@ -17,7 +17,7 @@ const { ROOT, BENCH, CLI, TSPROTO_CODEC } = require('./settings');
 // Rows defined in files of their own, each exporting rows(env) -> row[]
 // (env: { go, py, ours } from run.js). Their rows come after the built-in ones.
 // To add a row from a new file (e.g. bench/replay.js), add its module here.
-const ROW_MODULES = [];
+const ROW_MODULES = [require('./floor')];
 
 const STREAM_AVG = ['-opt', 'field:string:usage_user', '-opt', 'size:int:10', '-opt', 'as:string:avg'];
 const BATCH_OUTLIERS = ['-kind', 'batch', '-batch-size', '1000', '-opt', 'field:string:usage_user', '-opt', 'scale:double:1.5'];
