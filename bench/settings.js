@@ -52,7 +52,9 @@ module.exports = {
   WARMUP: intEnv('BENCH_WARMUP', 100_000),
   MEM_POINTS: intEnv('BENCH_MEM_POINTS', 5_000_000),
   MEM_RATE: Number(process.env.BENCH_MEM_RATE || 25e6),
-  LATENCY_COUNT: intEnv('BENCH_LATENCY', 2000),
+  LATENCY_COUNT: intEnv('BENCH_LATENCY', 1500),
+  LATENCY_ROUNDS: intEnv('BENCH_LATENCY_ROUNDS', 4),
+  LATENCY_WARMUP: intEnv('BENCH_LATENCY_WARMUP', 20_000),
   MC_POINTS: intEnv('BENCH_MC_POINTS', 50_000),
   // `npm run bench -- --kapacitord`: build kapacitord for the end-to-end section when it is not cached.
   BUILD_KAPACITORD: process.argv.slice(2).includes('--kapacitord'),

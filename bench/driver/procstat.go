@@ -98,6 +98,18 @@ func costBetween(a, b procSample, points int) (*procCost, error) {
 // ends inside the measured window takes its time with it, which none of the
 // measured UDFs does (their threads live as long as the process).
 func threadsRunTime(pid int) (int64, bool) {
+	return threadsSchedstat(pid, 0)
+}
+
+// threadsRunDelay sums the time the process's live threads spent runnable
+// but waiting for a CPU (the second schedstat field), in nanoseconds: a
+// round trip that took long while this grew was waiting for the scheduler,
+// not for the UDF's own code.
+func threadsRunDelay(pid int) (int64, bool) {
+	return threadsSchedstat(pid, 1)
+}
+
+func threadsSchedstat(pid int, field int) (int64, bool) {
 	dir := "/proc/" + strconv.Itoa(pid) + "/task"
 	tasks, err := os.ReadDir(dir)
 	if err != nil || len(tasks) == 0 {
@@ -110,10 +122,10 @@ func threadsRunTime(pid int) (int64, bool) {
 			continue // the thread ended meanwhile
 		}
 		f := strings.Fields(string(b))
-		if len(f) == 0 {
+		if len(f) <= field {
 			return 0, false
 		}
-		ns, err := strconv.ParseInt(f[0], 10, 64)
+		ns, err := strconv.ParseInt(f[field], 10, 64)
 		if err != nil {
 			return 0, false
 		}
