@@ -23,6 +23,7 @@ const ROW_IDS = [
   'floor-socket',
   'floor-process',
   'ours-mirror-socket',
+  'ours-mirror-socket-metrics',
   'ours-mirror-process',
   'go-mirror',
   'py-mirror',
@@ -39,6 +40,10 @@ const TARGET_VS_FLOOR = 1.5;
 const FLOOR_TARGET_ROWS = ['ours-mirror-socket', 'ours-moving-avg'];
 const TARGET_RATE = 50000;
 const TARGET_WRITES_PER_POINT = 0.02; // under sustained load
+
+// Metrics on may cost at most 5% of CPU per point (the operations issue).
+const { ID: METRICS_ID, BASE_ID: METRICS_BASE_ID } = require('./metrics-row');
+const METRICS_MAX_COST = 1.05;
 
 // Which floor row a row is compared with: the same transport.
 const FLOOR = { socket: 'floor-socket', process: 'floor-process' };
@@ -102,6 +107,7 @@ async function measureKapacitorLike({ all, wanted, drive, intEnv, log }) {
   const key = (id, rate) => `${id}@${rate}`;
   for (const row of rows) {
     for (const rate of cfg.rates) {
+      if (row.klRates && !row.klRates.includes(rate)) continue;
       cells.set(key(row.id, rate), row.missing ? { error: row.missing } : { runs: [] });
     }
   }
@@ -112,7 +118,7 @@ async function measureKapacitorLike({ all, wanted, drive, intEnv, log }) {
       const points = rate === 0 ? cfg.fullPoints : Math.max(1000, Math.round(rate * cfg.seconds));
       for (const row of rows) {
         const cell = cells.get(key(row.id, rate));
-        if (cell.error) continue;
+        if (!cell || cell.error) continue;
         const flags = [
           '-delivery',
           'kapacitor',
@@ -192,6 +198,7 @@ function reportKapacitorLike(result, targets) {
   for (const rate of cfg.rates) {
     for (const row of rows) {
       const cell = cells.get(key(row.id, rate));
+      if (!cell) continue;
       if (cell.error) {
         lines.push(
           `| ${row.label} | ${row.transport} | ${rateLabel(rate)} | ${cell.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | | |`,
@@ -234,6 +241,20 @@ function reportKapacitorLike(result, targets) {
         ok: Number.isFinite(ratio) ? ratio <= TARGET_VS_FLOOR : null,
       });
     }
+  }
+  // Metrics on: CPU per point at 50k/s over the same server without them.
+  const metricsRow = rows.find((r) => r.id === METRICS_ID);
+  if (metricsRow && cfg.rates.includes(TARGET_RATE)) {
+    const on = cells.get(key(METRICS_ID, TARGET_RATE));
+    const off = cells.get(key(METRICS_BASE_ID, TARGET_RATE));
+    const ratio = off ? cpuRatio(on, off) : NaN;
+    targets.push({
+      label: `CPU per point at ${rateLabel(TARGET_RATE)}, Kapacitor-like: ours mirror (socket) with \`--metrics\` ≤ ${METRICS_MAX_COST}× without`,
+      measured: Number.isFinite(ratio)
+        ? `${ratio.toFixed(2)}× (${fmt(summarize(on).cpu, 2)} vs ${fmt(summarize(off).cpu, 2)} µs)`
+        : (on?.error || off?.error || 'no figures').split('\n')[0],
+      ok: Number.isFinite(ratio) ? ratio <= METRICS_MAX_COST : null,
+    });
   }
   // Write batching under sustained load: every rate from 50k/s up, and full speed.
   for (const id of ['ours-mirror-socket', 'ours-mirror-process', 'ours-moving-avg']) {

@@ -20,6 +20,7 @@ const {
 } = require('./settings');
 const { run } = require('./build');
 const { LATENCY_PAIRS } = require('./checks');
+const { ID: METRICS_ID, BASE_ID: METRICS_BASE_ID } = require('./metrics-row');
 const { fmtRate, fmtRatio, fmtPct, mark } = require('./format');
 
 // Targets from the performance issue.
@@ -31,6 +32,7 @@ const TARGETS = {
   peakRssMB: 150,
   latencyMedianMs: 0.5,
   latencyP999VsGo: 1.5,
+  metricsMinShare: 0.95,
 };
 
 function gitRev() {
@@ -127,6 +129,16 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
     'go-outliers',
     TARGETS.outliersVsGo,
   );
+  // Metrics on (the row runs only when udf-run has --metrics): full-speed
+  // throughput over the same server without them, per round.
+  const metrics = get(METRICS_ID);
+  if (metrics) {
+    const label = `mirror over a socket with \`--metrics\` ≥ ${TARGETS.metricsMinShare * 100}% of the same server without it (full speed)`;
+    const v = roundRatio(METRICS_ID, METRICS_BASE_ID);
+    lines.push(
+      `| ${label} | ${Number.isFinite(v) ? fmtPct(v) : (metrics.error || 'not run').split('\n')[0].replace(/\|/g, '\\|')} | ${mark(Number.isFinite(v) ? v >= TARGETS.metricsMinShare : null)} |`,
+    );
+  }
   for (const m of memory) {
     const label = `peak RSS < ${TARGETS.peakRssMB} MB, ${MEM_POINTS.toLocaleString('en-US')} points, slow reader (mirror, ${m.row.transport})`;
     if (m.error) lines.push(`| ${label} | ${m.error.split('\n')[0].replace(/\|/g, '\\|')} | n/a |`);

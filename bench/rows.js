@@ -9,6 +9,7 @@
 //   ours, peer     ours / the Go agent row of its job; batch: a batch UDF
 //   throughput     false: not a row of the bulk throughput table (a row only
 //                  another section runs, e.g. the floor peer in the Kapacitor-like one)
+//   klRates        offered rates this row runs at in the Kapacitor-like section (default: all)
 //   missing        why the row cannot run (printed instead of a figure)
 
 const path = require('node:path');
@@ -17,7 +18,7 @@ const { ROOT, BENCH, CLI, TSPROTO_CODEC } = require('./settings');
 // Rows defined in files of their own, each exporting rows(env) -> row[]
 // (env: { go, py, ours } from run.js). Their rows come after the built-in ones.
 // To add a row from a new file (e.g. bench/replay.js), add its module here.
-const ROW_MODULES = [require('./floor')];
+const ROW_MODULES = [require('./floor'), require('./metrics-row')];
 
 const STREAM_AVG = ['-opt', 'field:string:usage_user', '-opt', 'size:int:10', '-opt', 'as:string:avg'];
 const BATCH_OUTLIERS = ['-kind', 'batch', '-batch-size', '1000', '-opt', 'field:string:usage_user', '-opt', 'scale:double:1.5'];

@@ -44,6 +44,7 @@ const { measureKapacitorLike, reportKapacitorLike } = require('./kapacitor-like'
 const { measureKapacitord, reportKapacitord } = require('./kapacitord');
 const { measureMulticore, reportMulticore } = require('./multicore');
 const { report } = require('./report');
+const { buildFloor } = require('./floor');
 
 async function main() {
   const started = new Date();
@@ -92,7 +93,15 @@ async function main() {
   let kapacitord = null;
   if (wanted('kapacitord')) {
     try {
-      kapacitord = await measureKapacitord({ root: ROOT, goPeers: go.peers, cli: CLI, build: BUILD_KAPACITORD, log, intEnv });
+      kapacitord = await measureKapacitord({
+        root: ROOT,
+        goPeers: go.peers,
+        floor: buildFloor(),
+        cli: CLI,
+        build: BUILD_KAPACITORD,
+        log,
+        intEnv,
+      });
       if (kapacitord.skipped) log(`kapacitord section skipped: ${kapacitord.skipped}`);
     } catch (err) {
       kapacitord = { skipped: `failed: ${err.message}` };
