@@ -20,7 +20,9 @@
 //                     each measured window, every throughput row alike (default 100,000)
 //   BENCH_MEM_POINTS  points pushed in the memory check (default 5,000,000)
 //   BENCH_MEM_RATE    slow reader's bytes/s in the memory check (default 25e6)
-//   BENCH_LATENCY     single-point round trips in the latency check (default 2000)
+//   BENCH_LATENCY     single-point round trips a row a round in the latency check (default 1500)
+//   BENCH_LATENCY_ROUNDS  rounds of the latency check, round trips pooled per row (default 4)
+//   BENCH_LATENCY_WARMUP  points delivered unpaced before a latency run (default 20,000)
 //   BENCH_ONLY        comma-separated row ids to run (e.g. "ours-mirror-socket,go-mirror";
 //                     "multicore" for the CPU-heavy in-thread vs --workers rows;
 //                     "kapacitor-like" for the Kapacitor-like delivery section, whose
