@@ -12,10 +12,10 @@ import {
 } from './errors';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
-import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
 import type { Logger } from './logger';
 import { PartialFrame } from './partial-frame';
+import type { BeginBatch, EndBatch, Point, Request, Response } from './protocol/udf';
 import { lowerReadAhead, ReadPacer } from './read-pacer';
 import { EOF, QueuedBody, RequestQueue } from './request-queue';
 
@@ -140,7 +140,7 @@ export class Agent implements Emitter {
     this.onOutputFinish = this.onOutputFinish.bind(this);
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
-    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer);
+    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer, resolved.optionNames);
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
