@@ -51,6 +51,7 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
   const rate = (id) => (get(id) && Number.isFinite(get(id).rate) ? get(id).rate : NaN);
   const goByJob = { echo: rate('go-mirror'), mirror: rate('go-mirror'), moving_avg: rate('go-moving-avg'), outliers: rate('go-outliers') };
   const echo = rate('frame-echo');
+  const goIdByJob = { echo: 'go-mirror', mirror: 'go-mirror', moving_avg: 'go-moving-avg', outliers: 'go-outliers' };
 
   const lines = [];
   lines.push(`# UDF benchmark — ${started.toISOString().replace(/\.\d+Z$/, 'Z')}`);
@@ -70,22 +71,33 @@ function report({ all, results, memory, latency, started, startLoad, py, klTarge
       `${FIXED_POINTS ? `${FIXED_POINTS.toLocaleString('en-US')} points a run` : `points a run sized for ~${TARGET_SECONDS}s per run`}, each after ${WARMUP.toLocaleString('en-US')} warm-up points over the same process/connection`,
   );
   lines.push('');
-  lines.push('| UDF | transport | points/s | × Go agent | % of frame-echo | peak RSS MB | points a run |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| UDF | transport | points/s | × Go agent | % of frame-echo | CPU µs/point | Go agent CPU ÷ this | peak RSS MB | points a run |',
+  );
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of all) {
     const r = get(row.id);
     if (!r) continue;
     if (r.error) {
-      lines.push(`| ${row.label} | ${row.transport} | ${r.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | |`);
+      lines.push(`| ${row.label} | ${row.transport} | ${r.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | | | |`);
       continue;
     }
     const vsGo = r.rate / goByJob[row.job];
+    // The Go agent's CPU per point over this row's, per round (median).
+    const goId = goIdByJob[row.job];
+    const goCpus = get(goId)?.cpus;
+    const cpuVsGo = goCpus && r.cpus && goCpus.length === r.cpus.length ? median(r.cpus.map((c, i) => goCpus[i] / c)) : NaN;
+    const cpu = Number.isFinite(r.cpu) ? r.cpu.toFixed(2) : '—';
     lines.push(
-      `| ${row.label} | ${row.transport}${row.batch ? ', batch' : ''} | ${fmtRate(r.rate)} | ${fmtRatio(vsGo)} | ${fmtPct(r.rate / echo)} | ${r.rssMB.toFixed(1)} | ${r.points.toLocaleString('en-US')} |`,
+      `| ${row.label} | ${row.transport}${row.batch ? ', batch' : ''} | ${fmtRate(r.rate)} | ${fmtRatio(vsGo)} | ${fmtPct(r.rate / echo)} | ${cpu} | ${fmtRatio(cpuVsGo)} | ${r.rssMB.toFixed(1)} | ${r.points.toLocaleString('en-US')} |`,
     );
   }
   lines.push('');
-  lines.push('"× Go agent" compares with Kapacitor\'s Go agent doing the same job (the echo rows with its mirror).');
+  lines.push(
+    '"× Go agent" compares with Kapacitor\'s Go agent doing the same job (the echo rows with its mirror). ' +
+      "CPU µs/point: the UDF process's time on a CPU (/proc schedstat, all threads) per point in the measured window; " +
+      '"Go agent CPU ÷ this": the median of the per-round ratios, steadier than points/s when the machine is loaded (the two processes then share the cores with others).',
+  );
   if (py.missing) lines.push(`Python agent rows skipped: ${py.missing}`);
   else lines.push("Python agent: Kapacitor's agent and examples unchanged, udf_pb2.py regenerated for the current protobuf runtime.");
   lines.push('');

@@ -64,6 +64,9 @@ async function measureThroughputRows(driver, selected, results) {
       rate: median(m.runs.map((x) => x.pointsPerSec)),
       rates: m.runs.map((x) => x.pointsPerSec),
       rssMB: median(m.runs.map((x) => x.peakRssKB / 1024)),
+      // The UDF's CPU per point (/proc): steadier than points/s on a loaded machine.
+      cpus: m.runs.map((x) => (x.udf ? x.udf.cpuUsPerPoint : NaN)),
+      cpu: median(m.runs.map((x) => (x.udf ? x.udf.cpuUsPerPoint : NaN))),
       pointsBack: m.runs[0].pointsBack,
       batchesBack: m.runs[0].batchesBack,
       bytesPerPoint: m.bytesPerPoint,
