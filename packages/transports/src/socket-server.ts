@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { FrameBudget, type Logger } from '@kapacitor-udf/core';
-import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, type TransportError } from './errors';
+import { createSocketFile, socketDirectoryWarning } from './create-socket-file';
+import { InvalidTransportOptionError } from './errors';
 import { errorFields } from './field-logger';
 import {
   checkNonNegativeInteger,
@@ -13,7 +13,7 @@ import {
   resolveLogger,
   type ServeOptions,
 } from './options';
-import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
+import { prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
 import { resolveUdfSource } from './udf-module';
@@ -193,22 +193,15 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     void done.catch(() => undefined).then(() => releaseWhenFlushed(socket));
   });
 
+  let ownInode: number;
   try {
-    await listen(server, socketPath, mode);
+    ({ ino: ownInode } = await createSocketFile(server, socketPath, mode));
   } catch (err) {
     await pool?.close();
     throw err;
   }
-  // The umask already created the file with `mode`; chmod makes it exact
-  // where a umask could not be set (worker threads).
-  try {
-    await fs.chmod(socketPath, mode);
-  } catch (err) {
-    server.close();
-    await pool?.close();
-    throw new SocketPathNotWritableError(socketPath, `cannot set its mode (${(err as Error).message})`);
-  }
-  const ownInode = (await fs.lstat(socketPath)).ino;
+  const directoryWarning = await socketDirectoryWarning(socketPath);
+  if (directoryWarning !== undefined) logger.warn(directoryWarning, baseFields);
   server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
   // Warned before "listening", which whoever started the server waits for:
   // the warning is then never missed by a reader that stops there.
@@ -281,64 +274,6 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     done,
     close,
   };
-}
-
-/**
- * Listens on a private name in the same directory, then hard-links the socket
- * to `socketPath`. Why not listen on `socketPath` directly: closing a
- * listening unix socket makes libuv unlink the path it was bound to, whatever
- * is there by then, so a server shutting down would delete the socket file of
- * a newer server that took over the path. Bound to a private name, the close
- * can only remove that name. link() also never replaces an existing file, so
- * a path taken since prepareSocketPath() is refused, not stolen.
- */
-async function listen(server: net.Server, socketPath: string, mode: number): Promise<void> {
-  const privatePath = path.join(path.dirname(socketPath), `.udf-run-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
-  if (Buffer.byteLength(privatePath) > MAX_SOCKET_PATH_BYTES) {
-    // No room for a private name next to a path this long: bind it directly.
-    await bind(server, socketPath, mode);
-    return;
-  }
-  await bind(server, privatePath, mode);
-  try {
-    await fs.link(privatePath, socketPath);
-  } catch (err) {
-    server.close();
-    await fs.unlink(privatePath).catch(() => undefined);
-    throw listenError(err as NodeJS.ErrnoException, socketPath);
-  }
-  await fs.unlink(privatePath);
-}
-
-function bind(server: net.Server, socketPath: string, mode: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => reject(listenError(err, socketPath));
-    server.once('error', onError);
-    // bind() creates the socket file synchronously inside listen(): a umask
-    // around the call means the file never exists with wider permissions.
-    let previousUmask: number | undefined;
-    try {
-      previousUmask = process.umask(0o777 & ~mode);
-    } catch {
-      previousUmask = undefined; // worker threads cannot change the umask; chmod follows
-    }
-    try {
-      server.listen(socketPath, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    } finally {
-      if (previousUmask !== undefined) process.umask(previousUmask);
-    }
-  });
-}
-
-function listenError(err: NodeJS.ErrnoException, socketPath: string): TransportError {
-  if (err.code === 'EADDRINUSE' || err.code === 'EEXIST') return new SocketInUseError(socketPath);
-  if (err.code === 'EACCES' || err.code === 'EPERM') {
-    return new SocketPathNotWritableError(socketPath, 'permission denied: choose a directory this user can write to');
-  }
-  return new SocketPathNotWritableError(socketPath, err.message);
 }
 
 /**
