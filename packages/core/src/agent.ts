@@ -9,6 +9,7 @@ import {
   OutputClosedError,
   ProtocolError,
   type RequestKind,
+  SnapshotTooLargeError,
 } from './errors';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
@@ -508,6 +509,13 @@ export class Agent implements Emitter {
       this.fail(new HandlerError(kind, new TypeError(`it returned ${value === null ? 'null' : typeof value}, expected an ${expected}`)));
       return;
     }
+    if (kind === 'snapshot') {
+      const tooLarge = this.unrestorable(value as { snapshot?: unknown });
+      if (tooLarge !== undefined) {
+        this.fail(tooLarge);
+        return;
+      }
+    }
     try {
       this.writer.writeResponse({ message: { $case: kind, value } } as Response);
     } catch (err) {
@@ -518,6 +526,20 @@ export class Agent implements Emitter {
     // now, not at the next tick, so a handler that then blocks the thread
     // (a synchronous loop in the next request's handler) cannot hold them back.
     this.writer.flush();
+  }
+
+  /**
+   * The error for a snapshot whose RestoreRequest would exceed our own
+   * maxMessageSize: written, it would make every restart of the task fail
+   * at Restore. Refused now, while the task runs and the message can say why.
+   */
+  private unrestorable(value: { snapshot?: unknown }): SnapshotTooLargeError | undefined {
+    const bytes = value.snapshot instanceof Uint8Array ? value.snapshot.length : 0;
+    // Request{restore (field 5): RestoreRequest{snapshot (field 1): bytes}}: a tag and a length prefix each.
+    const inner = 1 + varintLength(bytes) + bytes;
+    const restoreBytes = 1 + varintLength(inner) + inner;
+    const max = this.decoder.maxMessageSize;
+    return restoreBytes > max ? new SnapshotTooLargeError(bytes, restoreBytes, max) : undefined;
   }
 
   private answerKeepalive(time: bigint): void {
@@ -667,4 +689,13 @@ export class Agent implements Emitter {
       }
     }
   }
+}
+
+function varintLength(n: number): number {
+  let length = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    length++;
+  }
+  return length;
 }

@@ -102,6 +102,26 @@ export type InputLimitErrorCode = 'ERR_PARTIAL_FRAMES_BUDGET' | 'ERR_FRAME_TIMEO
  */
 export class InputLimitError extends UdfError<InputLimitErrorCode> {}
 
+/**
+ * A SnapshotResponse this UDF could not take back: Kapacitor returns the
+ * bytes in a RestoreRequest, which would be larger than maxMessageSize and
+ * refused at every restart of the task. Refused when the snapshot is taken.
+ */
+export class SnapshotTooLargeError extends UdfError<'ERR_SNAPSHOT_TOO_LARGE'> {
+  constructor(
+    readonly snapshotBytes: number,
+    readonly restoreBytes: number,
+    readonly maxMessageSize: number,
+  ) {
+    super(
+      'ERR_SNAPSHOT_TOO_LARGE',
+      `the snapshot is ${snapshotBytes} bytes: the RestoreRequest carrying it back after a restart would be ${restoreBytes} bytes, ` +
+        `more than the ${maxMessageSize} bytes a request may have (maxMessageSize), so this UDF could not restore it; ` +
+        `raise --max-message-size (option maxMessageSize) to at least ${restoreBytes} bytes (and --max-partial-frames-size with it), or keep less state`,
+    );
+  }
+}
+
 /** A value of the wrong type was given to an encoder (e.g. a number where int64 needs a bigint). */
 export class EncodeError extends UdfError<'ERR_INVALID_VALUE'> {
   constructor(message: string) {

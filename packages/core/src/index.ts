@@ -22,6 +22,7 @@ export {
   InputLimitError,
   OutputClosedError,
   ProtocolError,
+  SnapshotTooLargeError,
   UdfError,
 } from './errors';
 export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget } from './frame-budget';
