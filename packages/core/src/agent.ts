@@ -2,6 +2,7 @@ import { type AgentOptions, resolveAgentOptions } from './agent-options';
 import { decodePointRequestAt, decodeRequestAt } from './codec';
 import {
   BatchOrderError,
+  DrainTimeoutError,
   describeError,
   HandlerError,
   HandlerTimeoutError,
@@ -86,6 +87,9 @@ export class Agent implements Emitter {
   /** A request was completed by the chunk being handled (for the pacer). */
   private framesInChunk = false;
   private readonly handlerTimeoutMs: number;
+  private readonly drainTimeoutMs: number;
+  /** Runs from the input's end until the conversation settled (drainTimeoutMs > 0). */
+  private drainTimer: NodeJS.Timeout | null = null;
   private readonly maxQueued: number;
   private readonly maxQueuedSize: number;
   /** The decoder's incomplete frame, charged to the shared frame budget. */
@@ -117,6 +121,7 @@ export class Agent implements Emitter {
     this.output = output;
     this.logger = resolved.logger;
     this.handlerTimeoutMs = resolved.handlerTimeoutMs;
+    this.drainTimeoutMs = resolved.drainTimeoutMs;
     this.maxQueued = resolved.maxQueuedRequests;
     this.maxQueuedSize = resolved.maxQueuedSize;
     this.decoder = new FrameDecoder({ maxMessageSize: resolved.maxMessageSize });
@@ -141,6 +146,7 @@ export class Agent implements Emitter {
     this.onOutputFinish = this.onOutputFinish.bind(this);
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
+    this.onDrainTimer = this.onDrainTimer.bind(this);
     this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer);
 
     if (typeof handler === 'function') {
@@ -333,6 +339,40 @@ export class Agent implements Emitter {
       this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
     }
     this.pump();
+    // The peer is done sending (and, over a socket, may be gone without a
+    // word: Kapacitor reads everything and closes, which looks like a
+    // half-close here). What is left must finish within the deadline.
+    if (this.drainTimeoutMs > 0 && !this.settled && this.drainTimer === null) {
+      this.drainTimer = setTimeout(this.onDrainTimer, this.drainTimeoutMs);
+    }
+  }
+
+  /**
+   * The conversation did not finish within drainTimeoutMs of the input's end:
+   * end it with an ErrorResponse; if even that cannot be flushed (nobody
+   * reads), release the output after DRAIN_GRACE_MS.
+   */
+  private onDrainTimer(): void {
+    if (this.lifecycle === SETTLED) return;
+    if (this.failure === null && this.lifecycle < ENDING) {
+      // The queue ends with the EOF marker (or the error) pushed at the input's end: not a request.
+      this.fail(new DrainTimeoutError(this.drainTimeoutMs, this.pendingCall, Math.max(0, this.queue.length - 1)));
+    } else {
+      this.logger.error(
+        `the peer ended its input ${this.drainTimeoutMs} ms ago and has not read the last responses: the connection is closed`,
+        { code: 'ERR_DRAIN_TIMEOUT' },
+      );
+    }
+    if (this.settled) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = null;
+      if (this.settled) return;
+      if (this.failure === null) this.failure = new DrainTimeoutError(this.drainTimeoutMs, null, 0);
+      const output = this.output as { destroy?: () => void };
+      this.writer.close();
+      if (typeof output.destroy === 'function') output.destroy();
+      this.moveTo(SETTLED);
+    }, DRAIN_GRACE_MS);
   }
 
   private onInputError(err: Error): void {
@@ -492,6 +532,11 @@ export class Agent implements Emitter {
         this.fail(new HandlerError(kind, err));
       },
     );
+  }
+
+  /** Read through a getter: a check after a call that may settle is not narrowed away by TypeScript. */
+  private get settled(): boolean {
+    return this.lifecycle === SETTLED;
   }
 
   private settledOrFailed(): boolean {
@@ -675,6 +720,10 @@ export class Agent implements Emitter {
         return;
       case SETTLED: {
         this.clearTimer();
+        if (this.drainTimer !== null) {
+          clearTimeout(this.drainTimer);
+          this.drainTimer = null;
+        }
         this.partial.release();
         const { input, output } = this;
         input.removeListener('end', this.onInputEnd);
@@ -699,3 +748,6 @@ function varintLength(n: number): number {
   }
   return length;
 }
+
+/** After a drain timeout, how long the ErrorResponse may take to flush before the output is destroyed. */
+const DRAIN_GRACE_MS = 1000;

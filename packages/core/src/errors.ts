@@ -77,6 +77,30 @@ export class HandlerTimeoutError extends UdfError<'ERR_HANDLER_TIMEOUT'> {
 }
 
 /**
+ * The peer ended its input (a task stop, or a peer that read everything and
+ * closed) and the conversation had not finished `drainTimeoutMs` later: a
+ * handler that never settles, or responses nobody reads. Without this bound
+ * such a connection (its fd, its UDF instance) was held forever.
+ */
+export class DrainTimeoutError extends UdfError<'ERR_DRAIN_TIMEOUT'> {
+  constructor(
+    readonly timeoutMs: number,
+    readonly pendingKind: RequestKind | null,
+    readonly waiting: number,
+  ) {
+    super(
+      'ERR_DRAIN_TIMEOUT',
+      `the peer ended its input ${timeoutMs} ms ago and ` +
+        (pendingKind === null
+          ? 'the responses since were not read'
+          : `the ${pendingKind} handler has still not finished (${waiting} request${waiting === 1 ? '' : 's'} waiting behind it)`) +
+        ': the connection is closed; raise --drain-timeout (option drainTimeoutMs) if handlers legitimately take that long ' +
+        'after a task stops, and set --handler-timeout so a handler that never finishes fails the task while it runs',
+    );
+  }
+}
+
+/**
  * The output stream failed or was closed by the peer (EPIPE, ECONNRESET...)
  * before the agent finished writing.
  */

@@ -14,6 +14,7 @@ export { encodeFrame } from './encode-frame';
 export type { InputLimitErrorCode, ProtocolErrorCode, RequestKind } from './errors';
 export {
   BatchOrderError,
+  DrainTimeoutError,
   describeError,
   EncodeError,
   HandlerError,
