@@ -147,7 +147,13 @@ export class Agent implements Emitter {
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
     this.onDrainTimer = this.onDrainTimer.bind(this);
-    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer);
+    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer, (reason) => {
+      // Evicted from another connection's input: its bytes go back now, the
+      // error is handled after the requests this connection sent before it.
+      this.partial.release();
+      this.decoder.abandon();
+      this.inputFailed(reason);
+    });
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
@@ -275,7 +281,7 @@ export class Agent implements Emitter {
 
   /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
   private watchPartialFrame(): void {
-    const overBudget = this.partial.hold(this.decoder.partialBytes);
+    const overBudget = this.partial.hold(this.decoder.partialBytes, this.framesInChunk);
     if (overBudget !== undefined) {
       this.fail(overBudget);
       return;

@@ -26,7 +26,7 @@ export {
   SnapshotTooLargeError,
   UdfError,
 } from './errors';
-export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget } from './frame-budget';
+export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget, PARTIAL_FRAME_RESERVE } from './frame-budget';
 export type { FrameDecoderOptions } from './frame-decoder';
 export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
 export type { FrameWriterOptions } from './frame-writer';
