@@ -58,3 +58,4 @@ export type { Logger, LoggerOptions, LogLevel } from './logger';
 export { childLogger, createLogger, silentLogger } from './logger';
 export type { BatchBounds, FieldValues } from './point-helpers';
 export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
+export { DEFAULT_LOG_RATE_LIMIT, type RateLimitedLogger, type RateLimitOptions, rateLimitedLogger } from './rate-limited-logger';

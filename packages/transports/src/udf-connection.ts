@@ -1,4 +1,4 @@
-import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
+import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger, rateLimitedLogger } from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
@@ -26,7 +26,9 @@ export interface ConnectionParams {
 
 export function startConnection(params: ConnectionParams): UdfConnection {
   const { cls, input, output, options, fields } = params;
-  const log = withFields(params.logger, fields);
+  // Rate-limited per connection and kind: a peer that makes every request log
+  // a line (empty frames, a handler warning per point) costs a few lines.
+  const log = rateLimitedLogger(withFields(params.logger, fields));
   const agent = new Agent({
     input,
     output,
@@ -45,8 +47,12 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   });
   log.info('connection opened');
   const done = agent.start().then(
-    () => log.info('connection closed'),
+    () => {
+      log.flush();
+      log.info('connection closed');
+    },
     (err: unknown) => {
+      log.flush();
       // The agent already logged the cause at error level (with these fields).
       log.warn('connection closed after an error', errorFields(err));
       throw err;
