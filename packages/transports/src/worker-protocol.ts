@@ -42,6 +42,22 @@ export interface WorkerInit {
   frameTimeoutMs?: number;
   /** Log errors thrown outside any handler call instead of letting them stop the worker. */
   catchUncaught: boolean;
+  /**
+   * The worker's heartbeat (a BigInt64Array(1) over it): the thread stores
+   * Date.now() there every HEARTBEAT_INTERVAL_MS from its own event loop.
+   * The main thread reads it directly, not through messages, so a busy main
+   * thread never takes its own lag for the worker's.
+   */
+  heartbeat: SharedArrayBuffer;
+}
+
+/** How often a worker writes its heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 100;
+
+/** A worker's own event-loop lag: how long ago it last wrote its heartbeat (0 before its first). */
+export function heartbeatLag(heartbeat: BigInt64Array, now: number): number {
+  const last = Number(Atomics.load(heartbeat, 0));
+  return last === 0 ? 0 : Math.max(0, now - last);
 }
 
 /**
@@ -62,9 +78,7 @@ export type ToWorker =
   | { t: 'gone'; id: number }
   | { t: 'ack'; id: number; bytes: number }
   /** End the conversation from outside with this ErrorResponse message (shutdown timeout). */
-  | { t: 'abort'; id: number; reason: string }
-  /** Liveness probe: a thread answers from its event loop, so a thread stuck in synchronous code does not. */
-  | { t: 'ping' };
+  | { t: 'abort'; id: number; reason: string };
 
 export type FromWorker =
   | { t: 'ready'; threadId: number }
@@ -75,5 +89,4 @@ export type FromWorker =
   | { t: 'end'; id: number }
   /** The conversation is over (cleanly or not; the worker logged how). */
   | { t: 'done'; id: number }
-  | { t: 'log'; level: LogLevel; msg: string; fields?: object }
-  | { t: 'pong' };
+  | { t: 'log'; level: LogLevel; msg: string; fields?: object };
