@@ -17,6 +17,7 @@ import { FrameWriter } from './frame-writer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
 import type { Logger } from './logger';
+import type { OptionNames } from './option-names';
 import { PartialFrame } from './partial-frame';
 import { lowerReadAhead, ReadPacer } from './read-pacer';
 import { EOF, QueuedBody, RequestQueue } from './request-queue';
@@ -88,6 +89,8 @@ export class Agent implements Emitter {
   private framesInChunk = false;
   private readonly handlerTimeoutMs: number;
   private readonly drainTimeoutMs: number;
+  /** How error messages name options (AgentOptions.optionNames). */
+  private readonly optionNames: OptionNames | undefined;
   /** Runs from the input's end until the conversation settled (drainTimeoutMs > 0). */
   private drainTimer: NodeJS.Timeout | null = null;
   private readonly maxQueued: number;
@@ -122,6 +125,7 @@ export class Agent implements Emitter {
     this.logger = resolved.logger;
     this.handlerTimeoutMs = resolved.handlerTimeoutMs;
     this.drainTimeoutMs = resolved.drainTimeoutMs;
+    this.optionNames = resolved.optionNames;
     this.maxQueued = resolved.maxQueuedRequests;
     this.maxQueuedSize = resolved.maxQueuedSize;
     this.decoder = new FrameDecoder({ maxMessageSize: resolved.maxMessageSize });
@@ -147,13 +151,19 @@ export class Agent implements Emitter {
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
     this.onDrainTimer = this.onDrainTimer.bind(this);
-    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer, (reason) => {
-      // Evicted from another connection's input: its bytes go back now, the
-      // error is handled after the requests this connection sent before it.
-      this.partial.release();
-      this.decoder.abandon();
-      this.inputFailed(reason);
-    });
+    this.partial = new PartialFrame(
+      resolved.frameBudget,
+      resolved.frameTimeoutMs,
+      this.onFrameTimer,
+      (reason) => {
+        // Evicted from another connection's input: its bytes go back now, the
+        // error is handled after the requests this connection sent before it.
+        this.partial.release();
+        this.decoder.abandon();
+        this.inputFailed(reason);
+      },
+      resolved.optionNames,
+    );
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
@@ -362,7 +372,7 @@ export class Agent implements Emitter {
     if (this.lifecycle === SETTLED) return;
     if (this.failure === null && this.lifecycle < ENDING) {
       // The queue ends with the EOF marker (or the error) pushed at the input's end: not a request.
-      this.fail(new DrainTimeoutError(this.drainTimeoutMs, this.pendingCall, Math.max(0, this.queue.length - 1)));
+      this.fail(new DrainTimeoutError(this.drainTimeoutMs, this.pendingCall, Math.max(0, this.queue.length - 1), this.optionNames));
     } else {
       this.logger.error(
         `the peer ended its input ${this.drainTimeoutMs} ms ago and has not read the last responses: the connection is closed`,
@@ -373,7 +383,7 @@ export class Agent implements Emitter {
     this.drainTimer = setTimeout(() => {
       this.drainTimer = null;
       if (this.settled) return;
-      if (this.failure === null) this.failure = new DrainTimeoutError(this.drainTimeoutMs, null, 0);
+      if (this.failure === null) this.failure = new DrainTimeoutError(this.drainTimeoutMs, null, 0, this.optionNames);
       const output = this.output as { destroy?: () => void };
       this.writer.close();
       if (typeof output.destroy === 'function') output.destroy();
@@ -590,7 +600,7 @@ export class Agent implements Emitter {
     const inner = 1 + varintLength(bytes) + bytes;
     const restoreBytes = 1 + varintLength(inner) + inner;
     const max = this.decoder.maxMessageSize;
-    return restoreBytes > max ? new SnapshotTooLargeError(bytes, restoreBytes, max) : undefined;
+    return restoreBytes > max ? new SnapshotTooLargeError(bytes, restoreBytes, max, this.optionNames) : undefined;
   }
 
   private answerKeepalive(time: bigint): void {

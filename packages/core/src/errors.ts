@@ -4,6 +4,8 @@
  * `code` so callers can branch on it without parsing messages.
  */
 
+import { nameOption, type OptionNames } from './option-names';
+
 /**
  * The base class of every kapacitor-udf error (core, decorators, transports,
  * cli, testing): `err instanceof UdfError` tells ours from anything else, and
@@ -87,6 +89,7 @@ export class DrainTimeoutError extends UdfError<'ERR_DRAIN_TIMEOUT'> {
     readonly timeoutMs: number,
     readonly pendingKind: RequestKind | null,
     readonly waiting: number,
+    names?: OptionNames,
   ) {
     super(
       'ERR_DRAIN_TIMEOUT',
@@ -94,8 +97,8 @@ export class DrainTimeoutError extends UdfError<'ERR_DRAIN_TIMEOUT'> {
         (pendingKind === null
           ? 'the responses since were not read'
           : `the ${pendingKind} handler has still not finished (${waiting} request${waiting === 1 ? '' : 's'} waiting behind it)`) +
-        ': the connection is closed; raise --drain-timeout (option drainTimeoutMs) if handlers legitimately take that long ' +
-        'after a task stops, and set --handler-timeout so a handler that never finishes fails the task while it runs',
+        `: the connection is closed; raise ${nameOption(names, 'drainTimeoutMs')} if handlers legitimately take that long ` +
+        `after a task stops, and set ${nameOption(names, 'handlerTimeoutMs')} so a handler that never finishes fails the task while it runs`,
     );
   }
 }
@@ -136,12 +139,14 @@ export class SnapshotTooLargeError extends UdfError<'ERR_SNAPSHOT_TOO_LARGE'> {
     readonly snapshotBytes: number,
     readonly restoreBytes: number,
     readonly maxMessageSize: number,
+    names?: OptionNames,
   ) {
     super(
       'ERR_SNAPSHOT_TOO_LARGE',
       `the snapshot is ${snapshotBytes} bytes: the RestoreRequest carrying it back after a restart would be ${restoreBytes} bytes, ` +
         `more than the ${maxMessageSize} bytes a request may have (maxMessageSize), so this UDF could not restore it; ` +
-        `raise --max-message-size (option maxMessageSize) to at least ${restoreBytes} bytes (and --max-partial-frames-size with it), or keep less state`,
+        `raise ${nameOption(names, 'maxMessageSize')} to at least ${restoreBytes} bytes ` +
+        `(and ${nameOption(names, 'maxPartialFramesSize')} with it), or keep less state`,
     );
   }
 }

@@ -56,6 +56,7 @@ export { EdgeType, ValueType } from './generated/udf';
 export type { Emitter, Handler, MaybePromise } from './handler';
 export type { Logger, LoggerOptions, LogLevel } from './logger';
 export { childLogger, createLogger, silentLogger } from './logger';
+export { nameOption, type OptionNames } from './option-names';
 export type { BatchBounds, FieldValues } from './point-helpers';
 export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
 export { DEFAULT_LOG_RATE_LIMIT, type RateLimitedLogger, type RateLimitOptions, rateLimitedLogger } from './rate-limited-logger';

@@ -6,6 +6,7 @@
  */
 import { InputLimitError } from './errors';
 import type { FrameBudget, FrameBudgetHolder } from './frame-budget';
+import { nameOption, type OptionNames } from './option-names';
 
 export class PartialFrame implements FrameBudgetHolder {
   /** Bytes of the incomplete frame. */
@@ -21,12 +22,14 @@ export class PartialFrame implements FrameBudgetHolder {
    * @param onIdle called when it did (not after release())
    * @param onEvicted called (synchronously, from another connection's input)
    *   when the budget evicts this frame: must release() it and end the conversation with `reason`
+   * @param optionNames how the error messages name the options (see nameOption)
    */
   constructor(
     private readonly budget: FrameBudget,
     readonly timeoutMs: number,
     private readonly onIdle: () => void,
     private readonly onEvicted: (reason: InputLimitError) => void,
+    private readonly optionNames?: OptionNames,
   ) {}
 
   /**
@@ -64,7 +67,7 @@ export class PartialFrame implements FrameBudgetHolder {
     return new InputLimitError(
       'ERR_FRAME_TIMEOUT',
       `incomplete frame: ${bytes} bytes of a message arrived, then nothing for ${this.timeoutMs} ms ` +
-        '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
+        `(the sender stopped in the middle of a message); raise ${nameOption(this.optionNames, 'frameTimeoutMs')} for a very slow link`,
     );
   }
 
@@ -79,7 +82,7 @@ export class PartialFrame implements FrameBudgetHolder {
       `the bytes held in partially received frames of all connections reached the ${budget.limit}-byte budget ` +
         `(maxPartialFramesSize), and this connection's incomplete frame (${this.held} bytes, incomplete for ${ageMs} ms) ` +
         'was the oldest: it was dropped so that connections whose messages complete can go on; ' +
-        'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive slowly at once',
+        `raise ${nameOption(this.optionNames, 'maxPartialFramesSize')} if many large messages legitimately arrive slowly at once`,
     );
   }
 

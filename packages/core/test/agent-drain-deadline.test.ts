@@ -37,7 +37,7 @@ test('a handler that never settles after EOF: ErrorResponse naming the deadline 
   expect(agent.state).toBe('settled');
   const [error] = k.of('error');
   expect(error.error).toMatch(/ended its input 150 ms ago and the point handler has still not finished \(1 request waiting behind it\)/);
-  expect(error.error).toMatch(/--drain-timeout/);
+  expect(error.error).toMatch(/raise drainTimeoutMs .* set handlerTimeoutMs/);
 });
 
 test('a conversation that finishes within the deadline is not touched', async () => {

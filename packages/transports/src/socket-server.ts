@@ -5,14 +5,8 @@ import { FrameBudget, type Logger } from '@kapacitor-udf/core';
 import { createSocketFile, socketDirectoryWarning } from './create-socket-file';
 import { InvalidTransportOptionError } from './errors';
 import { errorFields } from './field-logger';
-import {
-  checkNonNegativeInteger,
-  checkServeOptions,
-  checkTimerMs,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  resolveLogger,
-  type ServeOptions,
-} from './options';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE, pickConnectionLimits, type SocketLimits } from './limits';
+import { checkLimits, checkServeOptions, resolveLogger, type ServeOptions } from './options';
 import { prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -20,28 +14,9 @@ import { resolveUdfSource } from './udf-module';
 import { WorkerPool } from './worker-pool';
 import { isUdfWorkerThread } from './worker-protocol';
 
-export interface SocketOptions extends ServeOptions {
+export interface SocketOptions extends ServeOptions, SocketLimits {
   /** Where to listen. A stale socket file there is replaced; a live server or a non-socket file is refused. */
   path: string;
-  /** Permission bits of the socket file (default 0o660: owner and group, which Kapacitor's user should be in). */
-  mode?: number;
-  /** On close, how long open connections may take to finish before they are cut (default 10 s). */
-  shutdownTimeoutMs?: number;
-  /**
-   * Act as the owner of the process (default true): SIGINT/SIGTERM shut the
-   * server down gracefully and exit 0 (a second signal cuts connections
-   * at once), and an error thrown outside any handler call is logged instead
-   * of crashing the server and every other connection with it.
-   */
-  handleProcessEvents?: boolean;
-  /**
-   * Serve connections on this many worker threads instead of the main
-   * thread (default: unset or 0, everything in-thread), for UDFs whose
-   * handlers are CPU-heavy. Each connection stays on one worker; the main
-   * thread only moves bytes. Workers load the class themselves, from
-   * `module` / `exportName`.
-   */
-  workers?: number;
   /**
    * With `workers`: the file that exports the UDF class (a path, relative to
    * the working directory, or a file: URL; e.g. `__filename`). Unset: the
@@ -67,10 +42,15 @@ export interface SocketServer {
   readonly done: Promise<void>;
   /** Stops accepting, lets open connections finish (up to shutdownTimeoutMs), then cuts the rest. */
   close(): Promise<void>;
+  /**
+   * Stops at once: cuts every open connection without waiting and removes
+   * the socket file (udf-run does this on a second signal). Resolves once
+   * the socket file is gone; `done` settles when the rest has stopped.
+   */
+  destroy(): Promise<void>;
 }
 
-export const DEFAULT_SOCKET_MODE = 0o660;
-export { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './options';
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE } from './limits';
 
 /** After a shutdown timeout, how long a cut connection may take to flush its ErrorResponse. */
 const ABORT_GRACE_MS = 1000;
@@ -104,23 +84,14 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   if (typeof options.path !== 'string' || options.path === '') {
     throw new InvalidTransportOptionError('serveSocket needs a path: serveSocket(MyUdf, { path: "/tmp/my.sock" })');
   }
+  checkLimits(options, ['socket']);
   const mode = options.mode ?? DEFAULT_SOCKET_MODE;
-  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-    throw new InvalidTransportOptionError(`mode must be permission bits between 0 and 0o777, got ${String(mode)}`);
-  }
-  // Connecting to a unix socket needs write permission on it.
-  if ((mode & 0o220) === 0) {
-    throw new InvalidTransportOptionError(
-      `mode 0${mode.toString(8)}: neither the owner nor the group could connect to the socket (connecting needs write permission); use 660 or 600`,
-    );
-  }
-  checkTimerMs('shutdownTimeoutMs', options.shutdownTimeoutMs);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  // A connection whose peer is gone ends within this, like a process UDF at the end of its input.
+  const drainTimeoutMs = options.drainTimeoutMs ?? shutdownTimeoutMs;
   const logger = resolveLogger(options);
   const socketPath = path.resolve(options.path);
   const baseFields = { udf: cls.name, transport: 'socket', path: socketPath };
-  checkNonNegativeInteger('workers', options.workers, 0);
-  const handleProcessEvents = options.handleProcessEvents ?? true;
 
   let pool: WorkerPool | undefined;
   if (options.workers !== undefined && options.workers > 0) {
@@ -131,14 +102,9 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       source,
       className: cls.name,
       moduleLoader: options.moduleLoader,
-      maxMessageSize: options.maxMessageSize,
-      handlerTimeoutMs: options.handlerTimeoutMs,
-      maxBatchPoints: options.maxBatchPoints,
-      maxBatchSize: options.maxBatchSize,
-      maxQueuedSize: options.maxQueuedSize,
-      maxPartialFramesSize: options.maxPartialFramesSize,
-      frameTimeoutMs: options.frameTimeoutMs,
-      catchUncaught: handleProcessEvents,
+      limits: pickConnectionLimits(options),
+      drainTimeoutMs,
+      optionNames: options.optionNames,
       logger,
       fields: baseFields,
     });
@@ -172,7 +138,16 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       if (pool !== undefined) {
         ({ abort, cut, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
-        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields, frameBudget });
+        const { agent, done: finished } = startConnection({
+          cls,
+          input: socket,
+          output: socket,
+          options,
+          logger,
+          fields,
+          frameBudget,
+          drainTimeoutMs,
+        });
         abort = (reason) => agent.close(reason);
         done = finished;
       }
@@ -218,7 +193,6 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   let closing: Promise<void> | undefined;
 
   const shutdown = async (): Promise<void> => {
-    detachProcessEvents();
     logger.info('shutting down', { ...baseFields, connections: connections.size, timeoutMs: shutdownTimeoutMs });
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await removeSocketFile(socketPath, ownInode);
@@ -234,37 +208,11 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   };
   const close = (): Promise<void> => (closing ??= shutdown());
 
-  // Process events (only when we own the process).
-  let signalCount = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signalCount++;
-    if (signalCount === 1) {
-      logger.info(`received ${signal}: finishing open connections`, baseFields);
-      void close().then(() => process.exit(0));
-      return;
-    }
-    logger.warn(`received ${signal} again: cutting open connections`, baseFields);
+  const destroy = async (): Promise<void> => {
+    void close();
     for (const c of connections) c.socket.destroy();
-    void removeSocketFile(socketPath, ownInode).then(() => process.exit(0));
+    await removeSocketFile(socketPath, ownInode);
   };
-  const onUncaught = (err: unknown): void => {
-    logger.error('uncaught error in UDF code (the server keeps running)', { ...baseFields, ...errorFields(err) });
-  };
-  if (handleProcessEvents) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('uncaughtException', onUncaught);
-    process.on('unhandledRejection', onUncaught);
-  }
-  function detachProcessEvents(): void {
-    // Signals stay handled until exit so a second one can cut connections.
-    process.off('uncaughtException', onUncaught);
-    process.off('unhandledRejection', onUncaught);
-    if (signalCount === 0) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  }
 
   return {
     path: socketPath,
@@ -273,6 +221,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     },
     done,
     close,
+    destroy,
   };
 }
 

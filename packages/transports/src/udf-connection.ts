@@ -22,6 +22,8 @@ export interface ConnectionParams {
   fields: Record<string, unknown>;
   /** Shared by the connections of a server (thread); default: one of this connection's own. */
   frameBudget?: FrameBudget;
+  /** After the input ended, how long the conversation may take (AgentOptions.drainTimeoutMs; socket connections). */
+  drainTimeoutMs?: number;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
@@ -34,7 +36,12 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     output,
     handler: (emitter: Emitter) =>
       observeInit(
-        createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }),
+        createHandler(cls, emitter, {
+          logger: log,
+          maxBatchPoints: options.maxBatchPoints,
+          maxBatchSize: options.maxBatchSize,
+          optionNames: options.optionNames,
+        }),
         fields,
         log,
       ),
@@ -43,6 +50,8 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    drainTimeoutMs: params.drainTimeoutMs,
+    optionNames: options.optionNames,
     logger: log,
   });
   log.info('connection opened');
