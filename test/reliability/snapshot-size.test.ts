@@ -30,7 +30,7 @@ test('a 70 MB snapshot over the default limit: ErrorResponse naming the size, th
     const [error] = hoard.peer.of('error');
     expect(error.error).toMatch(/the snapshot is 700001\d\d bytes/);
     expect(error.error).toMatch(/RestoreRequest carrying it back .* would be 700001\d\d bytes, more than the 67108864 bytes/);
-    expect(error.error).toMatch(/raise --max-message-size \(option maxMessageSize\) to at least 700001\d\d bytes/);
+    expect(error.error).toMatch(/raise --max-message-size to at least 700001\d\d bytes \(and --max-partial-frames-size with it\)/);
     expect(server.log()).toMatch(/ERR_SNAPSHOT_TOO_LARGE/);
 
     bystander.peer.point(makePoint(2));
