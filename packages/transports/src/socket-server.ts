@@ -1,12 +1,11 @@
-import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { FrameBudget, type Logger } from '@kapacitor-udf/core';
-import { createSocketFile, socketDirectoryWarning } from './create-socket-file';
 import { InvalidTransportOptionError } from './errors';
 import { errorFields } from './field-logger';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE, pickConnectionLimits, type SocketLimits } from './limits';
 import { checkLimits, checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { SocketFile, socketDirectoryWarning } from './socket-file';
 import { prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -85,13 +84,13 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     throw new InvalidTransportOptionError('serveSocket needs a path: serveSocket(MyUdf, { path: "/tmp/my.sock" })');
   }
   checkLimits(options, ['socket']);
-  const mode = options.mode ?? DEFAULT_SOCKET_MODE;
+  const logger = resolveLogger(options);
+  const socketPath = path.resolve(options.path);
+  const fields = { udf: cls.name, transport: 'socket', path: socketPath };
+
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   // A connection whose peer is gone ends within this, like a process UDF at the end of its input.
   const drainTimeoutMs = options.drainTimeoutMs ?? shutdownTimeoutMs;
-  const logger = resolveLogger(options);
-  const socketPath = path.resolve(options.path);
-  const baseFields = { udf: cls.name, transport: 'socket', path: socketPath };
 
   let pool: WorkerPool | undefined;
   if (options.workers !== undefined && options.workers > 0) {
@@ -106,28 +105,147 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       drainTimeoutMs,
       optionNames: options.optionNames,
       logger,
-      fields: baseFields,
+      fields,
     });
-    logger.info('worker threads started', { ...baseFields, workers: options.workers, module: source.module });
+    logger.info('worker threads started', { ...fields, workers: options.workers, module: source.module });
   }
 
+  const server = new UdfSocketServer(cls, options, {
+    path: socketPath,
+    mode: options.mode ?? DEFAULT_SOCKET_MODE,
+    shutdownTimeoutMs,
+    drainTimeoutMs,
+    logger,
+    fields,
+    pool,
+  });
   try {
     await prepareSocketPath(socketPath);
+    await server.listen();
   } catch (err) {
     await pool?.close();
     throw err;
   }
+  return server;
+}
 
+/** What serveSocket resolved from its options for the server. */
+interface ServerSettings {
+  readonly path: string;
+  readonly mode: number;
+  readonly shutdownTimeoutMs: number;
+  /** After a peer ended its input, how long its conversation may take (drainTimeoutMs, resolved). */
+  readonly drainTimeoutMs: number;
+  readonly logger: Logger;
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The worker threads serving the connections; unset: served in this thread. */
+  readonly pool: WorkerPool | undefined;
+}
+
+/**
+ * The server's lifecycle. `starting`: accepting may begin as soon as the
+ * socket is bound, before it is announced; `listening`: announced, serving;
+ * `draining`: no new connections, open ones finish (or are cut); `closed`:
+ * everything stopped, `done` resolved. Only moveTo() changes it.
+ */
+type ServerState = 'starting' | 'listening' | 'draining' | 'closed';
+
+const NEXT_STATES: Readonly<Record<ServerState, readonly ServerState[]>> = {
+  starting: ['listening'],
+  listening: ['draining'],
+  draining: ['closed'],
+  closed: [],
+};
+
+/** One socket server: its listener, its socket file, its open connections, and its state. */
+class UdfSocketServer implements SocketServer {
+  readonly path: string;
+  readonly done: Promise<void>;
+  private state: ServerState = 'starting';
   // allowHalfOpen: when Kapacitor ends its write side (a clean task stop),
   // the agent sees EOF, calls stop, flushes, and only then ends ours.
-  const server = net.createServer({ allowHalfOpen: true });
-  const connections = new Set<OpenConnection>();
-  // One budget for the partial frames of every connection of this thread.
-  const frameBudget = new FrameBudget(options.maxPartialFramesSize);
-  let nextId = 1;
+  private readonly listener = net.createServer({ allowHalfOpen: true });
+  private readonly connections = new Set<OpenConnection>();
+  /** One budget for the partial frames of every connection of this thread. */
+  private readonly frameBudget: FrameBudget;
+  private nextId = 1;
+  private socketFile: SocketFile | undefined;
+  private closing: Promise<void> | undefined;
+  private resolveDone: () => void = () => undefined;
 
-  server.on('connection', (socket) => {
-    const fields: Record<string, unknown> = { ...baseFields, connection: nextId++ };
+  constructor(
+    private readonly cls: UdfClass,
+    private readonly options: SocketOptions,
+    private readonly settings: ServerSettings,
+  ) {
+    this.path = settings.path;
+    this.frameBudget = new FrameBudget(options.maxPartialFramesSize);
+    this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+    this.listener.on('connection', (socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** starting -> listening: creates the socket file and announces the server. */
+  async listen(): Promise<void> {
+    const { logger, fields, mode } = this.settings;
+    this.socketFile = await SocketFile.listen(this.listener, this.path, mode);
+    this.listener.on('error', (err) => logger.error('socket server error', { ...fields, ...errorFields(err) }));
+    const directoryWarning = await socketDirectoryWarning(this.path);
+    if (directoryWarning !== undefined) logger.warn(directoryWarning, fields);
+    // Warned before "listening", which whoever started the server waits for:
+    // the warning is then never missed by a reader that stops there.
+    if ((mode & 0o007) !== 0) {
+      logger.warn(
+        `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
+        fields,
+      );
+    }
+    this.moveTo('listening');
+    logger.info('listening', { ...fields, mode: `0${mode.toString(8)}` });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.drain();
+    return this.closing;
+  }
+
+  async destroy(): Promise<void> {
+    void this.close();
+    for (const c of this.connections) c.socket.destroy();
+    await this.socketFile?.remove();
+  }
+
+  /** listening -> draining -> closed. */
+  private async drain(): Promise<void> {
+    const { logger, fields, shutdownTimeoutMs, pool } = this.settings;
+    this.moveTo('draining');
+    logger.info('shutting down', { ...fields, connections: this.connections.size, timeoutMs: shutdownTimeoutMs });
+    const listenerClosed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    await this.socketFile?.remove();
+    if (this.connections.size > 0) {
+      const finished = await waitAll(this.connections, shutdownTimeoutMs);
+      if (!finished) await cutConnections(this.connections, logger, fields);
+    }
+    await listenerClosed;
+    // Only now: every connection has ended, so no worker has work left.
+    await pool?.close();
+    this.moveTo('closed');
+    logger.info('stopped', fields);
+    this.resolveDone();
+  }
+
+  private moveTo(next: ServerState): void {
+    if (!NEXT_STATES[this.state].includes(next)) throw new Error(`unreachable: socket server ${this.state} -> ${next}`);
+    this.state = next;
+  }
+
+  /** A new connection: its own conversation, in this thread or on a worker. */
+  private accept(socket: net.Socket): void {
+    const { logger, pool } = this.settings;
+    const fields: Record<string, unknown> = { ...this.settings.fields, connection: this.nextId++ };
     // Without a listener a socket error (Kapacitor vanished: ECONNRESET,
     // EPIPE) would be an uncaught exception taking the server down.
     socket.on('error', (err) => logger.debug('connection socket error', { ...fields, ...errorFields(err) }));
@@ -139,14 +257,14 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
         ({ abort, cut, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
         const { agent, done: finished } = startConnection({
-          cls,
+          cls: this.cls,
           input: socket,
           output: socket,
-          options,
+          options: this.options,
           logger,
           fields,
-          frameBudget,
-          drainTimeoutMs,
+          frameBudget: this.frameBudget,
+          drainTimeoutMs: this.settings.drainTimeoutMs,
         });
         abort = (reason) => agent.close(reason);
         done = finished;
@@ -161,68 +279,12 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const closed = Promise.all([socketClosed, done.catch(() => undefined)]).then(() => undefined);
     const entry: OpenConnection = { socket, abort, cut, closed };
-    connections.add(entry);
-    void closed.then(() => connections.delete(entry));
+    this.connections.add(entry);
+    void closed.then(() => this.connections.delete(entry));
     // The conversation is over (cleanly or not): once our side has flushed,
     // release the socket even if Kapacitor keeps its own side open.
     void done.catch(() => undefined).then(() => releaseWhenFlushed(socket));
-  });
-
-  let ownInode: number;
-  try {
-    ({ ino: ownInode } = await createSocketFile(server, socketPath, mode));
-  } catch (err) {
-    await pool?.close();
-    throw err;
   }
-  const directoryWarning = await socketDirectoryWarning(socketPath);
-  if (directoryWarning !== undefined) logger.warn(directoryWarning, baseFields);
-  server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
-  // Warned before "listening", which whoever started the server waits for:
-  // the warning is then never missed by a reader that stops there.
-  if ((mode & 0o007) !== 0) {
-    logger.warn(
-      `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
-      baseFields,
-    );
-  }
-  logger.info('listening', { ...baseFields, mode: `0${mode.toString(8)}` });
-
-  let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  let closing: Promise<void> | undefined;
-
-  const shutdown = async (): Promise<void> => {
-    logger.info('shutting down', { ...baseFields, connections: connections.size, timeoutMs: shutdownTimeoutMs });
-    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await removeSocketFile(socketPath, ownInode);
-    if (connections.size > 0) {
-      const finished = await waitAll(connections, shutdownTimeoutMs);
-      if (!finished) await cutConnections(connections, logger, baseFields);
-    }
-    await serverClosed;
-    // Only now: every connection has ended, so no worker has work left.
-    await pool?.close();
-    logger.info('stopped', baseFields);
-    resolveDone();
-  };
-  const close = (): Promise<void> => (closing ??= shutdown());
-
-  const destroy = async (): Promise<void> => {
-    void close();
-    for (const c of connections) c.socket.destroy();
-    await removeSocketFile(socketPath, ownInode);
-  };
-
-  return {
-    path: socketPath,
-    get connectionCount() {
-      return connections.size;
-    },
-    done,
-    close,
-    destroy,
-  };
 }
 
 /**
@@ -285,14 +347,4 @@ async function cutConnections(connections: Set<OpenConnection>, logger: Logger, 
   // Bounded: a worker thread stuck in a handler never reports its
   // conversation over; stopping the threads (next) settles those.
   await waitAll(connections, ABORT_GRACE_MS);
-}
-
-/** Removes the socket file if it is still the one we created (not a newer server's). */
-async function removeSocketFile(socketPath: string, ownInode: number): Promise<void> {
-  try {
-    const stats = await fs.lstat(socketPath);
-    if (stats.isSocket() && stats.ino === ownInode) await fs.unlink(socketPath);
-  } catch {
-    // Already gone, or replaced by something that is not ours: leave it.
-  }
 }

@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createSocketFile, socketDirectoryWarning } from '../src/create-socket-file';
 import { SocketInUseError, SocketPathNotWritableError } from '../src/errors';
+import { createSocketFile, socketDirectoryWarning } from '../src/socket-file';
 
 let dir: string;
 let server: net.Server;

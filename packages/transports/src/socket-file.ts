@@ -1,8 +1,43 @@
+/**
+ * The socket file of one listening server: created with its mode so that
+ * nobody else can interfere (createSocketFile), and removed at shutdown only
+ * while it is still the one this server created (a newer server may have
+ * taken the path over since). Deciding whether a path may be used at all is
+ * socket-path.ts.
+ */
 import { promises as fs, type Stats } from 'node:fs';
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import { SocketInUseError, SocketPathNotWritableError, TransportError } from './errors';
 import { MAX_SOCKET_PATH_BYTES } from './socket-path';
+
+export class SocketFile {
+  private constructor(
+    readonly path: string,
+    /** The inode the file had when we created it: who owns the path now is checked against it. */
+    private readonly inode: number,
+  ) {}
+
+  /**
+   * Makes `server` listen on `socketPath` (prepared by prepareSocketPath)
+   * with the file's permission bits set to `mode` (see createSocketFile).
+   * On failure the server is not listening and the error says why.
+   */
+  static async listen(server: net.Server, socketPath: string, mode: number): Promise<SocketFile> {
+    const created = await createSocketFile(server, socketPath, mode);
+    return new SocketFile(socketPath, created.ino);
+  }
+
+  /** Removes the socket file if it is still the one we created (not a newer server's). */
+  async remove(): Promise<void> {
+    try {
+      const stats = await fs.lstat(this.path);
+      if (stats.isSocket() && stats.ino === this.inode) await fs.unlink(this.path);
+    } catch {
+      // Already gone, or replaced by something that is not ours: leave it.
+    }
+  }
+}
 
 /** Where a test may act between the steps of createSocketFile (to play another user racing it). */
 export interface SocketFileSteps {
@@ -12,8 +47,8 @@ export interface SocketFileSteps {
   afterLink?(): Promise<void> | void;
 }
 
-/** The socket file serveSocket created: removed on close only if it is still this inode. */
-export interface SocketFile {
+/** The inode createSocketFile gave the path. */
+export interface CreatedSocket {
   readonly ino: number;
   readonly dev: number;
 }
@@ -42,7 +77,7 @@ export async function createSocketFile(
   socketPath: string,
   mode: number,
   steps: SocketFileSteps = {},
-): Promise<SocketFile> {
+): Promise<CreatedSocket> {
   const dir = path.dirname(socketPath);
   // mkdtemp adds 6 characters; the socket inside is named "s".
   const privateLength = Buffer.byteLength(path.join(dir, '.udf-run-XXXXXX', 's'));
@@ -88,7 +123,7 @@ export async function createSocketFile(
  * it; no chmod (it would follow a swapped-in symlink). Where the umask
  * cannot be set (a worker thread), the path is refused.
  */
-async function bindDirectly(server: net.Server, socketPath: string, mode: number): Promise<SocketFile> {
+async function bindDirectly(server: net.Server, socketPath: string, mode: number): Promise<CreatedSocket> {
   await bind(server, socketPath, mode, socketPath);
   let stats: Stats;
   try {
