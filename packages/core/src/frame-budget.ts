@@ -7,8 +7,8 @@
  *
  * Fair to the connections whose frames do complete: each connection's first
  * `reserve` bytes of a partial frame are its own (not charged), and when the
- * shared budget is exhausted the holder whose frame has been incomplete the
- * longest is evicted, whichever connection's bytes pushed it over. A peer
+ * shared budget is exhausted the holder whose frame has been over its
+ * reserve the longest is evicted, whichever connection's bytes pushed it over. A peer
  * trickling a byte now and then holds its frame for long and is the one cut;
  * a busy task's frames complete within moments and are the youngest.
  * (Before, the connection whose chunk crossed the limit failed: three peers
@@ -30,7 +30,7 @@ export const PARTIAL_FRAME_RESERVE = 64 * 1024;
 export interface FrameBudgetHolder {
   /** Bytes beyond the reserve, counted in FrameBudget.used. */
   readonly charged: number;
-  /** When its incomplete frame began (performance.now() ms). */
+  /** When its incomplete frame went past the reserve (performance.now() ms). */
   readonly since: number;
   /** Ends its conversation with `reason` and releases its bytes, synchronously. */
   evict(reason: Error): void;

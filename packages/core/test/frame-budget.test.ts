@@ -54,7 +54,7 @@ test('hogs holding the budget are evicted, oldest first; the busy connection tha
   // Only the oldest hog went: the budget fits again with the other two.
   expect(hogs.map((h) => h.k.count('error'))).toEqual([1, 0, 0]);
   expect(hogs[0].k.of('error')[0].error).toMatch(
-    /incomplete frame \(9900 bytes, incomplete for \d+ ms\) was the oldest.*raise maxPartialFramesSize/,
+    /incomplete frame \(9900 bytes, over the 1000-byte reserve for \d+ ms\) was the oldest.*raise maxPartialFramesSize/,
   );
   expect(budget.used).toBe(2 * 8_900);
   for (const h of hogs.slice(1)) h.agent.close(new Error('test over'));
