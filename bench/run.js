@@ -33,6 +33,7 @@ const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { measureKapacitorLike, reportKapacitorLike } = require('./kapacitor-like');
 const { measureKapacitord, reportKapacitord } = require('./kapacitord');
+const { measureReplay } = require('./replay');
 
 const ROOT = path.resolve(__dirname, '..');
 const BENCH = __dirname;
@@ -555,6 +556,16 @@ async function main() {
     selected.push(row);
   }
   await measureThroughputRows(go.driver, selected, results);
+  const replaySection = await measureReplay({
+    root: ROOT,
+    cli: CLI,
+    cache: CACHE,
+    results,
+    wanted: (id) => !ONLY || ONLY.has(id),
+    runs: RUNS,
+    intEnv,
+    log,
+  });
 
   // Memory: a slow Kapacitor-side reader while MEM_POINTS points are pushed.
   const memory = [];
@@ -637,6 +648,7 @@ async function main() {
   const kapSection = reportKapacitord(kapacitord, klTargets);
   const md = [
     report({ all, results, memory, latency, started, startLoad, py, klTargets }),
+    replaySection,
     klSection,
     kapSection,
     reportMulticore(multicore),

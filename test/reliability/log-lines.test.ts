@@ -95,3 +95,66 @@ describe.each([
     }
   }, 60_000);
 });
+
+test('snapshot and restore are logged at info with UDF, task, bytes and state version; a refused restore at error', async () => {
+  const str = (v: string) => ({ type: ValueType.STRING, value: { $case: 'stringValue' as const, value: v } });
+  const int = (v: bigint) => ({ type: ValueType.INT, value: { $case: 'intValue' as const, value: v } });
+  const options = [
+    { name: 'field', values: [str('value')] },
+    { name: 'size', values: [int(3n)] },
+  ];
+  const cwd = path.join(ROOT, 'examples', 'moving-avg');
+
+  const first = spawnUdfRun({ name: 'movingAvg', cwd });
+  let snapshot: Buffer;
+  try {
+    first.peer.send(init(options, 'cpu-task', 'avg1'));
+    first.peer.point(makePoint(1, { fieldsDouble: { value: 2 } }));
+    first.peer.send({ $case: 'snapshot', value: {} });
+    const responses = await first.peer.take(3);
+    const taken = responses.find((r) => r.message?.$case === 'snapshot')?.message;
+    if (taken?.$case !== 'snapshot') throw new Error(`no SnapshotResponse among ${responses.map((r) => r.message?.$case)}`);
+    snapshot = taken.value.snapshot;
+    expect(snapshot.byteLength).toBeGreaterThan(0);
+    first.peer.endInput();
+    expect(await first.exited()).toBe(0);
+    expect(lines(first.stderr()).find((l) => l.msg === 'snapshot taken')).toMatchObject({
+      level: 'info',
+      udf: 'movingAvg',
+      taskID: 'cpu-task',
+      nodeID: 'avg1',
+      bytes: snapshot.byteLength,
+      state: '@State',
+      stateVersion: 2,
+    });
+  } finally {
+    first.kill();
+  }
+
+  const second = spawnUdfRun({ name: 'movingAvg', cwd });
+  try {
+    second.peer.send(init(options, 'cpu-task', 'avg1'), { $case: 'restore', value: { snapshot } });
+    second.peer.send({ $case: 'restore', value: { snapshot: Buffer.from([1, 2, 3]) } });
+    const responses = await second.peer.take(3);
+    expect(responses.map((r) => (r.message?.value as { success?: boolean } | undefined)?.success)).toEqual([true, true, false]);
+    second.peer.endInput();
+    expect(await second.exited()).toBe(0);
+    const logged = lines(second.stderr());
+    expect(logged.find((l) => l.msg === 'state restored')).toMatchObject({
+      level: 'info',
+      udf: 'movingAvg',
+      taskID: 'cpu-task',
+      bytes: snapshot.byteLength,
+      stateVersion: 2,
+    });
+    expect(logged.find((l) => String(l.msg).startsWith('restore failed'))).toMatchObject({
+      level: 'error',
+      udf: 'movingAvg',
+      taskID: 'cpu-task',
+      bytes: 3,
+      error: expect.stringMatching(/snapshot/),
+    });
+  } finally {
+    second.kill();
+  }
+});

@@ -14,11 +14,11 @@ import {
 } from './errors';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
-import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
 import type { Logger } from './logger';
 import type { OptionNames } from './option-names';
 import { PartialFrame } from './partial-frame';
+import type { BeginBatch, EndBatch, Point, Request, Response } from './protocol/udf';
 import { lowerReadAhead, ReadPacer } from './read-pacer';
 import { EOF, QueuedBody, RequestQueue } from './request-queue';
 

@@ -8,7 +8,7 @@ import type {
   RestoreRequest,
   RestoreResponse,
   SnapshotResponse,
-} from './generated/udf';
+} from './protocol/udf';
 
 /** A value, or a promise of it: every handler method may be sync or async. */
 export type MaybePromise<T> = T | Promise<T>;

@@ -31,6 +31,12 @@ export type { FrameDecoderOptions } from './frame-decoder';
 export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
 export type { FrameWriterOptions } from './frame-writer';
 export { FrameWriter } from './frame-writer';
+export type { Emitter, Handler, MaybePromise } from './handler';
+export type { Logger, LoggerOptions, LogLevel } from './logger';
+export { childLogger, createLogger, silentLogger } from './logger';
+export { nameOption, type OptionNames } from './option-names';
+export type { BatchBounds, FieldValues } from './point-helpers';
+export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
 export type {
   BeginBatch,
   EndBatch,
@@ -51,12 +57,6 @@ export type {
   RestoreResponse,
   SnapshotRequest,
   SnapshotResponse,
-} from './generated/udf';
-export { EdgeType, ValueType } from './generated/udf';
-export type { Emitter, Handler, MaybePromise } from './handler';
-export type { Logger, LoggerOptions, LogLevel } from './logger';
-export { childLogger, createLogger, silentLogger } from './logger';
-export { nameOption, type OptionNames } from './option-names';
-export type { BatchBounds, FieldValues } from './point-helpers';
-export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
+} from './protocol/udf';
+export { EdgeType, ValueType } from './protocol/udf';
 export { DEFAULT_LOG_RATE_LIMIT, type RateLimitedLogger, type RateLimitOptions, rateLimitedLogger } from './rate-limited-logger';

@@ -4,7 +4,7 @@
  * behind them (EOF, an input error) so that everything received before a
  * marker is handled first.
  */
-import type { Request } from './generated/udf';
+import type { Request } from './protocol/udf';
 
 /** Queued behind the requests received before the end of the input (or close()). */
 export const EOF = Symbol('eof');

@@ -201,6 +201,14 @@ describe('series head cache: encoding', () => {
       (p) => {
         p.tags = Object.assign(Object.create({ inherited: 'x' }), p.tags);
       },
+      // The head's very keys and values, but inherited (for-in lists them
+      // in the head's order): not own tags, so none are written.
+      (p) => {
+        p.tags = Object.create(p.tags);
+      },
+      (p) => {
+        p.tags = Object.assign(Object.create({ region: 'us-west' }), { cpu: 'cpu-total', host: 'server01' });
+      },
       (p) => {
         (p as { name?: string }).name = undefined;
       },

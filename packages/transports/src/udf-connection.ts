@@ -1,5 +1,16 @@
-import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger, rateLimitedLogger } from '@kapacitor-udf/core';
-import { createHandler } from '@kapacitor-udf/decorators';
+import {
+  Agent,
+  type Emitter,
+  type FrameBudget,
+  type Handler,
+  type InitRequest,
+  type Logger,
+  type RestoreRequest,
+  type RestoreResponse,
+  rateLimitedLogger,
+  type SnapshotResponse,
+} from '@kapacitor-udf/core';
+import { createHandler, getUdfDefinition } from '@kapacitor-udf/decorators';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
 import type { UdfClass } from './udf-class';
@@ -35,7 +46,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     input,
     output,
     handler: (emitter: Emitter) =>
-      observeInit(
+      observe(
         createHandler(cls, emitter, {
           logger: log,
           maxBatchPoints: options.maxBatchPoints,
@@ -44,6 +55,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
         }),
         fields,
         log,
+        stateFields(cls),
       ),
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
@@ -71,12 +83,37 @@ export function startConnection(params: ConnectionParams): UdfConnection {
 }
 
 /**
+ * What snapshot and restore log lines say about the UDF's state: its name,
+ * and how the state is written (the `@State` version, or the user's
+ * `@OnSnapshot`).
+ */
+function stateFields(cls: UdfClass): Record<string, unknown> {
+  const definition = getUdfDefinition(cls);
+  if (definition === undefined) return {};
+  if (definition.handlers.snapshot !== undefined) return { udf: definition.name, state: '@OnSnapshot' };
+  if (definition.state.length > 0) return { udf: definition.name, state: '@State', stateVersion: definition.stateVersion };
+  return { udf: definition.name, state: 'none' };
+}
+
+/**
  * Wraps the handler so the InitRequest the agent already decoded is seen
  * once on its way in: its task and node IDs join the log fields and its
- * options are logged at debug. Every other method is the handler's own,
- * bound once, so the per-point path gains no work.
+ * options are logged at debug. Snapshots and restores are logged at info
+ * (a failed restore at error): they are rare, and the only way an operator
+ * sees that state was saved and came back. Every other method is the
+ * handler's own, bound once, so the per-point path gains no work.
  */
-function observeInit(handler: Handler, fields: Record<string, unknown>, log: Logger): Handler {
+function observe(handler: Handler, fields: Record<string, unknown>, log: Logger, state: Record<string, unknown>): Handler {
+  const snapshotTaken = (response: SnapshotResponse): SnapshotResponse => {
+    log.info('snapshot taken', { ...state, bytes: response.snapshot.byteLength });
+    return response;
+  };
+  const restored = (request: RestoreRequest, response: RestoreResponse): RestoreResponse => {
+    const line = { ...state, bytes: request.snapshot.byteLength };
+    if (response.success) log.info('state restored', line);
+    else log.error('restore failed (Kapacitor fails the UDF node: the task stops processing)', { ...line, error: response.error });
+    return response;
+  };
   return {
     info: handler.info.bind(handler),
     init: (request: InitRequest) => {
@@ -85,8 +122,14 @@ function observeInit(handler: Handler, fields: Record<string, unknown>, log: Log
       log.debug('init', { options: describeOptions(request) });
       return handler.init(request);
     },
-    snapshot: handler.snapshot.bind(handler),
-    restore: handler.restore.bind(handler),
+    snapshot: () => {
+      const response = handler.snapshot();
+      return isThenable(response) ? response.then(snapshotTaken) : snapshotTaken(response);
+    },
+    restore: (request: RestoreRequest) => {
+      const response = handler.restore(request);
+      return isThenable(response) ? response.then((r) => restored(request, r)) : restored(request, response);
+    },
     beginBatch: handler.beginBatch.bind(handler),
     point: handler.point.bind(handler),
     endBatch: handler.endBatch.bind(handler),
@@ -104,4 +147,8 @@ function describeOptions(request: InitRequest): Array<{ name: string; values: un
       return typeof value.value === 'bigint' ? value.value.toString() : value.value;
     }),
   }));
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
