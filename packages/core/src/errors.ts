@@ -102,6 +102,17 @@ export type InputLimitErrorCode = 'ERR_PARTIAL_FRAMES_BUDGET' | 'ERR_FRAME_TIMEO
  */
 export class InputLimitError extends UdfError<InputLimitErrorCode> {}
 
+/**
+ * The connections of a thread together held more than their retained-memory
+ * budget (see MemoryBudget), and this one held the most: it ends, the others
+ * go on.
+ */
+export class MemoryBudgetError extends UdfError<'ERR_RETAINED_MEMORY_BUDGET'> {
+  constructor(message: string) {
+    super('ERR_RETAINED_MEMORY_BUDGET', message);
+  }
+}
+
 /** A value of the wrong type was given to an encoder (e.g. a number where int64 needs a bigint). */
 export class EncodeError extends UdfError<'ERR_INVALID_VALUE'> {
   constructor(message: string) {

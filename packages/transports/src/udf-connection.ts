@@ -1,4 +1,4 @@
-import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
+import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger, type MemoryBudget } from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
@@ -22,6 +22,8 @@ export interface ConnectionParams {
   fields: Record<string, unknown>;
   /** Shared by the connections of a server (thread); default: one of this connection's own. */
   frameBudget?: FrameBudget;
+  /** The retained memory budget of the connections of a thread; default: the thread's (core's threadMemoryBudget()). */
+  memoryBudget?: MemoryBudget;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
@@ -46,6 +48,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    memoryBudget: params.memoryBudget,
     optionNames: options.optionNames,
     logger: log,
   });

@@ -7,6 +7,7 @@ import { WorkerStartError } from './errors';
 import { errorFields } from './field-logger';
 import type { ConnectionLimits } from './limits';
 import type { UdfSource } from './udf-module';
+import { workerOldGenerationMb } from './worker-heap';
 import { type FromWorker, INPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
 export interface WorkerPoolOptions {
@@ -144,7 +145,12 @@ export class WorkerPool {
       limits: options.limits,
       optionNames: options.optionNames,
     };
-    const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });
+    const worker = new Worker(this.entry.file, {
+      workerData: init,
+      execArgv: this.entry.execArgv,
+      // A share of the machine, not V8's default per thread (worker-heap.ts).
+      resourceLimits: { maxOldGenerationSizeMb: workerOldGenerationMb(options.size) },
+    });
     const existing = this.slots[index];
     const slot: Slot = existing ?? { index, worker, ready: false, readyAt: 0, connections: new Map(), lastPong: 0 };
     slot.worker = worker;
@@ -161,7 +167,12 @@ export class WorkerPool {
           slot.readyAt = Date.now();
           slot.lastPong = slot.readyAt;
           slot.threadId = message.threadId;
-          options.logger.debug('worker thread ready', { ...log, threadId: message.threadId });
+          options.logger.debug('worker thread ready', {
+            ...log,
+            threadId: message.threadId,
+            heapLimit: message.heapLimit,
+            maxRetainedSize: message.maxRetainedSize,
+          });
           resolve();
         } else if (message.t === 'load-failed') {
           lastError = new WorkerStartError(options.className, options.source.module, message.error);

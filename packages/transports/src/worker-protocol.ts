@@ -63,7 +63,7 @@ export type ToWorker =
   | { t: 'ping' };
 
 export type FromWorker =
-  | { t: 'ready'; threadId: number }
+  | { t: 'ready'; threadId: number; heapLimit: number; maxRetainedSize: number }
   | { t: 'load-failed'; error: string }
   | { t: 'consumed'; id: number; bytes: number }
   | { t: 'data'; id: number; chunk: Uint8Array }
