@@ -14,6 +14,7 @@ export { encodeFrame } from './encode-frame';
 export type { InputLimitErrorCode, ProtocolErrorCode, RequestKind } from './errors';
 export {
   BatchOrderError,
+  DrainTimeoutError,
   describeError,
   EncodeError,
   HandlerError,
@@ -23,9 +24,10 @@ export {
   MemoryBudgetError,
   OutputClosedError,
   ProtocolError,
+  SnapshotTooLargeError,
   UdfError,
 } from './errors';
-export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget } from './frame-budget';
+export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget, PARTIAL_FRAME_RESERVE } from './frame-budget';
 export type { FrameDecoderOptions } from './frame-decoder';
 export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
 export type { FrameWriterOptions } from './frame-writer';
@@ -60,3 +62,4 @@ export { DEFAULT_RETAINED_HEAP_SHARE, defaultMaxRetainedSize, MemoryBudget, Reta
 export { nameOption, type OptionNames } from './option-names';
 export type { BatchBounds, FieldValues } from './point-helpers';
 export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
+export { DEFAULT_LOG_RATE_LIMIT, type RateLimitedLogger, type RateLimitOptions, rateLimitedLogger } from './rate-limited-logger';

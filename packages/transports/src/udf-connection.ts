@@ -1,4 +1,13 @@
-import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger, type MemoryBudget } from '@kapacitor-udf/core';
+import {
+  Agent,
+  type Emitter,
+  type FrameBudget,
+  type Handler,
+  type InitRequest,
+  type Logger,
+  type MemoryBudget,
+  rateLimitedLogger,
+} from '@kapacitor-udf/core';
 import { createHandler } from '@kapacitor-udf/decorators';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
@@ -24,11 +33,15 @@ export interface ConnectionParams {
   frameBudget?: FrameBudget;
   /** The retained memory budget of the connections of a thread; default: the thread's (core's threadMemoryBudget()). */
   memoryBudget?: MemoryBudget;
+  /** After the input ended, how long the conversation may take (AgentOptions.drainTimeoutMs; socket connections). */
+  drainTimeoutMs?: number;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
   const { cls, input, output, options, fields } = params;
-  const log = withFields(params.logger, fields);
+  // Rate-limited per connection and kind: a peer that makes every request log
+  // a line (empty frames, a handler warning per point) costs a few lines.
+  const log = rateLimitedLogger(withFields(params.logger, fields));
   const agent = new Agent({
     input,
     output,
@@ -49,13 +62,18 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
     memoryBudget: params.memoryBudget,
+    drainTimeoutMs: params.drainTimeoutMs,
     optionNames: options.optionNames,
     logger: log,
   });
   log.info('connection opened');
   const done = agent.start().then(
-    () => log.info('connection closed'),
+    () => {
+      log.flush();
+      log.info('connection closed');
+    },
     (err: unknown) => {
+      log.flush();
       // The agent already logged the cause at error level (with these fields).
       log.warn('connection closed after an error', errorFields(err));
       throw err;
