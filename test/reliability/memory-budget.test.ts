@@ -10,6 +10,7 @@
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { type BeginBatch, type EndBatch, encodeFrame, encodeRequest, type Option, ValueType } from '@kapacitor-udf/core';
+import { writePoints } from './helpers/batches';
 import { MiB, rssOf } from './helpers/memory';
 import { FIXTURE_UDFS, ROOT, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
@@ -21,44 +22,6 @@ const FIELD: Option[] = [{ name: 'field', values: [{ type: ValueType.STRING, val
 const begin = (n: number): BeginBatch => ({ name: 'cpu', group: '', tags: { n: String(n) }, size: 0n, byName: false });
 const end = (n: number): EndBatch => ({ name: 'cpu', group: '', tmax: BigInt(n), tags: { n: String(n) }, byName: false });
 const BUDGET_ERROR = /this connection held the most memory .*\(maxRetainedSize\).*raise --max-retained-size/;
-
-/** A run of 1,000 distinct point frames of about 160 bytes each (the issue's batches), repeated lazily by writePoints. */
-function pointRun(): Buffer {
-  return Buffer.concat(
-    Array.from({ length: 1000 }, (_, i) =>
-      encodeFrame(
-        encodeRequest({
-          message: {
-            $case: 'point',
-            value: makePoint(i, { tags: { host: `server${i % 7}`, region: `region-${i % 13}`, dc: 'eu-west-1a' } }),
-          },
-        }),
-      ),
-    ),
-  );
-}
-
-/** Writes `count` points (runs of 1,000), respecting backpressure, until done or the UDF closed the connection. */
-async function writePoints(socket: Socket, peer: WirePeer, count: number): Promise<void> {
-  const run = pointRun();
-  for (let sent = 0; sent < count && !peer.ended && !socket.destroyed; sent += 1000) {
-    if (!socket.write(run)) await drained(socket, peer);
-  }
-}
-
-function drained(socket: Socket, peer: WirePeer): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      clearInterval(poll);
-      resolve();
-    };
-    socket.once('drain', done);
-    socket.once('close', done);
-    const poll = setInterval(() => peer.ended && done(), 50);
-  });
-}
 
 async function initialized(server: SocketUdfServer, options: Option[] = FIELD): Promise<{ socket: Socket; peer: WirePeer }> {
   const c = await server.connect();
@@ -105,6 +68,9 @@ test('one 700k-point batch on a 192 MB heap: the holder is refused, the server a
     expect(bystander.peer.count('error')).toBe(0);
     expect(server.child.exitCode).toBeNull();
     expect(server.log()).toMatch(/ERR_RETAINED_MEMORY_BUDGET/);
+    process.stderr.write(
+      `700k-point batch on a 192 MB heap: ${hog.peer.of('error')[0].error.slice(0, 140)}; bystander batches ${batches}\n`,
+    );
   } finally {
     hog.socket.destroy();
     bystander.socket.destroy();
