@@ -124,3 +124,26 @@ test('requests queued behind a waiting handler are bounded in heap bytes: 1,000 
     await server.stop();
   }
 }, 120_000);
+
+test('worker threads get a heap limit that fits (here: the main thread lowered to 192 MB), and a budget of half of it', async () => {
+  const server = await startSocketServer({
+    name: 'mirror',
+    nodeArgs: ['--max-old-space-size=192'],
+    args: ['--workers', '2', '--log-level', 'debug'],
+  });
+  try {
+    const ready = server
+      .log()
+      .split('\n')
+      .filter((line) => line.includes('"worker thread ready"'))
+      .map((line) => JSON.parse(line) as { heapLimit: number; maxRetainedSize: number });
+    expect(ready).toHaveLength(2);
+    for (const w of ready) {
+      // Without resourceLimits each worker got V8's default for the machine (4 GB here).
+      expect(w.heapLimit).toBeLessThan(320 * MiB);
+      expect(w.maxRetainedSize).toBe(Math.floor(w.heapLimit / 2));
+    }
+  } finally {
+    await server.stop();
+  }
+}, 60_000);
