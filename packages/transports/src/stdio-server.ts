@@ -1,3 +1,4 @@
+import { MemoryBudget } from '@kapacitor-udf/core';
 import { type ErrorPolicy, getUdfDefinition } from '@kapacitor-udf/decorators';
 import { type ConnectionSnapshot, type ServerSnapshot, StatsRegistry } from './connection-stats';
 import { ShutdownTimeoutError } from './errors';
@@ -75,6 +76,7 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
     onError: options.onError,
     // The guard's protocol stream writes to stdout (a pipe: a socket that counts its bytes).
     bytesOut: () => (typeof stdout.bytesWritten === 'number' ? stdout.bytesWritten : 0),
+    memoryBudget: new MemoryBudget(options.maxRetainedSize || undefined, options.optionNames),
   });
   if (stats !== undefined) void connection.done.catch(() => undefined).then(() => registry?.close(stats));
 

@@ -5,8 +5,10 @@ import {
   type Handler,
   type InitRequest,
   type Logger,
+  type MemoryBudget,
   type RestoreRequest,
   type RestoreResponse,
+  rateLimitedLogger,
   type SnapshotResponse,
 } from '@kapacitor-udf/core';
 import { createHandler, type ErrorPolicy, getUdfDefinition } from '@kapacitor-udf/decorators';
@@ -34,6 +36,10 @@ export interface ConnectionParams {
   fields: Record<string, unknown>;
   /** Shared by the connections of a server (thread); default: one of this connection's own. */
   frameBudget?: FrameBudget;
+  /** The retained memory budget of the connections of a thread; default: the thread's (core's threadMemoryBudget()). */
+  memoryBudget?: MemoryBudget;
+  /** After the input ended, how long the conversation may take (AgentOptions.drainTimeoutMs; socket connections). */
+  drainTimeoutMs?: number;
   /** Where the connection's traffic is counted (--metrics, --stats-interval); unset: not counted. */
   stats?: ConnectionStats;
   /** Overrides the class's `@Udf({ onError })`. */
@@ -46,7 +52,9 @@ export interface ConnectionParams {
 
 export function startConnection(params: ConnectionParams): UdfConnection {
   const { cls, input, output, options, fields, stats } = params;
-  const log = withFields(params.logger, fields);
+  // Rate-limited per connection and kind: a peer that makes every request log
+  // a line (empty frames, a handler warning per point) costs a few lines.
+  const log = rateLimitedLogger(withFields(params.logger, fields));
   const makeHandler = (emitter: Emitter): Handler => {
     const handler = createHandler(cls, emitter, {
       logger: log,
@@ -68,6 +76,8 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    memoryBudget: params.memoryBudget,
+    drainTimeoutMs: params.drainTimeoutMs,
     optionNames: options.optionNames,
     logger: log,
     onPointTimed: stats === undefined ? undefined : (seconds) => stats.latency.observe(seconds),
@@ -75,9 +85,13 @@ export function startConnection(params: ConnectionParams): UdfConnection {
   if (stats !== undefined) stats.gauges = connectionGauges(agent, params);
   log.info('connection opened');
   const done = agent.start().then(
-    () => log.info('connection closed'),
+    () => {
+      log.flush();
+      log.info('connection closed');
+    },
     (err: unknown) => {
       stats?.countError(errorCode(err, 'ERR_CONVERSATION_FAILED'));
+      log.flush();
       // The agent already logged the cause at error level (with these fields).
       log.warn('connection closed after an error', errorFields(err));
       throw err;
