@@ -5,14 +5,12 @@
 
 export type { AgentOptions, AgentState } from './agent';
 export { Agent, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent';
-export { closest } from './closest';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { createPoint } from './data-messages';
 export { encodeFrame } from './encode-frame';
 export type { InputLimitErrorCode, ProtocolErrorCode, RequestKind } from './errors';
 export {
   BatchOrderError,
-  describeError,
   EncodeError,
   HandlerError,
   HandlerTimeoutError,
