@@ -9,6 +9,7 @@ export { type CreateHarnessOptions, type HarnessOptions, type SpawnHarnessOption
 export { KapacitorClient, type KapacitorClientOptions, type SpawnOptions, type Traffic } from './kapacitor-client';
 export { type LogEntry, MemoryLogger } from './memory-logger';
 export { type DeclaredOptions, type OptionsInput, raw, type TickOptions, type TickValue, toInitOptions } from './options';
+export { type InitIds, kapacitorPoint, requests } from './requests';
 export { fromDate, ns, type TimeInput, time } from './time';
 export { type SocketUdf, type SpawnSocketUdfOptions, type SpawnUdfOptions, spawnSocketUdf, spawnUdf } from './udf-run';
 export {
