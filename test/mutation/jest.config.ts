@@ -1,0 +1,34 @@
+import type { Config } from 'jest';
+import base from '../../jest.config';
+
+// The tests Stryker runs against each mutant (npm run test:mutation): the
+// unit tests of the files it mutates (stryker.config.mjs). Not the agent's
+// or the transports' tests (they reach the codec too, but through far more
+// code, and a mutant must be caught where its rule is tested), and no test
+// that spawns a built binary (a mutant lives only in the sources).
+const CORE = [
+  'codec-properties',
+  'codec-vectors',
+  'field-key-memo',
+  'frame-decoder',
+  'hot-path',
+  'kapacitor-order',
+  'point-helpers',
+  'series-cache',
+  'string-cache',
+  'utf8-validation',
+  'wire-format',
+];
+const DECORATORS = ['definition-errors', 'duration', 'info-describe', 'options'];
+
+const config: Config = {
+  ...base,
+  rootDir: '../..',
+  roots: ['<rootDir>/packages/core/test', '<rootDir>/packages/decorators/test'],
+  testMatch: [
+    `<rootDir>/packages/core/test/{${CORE.join(',')}}.test.ts`,
+    `<rootDir>/packages/decorators/test/{${DECORATORS.join(',')}}.test.ts`,
+  ],
+};
+
+export default config;
