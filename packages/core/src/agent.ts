@@ -1,3 +1,4 @@
+import { type AgentOptions, resolveAgentOptions } from './agent-options';
 import { decodePointRequestAt, decodeRequestAt } from './codec';
 import {
   BatchOrderError,
@@ -5,74 +6,20 @@ import {
   HandlerError,
   HandlerTimeoutError,
   InputError,
-  InputLimitError,
   OutputClosedError,
   ProtocolError,
   type RequestKind,
 } from './errors';
-import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './generated/udf';
 import type { Emitter, Handler } from './handler';
-import { createLogger, type Logger } from './logger';
-import { lowerReadAhead, READ_INTERVAL_MS, ReadPacer } from './read-pacer';
+import type { Logger } from './logger';
+import { PartialFrame } from './partial-frame';
+import { lowerReadAhead, ReadPacer } from './read-pacer';
+import { EOF, QueuedBody, RequestQueue } from './request-queue';
 
-export interface AgentOptions {
-  /** Where requests come from (stdin, or a socket). */
-  input: NodeJS.ReadableStream;
-  /** Where responses go (stdout, or the same socket). */
-  output: NodeJS.WritableStream;
-  /** The UDF, or a factory called once with this agent as its Emitter. */
-  handler: Handler | ((emitter: Emitter) => Handler);
-  /** Largest accepted request body in bytes (default 64 MiB). */
-  maxMessageSize?: number;
-  /** Longest an async handler call may take, in ms; 0 (default) = no limit. */
-  handlerTimeoutMs?: number;
-  /** Default: JSON lines on stderr at level info. */
-  logger?: Logger;
-  /**
-   * Requests kept decoded while an async handler runs (default 1024). Later
-   * ones are kept as their bytes (a few times smaller) up to maxQueuedSize.
-   */
-  maxQueuedRequests?: number;
-  /**
-   * Bytes of requests kept beyond maxQueuedRequests before the agent stops
-   * reading its input (default 64 MiB). Reading on is what lets keepalives
-   * behind them be answered while a handler is pending.
-   */
-  maxQueuedSize?: number;
-  /**
-   * Shared by every agent of a server: bytes all of them may hold in
-   * partially received frames. Default: a budget of this agent's own.
-   */
-  frameBudget?: FrameBudget;
-  /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
-  frameTimeoutMs?: number;
-  /**
-   * Under sustained load, take input and write output at most about once
-   * per this many ms (default 1; 0 = on every chunk and tick). Input or
-   * output after a quiet interval is never held. See read-pacer.ts and
-   * frame-writer.ts.
-   */
-  pacingMs?: number;
-}
-
-// Markers queued behind requests, so that everything received before them
-// is handled first.
-const EOF = Symbol('eof');
-
-/** A request queued as its body bytes (already decoded once, so known valid): decoded again when its turn comes. */
-class QueuedBody {
-  constructor(readonly body: Uint8Array) {}
-}
-/** What holding a QueuedBody costs beyond its bytes (the Uint8Array and wrapper objects). */
-const QUEUED_BODY_OVERHEAD = 160;
-export const DEFAULT_MAX_QUEUED_SIZE = 64 * 1024 * 1024;
-/** Longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); longer ones fire after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-type QueueItem = Request | QueuedBody | typeof EOF | Error;
+export type { AgentOptions } from './agent-options';
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
 const PAUSE_QUEUE = 2; // more than maxQueuedSize bytes of requests waiting for an async handler
@@ -140,13 +87,8 @@ export class Agent implements Emitter {
   private readonly handlerTimeoutMs: number;
   private readonly maxQueued: number;
   private readonly maxQueuedSize: number;
-  private readonly frameBudget: FrameBudget;
-  private readonly frameTimeoutMs: number;
-  /** This agent's share of frameBudget.used: its decoder's partial frame. */
-  private partialHeld = 0;
-  private frameTimer: NodeJS.Timeout | null = null;
-  /** Bytes held by QueuedBody items in the queue (with their overhead). */
-  private queuedBodyBytes = 0;
+  /** The decoder's incomplete frame, charged to the shared frame budget. */
+  private readonly partial: PartialFrame;
 
   private promise: Promise<void> | null = null;
   private resolveDone: () => void = () => undefined;
@@ -157,10 +99,8 @@ export class Agent implements Emitter {
   /** The kind of handler call whose promise is pending (later requests wait in the queue), or null. */
   private pendingCall: RequestKind | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private queue: (QueueItem | undefined)[] = [];
-  /** Body size of each queued item (parallel to `queue`), restored into requestBytes when it is handled. */
-  private queueBytes: number[] = [];
-  private queueHead = 0;
+  /** Requests waiting for the pending call or the output; each one's body size is restored into requestBytes when it is handled. */
+  private readonly queue = new RequestQueue();
   /** Emitter.requestBytes: body size of the request being handled. */
   requestBytes = 0;
   private pauseReasons = 0;
@@ -170,38 +110,15 @@ export class Agent implements Emitter {
   private warnedDroppedEmit = false;
 
   constructor(options: AgentOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError('new Agent(options): options must be an object');
-    const { input, output, handler } = options;
-    if (!input || typeof input.on !== 'function') throw new TypeError('new Agent(options): options.input must be a readable stream');
-    if (!output || typeof output.write !== 'function') throw new TypeError('new Agent(options): options.output must be a writable stream');
-    const timeout = options.handlerTimeoutMs ?? 0;
-    if (!Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMER_MS) {
-      throw new RangeError(
-        `handlerTimeoutMs must be a number of milliseconds from 0 (no limit) to ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${String(timeout)}`,
-      );
-    }
-    const maxQueued = options.maxQueuedRequests ?? 1024;
-    if (!Number.isInteger(maxQueued) || maxQueued < 1)
-      throw new RangeError(`maxQueuedRequests must be an integer >= 1, got ${String(maxQueued)}`);
+    const resolved = resolveAgentOptions(options);
+    const { input, output, handler, pacingMs } = resolved;
     this.input = input;
     this.output = output;
-    this.logger = options.logger ?? createLogger();
-    this.handlerTimeoutMs = timeout;
-    this.maxQueued = maxQueued;
-    const maxQueuedSize = options.maxQueuedSize ?? DEFAULT_MAX_QUEUED_SIZE;
-    if (!Number.isSafeInteger(maxQueuedSize) || maxQueuedSize < 1)
-      throw new RangeError(`maxQueuedSize must be an integer >= 1, got ${String(maxQueuedSize)}`);
-    this.maxQueuedSize = maxQueuedSize;
-    this.frameBudget = options.frameBudget ?? new FrameBudget();
-    const frameTimeout = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
-    if (!Number.isSafeInteger(frameTimeout) || frameTimeout < 0 || frameTimeout > MAX_TIMER_MS) {
-      throw new RangeError(`frameTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(frameTimeout)}`);
-    }
-    this.frameTimeoutMs = frameTimeout;
-    this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
-    const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
-    if (!Number.isFinite(pacingMs) || pacingMs < 0)
-      throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
+    this.logger = resolved.logger;
+    this.handlerTimeoutMs = resolved.handlerTimeoutMs;
+    this.maxQueued = resolved.maxQueuedRequests;
+    this.maxQueuedSize = resolved.maxQueuedSize;
+    this.decoder = new FrameDecoder({ maxMessageSize: resolved.maxMessageSize });
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
       onDrain: () => this.onOutputDrain(),
@@ -223,6 +140,7 @@ export class Agent implements Emitter {
     this.onOutputFinish = this.onOutputFinish.bind(this);
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
+    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer);
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
@@ -324,7 +242,7 @@ export class Agent implements Emitter {
     }
     if (this.lifecycle !== OPEN) return;
     this.stopReading();
-    this.enqueue(EOF);
+    this.queue.push(EOF);
     this.pump();
   }
 
@@ -344,65 +262,30 @@ export class Agent implements Emitter {
       return;
     }
     if (this.decoder.inFrame) this.watchPartialFrame();
-    else if (this.partialHeld !== 0) this.holdPartial(0);
+    else this.partial.clear();
     if (this.framesInChunk && this.lifecycle === OPEN) this.pacer.afterWork(chunk.length);
   }
 
   /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
   private watchPartialFrame(): void {
-    this.holdPartial(this.decoder.partialBytes);
-    const budget = this.frameBudget;
-    if (budget.used > budget.limit && this.partialHeld > 0) {
-      this.fail(
-        new InputLimitError(
-          'ERR_PARTIAL_FRAMES_BUDGET',
-          `a frame of this connection would take the bytes held in partially received frames to ${budget.used}, ` +
-            `more than the ${budget.limit} bytes all connections may hold (maxPartialFramesSize); ` +
-            'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive at once',
-        ),
-      );
+    const overBudget = this.partial.hold(this.decoder.partialBytes);
+    if (overBudget !== undefined) {
+      this.fail(overBudget);
       return;
     }
-    if (this.frameTimeoutMs === 0 || this.lifecycle !== OPEN) return;
-    // One timer, refreshed per chunk: it fires only after frameTimeoutMs without input.
-    if (this.frameTimer === null) {
-      this.frameTimer = setTimeout(this.onFrameTimer, this.frameTimeoutMs);
-      this.frameTimer.unref();
-    } else {
-      this.frameTimer.refresh();
-    }
-  }
-
-  private holdPartial(bytes: number): void {
-    this.frameBudget.used += bytes - this.partialHeld;
-    this.partialHeld = bytes;
+    if (this.lifecycle === OPEN) this.partial.watch();
   }
 
   private onFrameTimer(): void {
     if (this.lifecycle !== OPEN || !this.decoder.inFrame) return;
-    this.inputFailed(
-      new InputLimitError(
-        'ERR_FRAME_TIMEOUT',
-        `incomplete frame: ${this.decoder.partialBytes} bytes of a message arrived, then nothing for ${this.frameTimeoutMs} ms ` +
-          '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
-      ),
-    );
-  }
-
-  /** Gives back this agent's share of the frame budget and drops its partial frame: its input is over. */
-  private releasePartial(): void {
-    if (this.frameTimer !== null) {
-      clearTimeout(this.frameTimer);
-      this.frameTimer = null;
-    }
-    if (this.partialHeld !== 0) this.holdPartial(0);
+    this.inputFailed(this.partial.idleError(this.decoder.partialBytes));
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number, offset: number): void {
     if (this.lifecycle !== OPEN) return; // failed or closed while this chunk was being handled
     this.framesInChunk = true;
     // Nothing waiting before this request: handle it now (the hot path).
-    const direct = this.pendingCall === null && this.queueHead === this.queue.length && !this.writer.blocked;
+    const direct = this.pendingCall === null && this.queue.isEmpty && !this.writer.blocked;
     let point: Point | undefined;
     let req: Request | undefined;
     try {
@@ -428,14 +311,14 @@ export class Agent implements Emitter {
       this.requestBytes = end - start;
       this.dispatch(req!);
     } else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
-    else if (this.queue.length - this.queueHead < this.maxQueued) this.enqueue(req!, end - start);
+    else if (this.queue.length < this.maxQueued) this.queue.push(req!, end - start);
     else this.enqueueBody(buf.slice(start, end));
   }
 
   /** A framing / decoding error: handled after the requests received before it. */
   private inputFailed(err: unknown): void {
     this.stopReading();
-    this.enqueue(err instanceof Error ? err : new InputError(describeError(err)));
+    this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
     this.pump();
   }
 
@@ -444,9 +327,9 @@ export class Agent implements Emitter {
     this.stopReading();
     try {
       this.decoder.end();
-      this.enqueue(EOF);
+      this.queue.push(EOF);
     } catch (err) {
-      this.enqueue(err instanceof Error ? err : new InputError(describeError(err)));
+      this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
     }
     this.pump();
   }
@@ -486,45 +369,28 @@ export class Agent implements Emitter {
 
   // --------------------------------------------------------------- queue
 
-  private enqueue(item: QueueItem, bytes = 0): void {
-    this.queue.push(item);
-    this.queueBytes.push(bytes);
-  }
-
   /**
    * Past maxQueuedRequests, a request waits as its bytes: input goes on being
    * read (so keepalives behind it are answered) until maxQueuedSize is held.
    */
   private enqueueBody(body: Uint8Array): void {
-    this.enqueue(new QueuedBody(body), body.length);
-    this.queuedBodyBytes += body.length + QUEUED_BODY_OVERHEAD;
-    if (this.queuedBodyBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
+    this.queue.pushBody(body);
+    if (this.queue.bodyBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
   }
 
   /** Handles queued items while nothing blocks: no pending handler, output not full. */
   private pump(): void {
     const queue = this.queue;
-    while (this.queueHead < queue.length && this.pendingCall === null && !this.writer.blocked && this.lifecycle < STOPPING) {
-      const item = queue[this.queueHead]!;
-      this.requestBytes = this.queueBytes[this.queueHead];
-      queue[this.queueHead++] = undefined;
+    while (!queue.isEmpty && this.pendingCall === null && !this.writer.blocked && this.lifecycle < STOPPING) {
+      const item = queue.shift();
+      this.requestBytes = queue.lastBytes;
       if (item === EOF) this.onEof();
       else if (item instanceof Error) this.fail(item);
-      else if (item instanceof QueuedBody) {
-        this.queuedBodyBytes -= item.body.length + QUEUED_BODY_OVERHEAD;
-        this.dispatch(decodeRequestAt(item.body, 0, item.body.length));
-      } else this.dispatch(item);
+      else if (item instanceof QueuedBody) this.dispatch(decodeRequestAt(item.body, 0, item.body.length));
+      else this.dispatch(item);
     }
-    if (this.queueHead === queue.length) {
-      queue.length = 0;
-      this.queueBytes.length = 0;
-      this.queueHead = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > queue.length) {
-      queue.splice(0, this.queueHead);
-      this.queueBytes.splice(0, this.queueHead);
-      this.queueHead = 0;
-    }
-    if (this.pauseReasons & PAUSE_QUEUE && this.queuedBodyBytes <= this.maxQueuedSize / 2) {
+    queue.compact();
+    if (this.pauseReasons & PAUSE_QUEUE && queue.bodyBytes <= this.maxQueuedSize / 2) {
       this.setPaused(PAUSE_QUEUE, false);
     }
   }
@@ -688,13 +554,10 @@ export class Agent implements Emitter {
     this.failure = err;
     this.pendingCall = null;
     this.stopReading();
-    this.releasePartial();
+    this.partial.release();
     this.decoder.abandon();
     this.clearTimer();
-    this.queue = [];
-    this.queueBytes = [];
-    this.queuedBodyBytes = 0;
-    this.queueHead = 0;
+    this.queue.clear();
     const outputBroken = err instanceof OutputClosedError;
     this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });
     // Where the handler failed: its stack, at debug (the error line above says what).
@@ -790,7 +653,7 @@ export class Agent implements Emitter {
         return;
       case SETTLED: {
         this.clearTimer();
-        this.releasePartial();
+        this.partial.release();
         const { input, output } = this;
         input.removeListener('end', this.onInputEnd);
         input.removeListener('close', this.onInputClose);

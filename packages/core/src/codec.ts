@@ -2,7 +2,8 @@
  * Encoding and decoding of whole Request / Response bodies (without the
  * length prefix; see frame-decoder.ts and encode-frame.ts for framing).
  */
-import { readBeginBatch, readEndBatch, readPoint, writeBeginBatch, writeEndBatch, writePoint } from './data-messages';
+import { readBeginBatch, readEndBatch, readPoint } from './decode-data';
+import { writeBeginBatch, writeEndBatch, writePoint } from './encode-data';
 import { EncodeError } from './errors';
 import type { Point, Request, Response } from './generated/udf';
 import {

@@ -1,5 +1,5 @@
 import { RESPONSE_FIELDS, responseTag, writeResponseContent } from './codec';
-import { writeBeginBatch, writeEndBatch, writePoint } from './data-messages';
+import { writeBeginBatch, writeEndBatch, writePoint } from './encode-data';
 import type { BeginBatch, EndBatch, Point, Response } from './generated/udf';
 import type { NodeBuffer } from './node-buffer';
 import { LEN, tagOf } from './wire-reader';

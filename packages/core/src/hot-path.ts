@@ -34,8 +34,8 @@
  * | series-cache.ts | `lastHead` / `lastSlot` (read through lastSeriesHead()), `repeating`, `lastSet` | lastHead is the head of the last point decoded with a cacheable head; `repeating` only lets the next point be compared with it first (still byte by byte); `lastSet` is only read by the rememberHead() that follows a missed lookupHead() | forgetHeads() |
  * | series-cache.ts | thrash guard (`windowLookups`, `windowEvictions`, `pause`, `bypassLeft`) | changes only whether the cache is tried, never a result | forgetHeads() |
  * | field-key-memo.ts | double-field keys (`keys`, `lengths`, `ordered`, `prefixes`) per position 0..15 | `prefixes` are the exact bytes of the ASCII key's map entry up to its value; `ordered[i]` = keys i - 1 and i are both there and in Go order | forgetDoubleKeys() |
- * | data-messages.ts | `scratchKeys` / `scratchValues` | hold one point's double fields during readPoint() only (the readPoint() that decodeHead() runs inside it reads a head, which has no double fields, before the outer one reads any); grow to the most a point had | forgetDoubleScratch() |
- * | data-messages.ts | `headWriter` | used only inside decodeHead(); rewound before each use | nothing to reset |
+ * | decode-data.ts | `scratchKeys` / `scratchValues` | hold one point's double fields during readPoint() only (the readPoint() that decodeHead() runs inside it reads a head, which has no double fields, before the outer one reads any); grow to the most a point had | forgetDoubleScratch() |
+ * | decode-data.ts | `headWriter` | used only inside decodeHead(); rewound before each use | nothing to reset |
  * | codec.ts | `sharedReader` | reset at the start of every decode; keeps a reference to the last body decoded until the next decode | nothing to reset |
  * | codec.ts | `scratch` writer, `scratchInUse` | rewound at each encodeRequest()/encodeResponse(), results copied out; an encode started while one runs (from a getter) gets a writer of its own; shrunk after a message over 1 MiB | nothing to reset |
  * | wire-reader.ts, wire-writer.ts | `i64` / `u32` | int64 <-> two 32-bit halves within one call | nothing to reset |
@@ -44,7 +44,7 @@
  * once at load. Per-connection state (frame decoder, frame writer, read
  * pacer, the Agent's queue) belongs to an Agent, not to the thread.
  */
-import { forgetDoubleScratch } from './data-messages';
+import { forgetDoubleScratch } from './decode-data';
 import { forgetDoubleKeys } from './field-key-memo';
 import { forgetHeads } from './series-cache';
 import { forgetStrings } from './wire-reader';

@@ -3,8 +3,10 @@
  * framing, agent) shared by every other package.
  */
 
-export type { AgentOptions, AgentState } from './agent';
-export { Agent, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent';
+export type { AgentState } from './agent';
+export { Agent } from './agent';
+export type { AgentOptions } from './agent-options';
+export { DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent-options';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { createPoint } from './data-messages';
 export { encodeFrame } from './encode-frame';

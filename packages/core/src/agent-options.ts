@@ -1,0 +1,111 @@
+/**
+ * The Agent's options: what they are, their defaults, and their checks, so
+ * that a wrong value is refused by `new Agent()` with a message that names
+ * the option.
+ */
+
+import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
+import type { Emitter, Handler } from './handler';
+import { createLogger, type Logger } from './logger';
+import { READ_INTERVAL_MS } from './read-pacer';
+
+export interface AgentOptions {
+  /** Where requests come from (stdin, or a socket). */
+  input: NodeJS.ReadableStream;
+  /** Where responses go (stdout, or the same socket). */
+  output: NodeJS.WritableStream;
+  /** The UDF, or a factory called once with this agent as its Emitter. */
+  handler: Handler | ((emitter: Emitter) => Handler);
+  /** Largest accepted request body in bytes (default 64 MiB). */
+  maxMessageSize?: number;
+  /** Longest an async handler call may take, in ms; 0 (default) = no limit. */
+  handlerTimeoutMs?: number;
+  /** Default: JSON lines on stderr at level info. */
+  logger?: Logger;
+  /**
+   * Requests kept decoded while an async handler runs (default 1024). Later
+   * ones are kept as their bytes (a few times smaller) up to maxQueuedSize.
+   */
+  maxQueuedRequests?: number;
+  /**
+   * Bytes of requests kept beyond maxQueuedRequests before the agent stops
+   * reading its input (default 64 MiB). Reading on is what lets keepalives
+   * behind them be answered while a handler is pending.
+   */
+  maxQueuedSize?: number;
+  /**
+   * Shared by every agent of a server: bytes all of them may hold in
+   * partially received frames. Default: a budget of this agent's own.
+   */
+  frameBudget?: FrameBudget;
+  /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
+  frameTimeoutMs?: number;
+  /**
+   * Under sustained load, take input and write output at most about once
+   * per this many ms (default 1; 0 = on every chunk and tick). Input or
+   * output after a quiet interval is never held. See read-pacer.ts and
+   * frame-writer.ts.
+   */
+  pacingMs?: number;
+}
+
+export const DEFAULT_MAX_QUEUED_SIZE = 64 * 1024 * 1024;
+/** Longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** AgentOptions checked, with every default filled in (maxMessageSize is checked by the FrameDecoder). */
+export interface ResolvedAgentOptions {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+  readonly handler: Handler | ((emitter: Emitter) => Handler);
+  readonly maxMessageSize: number | undefined;
+  readonly handlerTimeoutMs: number;
+  readonly logger: Logger;
+  readonly maxQueuedRequests: number;
+  readonly maxQueuedSize: number;
+  readonly frameBudget: FrameBudget;
+  readonly frameTimeoutMs: number;
+  readonly pacingMs: number;
+}
+
+/** Checks `options` (throwing TypeError or RangeError naming the option) and fills in the defaults. */
+export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('new Agent(options): options must be an object');
+  const { input, output, handler } = options;
+  if (!input || typeof input.on !== 'function') throw new TypeError('new Agent(options): options.input must be a readable stream');
+  if (!output || typeof output.write !== 'function') throw new TypeError('new Agent(options): options.output must be a writable stream');
+  const timeout = options.handlerTimeoutMs ?? 0;
+  if (!Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMER_MS) {
+    throw new RangeError(
+      `handlerTimeoutMs must be a number of milliseconds from 0 (no limit) to ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${String(timeout)}`,
+    );
+  }
+  const maxQueued = options.maxQueuedRequests ?? 1024;
+  if (!Number.isInteger(maxQueued) || maxQueued < 1)
+    throw new RangeError(`maxQueuedRequests must be an integer >= 1, got ${String(maxQueued)}`);
+  const logger = options.logger ?? createLogger();
+  const maxQueuedSize = options.maxQueuedSize ?? DEFAULT_MAX_QUEUED_SIZE;
+  if (!Number.isSafeInteger(maxQueuedSize) || maxQueuedSize < 1)
+    throw new RangeError(`maxQueuedSize must be an integer >= 1, got ${String(maxQueuedSize)}`);
+  const frameBudget = options.frameBudget ?? new FrameBudget();
+  const frameTimeout = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
+  if (!Number.isSafeInteger(frameTimeout) || frameTimeout < 0 || frameTimeout > MAX_TIMER_MS) {
+    throw new RangeError(`frameTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(frameTimeout)}`);
+  }
+  const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
+  if (!Number.isFinite(pacingMs) || pacingMs < 0)
+    throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
+  return {
+    input,
+    output,
+    handler,
+    maxMessageSize: options.maxMessageSize,
+    handlerTimeoutMs: timeout,
+    logger,
+    maxQueuedRequests: maxQueued,
+    maxQueuedSize,
+    frameBudget,
+    frameTimeoutMs: frameTimeout,
+    pacingMs,
+  };
+}
