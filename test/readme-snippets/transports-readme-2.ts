@@ -3,4 +3,5 @@ import { serveSocket } from '@kapacitor-udf/transports';
 import { Mirror } from './mirror';
 
 const server = await serveSocket(Mirror, { path: '/tmp/mirror.sock' });
-await server.done; // resolves after SIGINT/SIGTERM or server.close()
+process.once('SIGTERM', () => void server.close());
+await server.done; // resolves after server.close()

@@ -135,7 +135,7 @@ describe('serveSocket in this process (its connection count is visible)', () => 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('connections gone mid-stream and a half-closed slow reader all end; connectionCount returns to 0; no uncaught error', async () => {
-    const server = await serveSocket(Mirror, { path: path.join(dir, 's.sock'), logger: silentLogger, handleProcessEvents: false });
+    const server = await serveSocket(Mirror, { path: path.join(dir, 's.sock'), logger: silentLogger });
     const uncaught: unknown[] = [];
     const onUncaught = (err: unknown): void => void uncaught.push(err);
     process.on('uncaughtException', onUncaught);

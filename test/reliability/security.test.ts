@@ -71,7 +71,6 @@ describe('the socket file', () => {
         path: path.join(dir, 'api.sock'),
         mode: 0o640,
         logger: silentLogger,
-        handleProcessEvents: false,
       });
       try {
         expect(modeOf(server.path).toString(8)).toBe('640');

@@ -1,58 +1,71 @@
 import { parseArgs } from 'node:util';
 import { type LogLevel, MAX_TIMER_MS } from '@kapacitor-udf/core';
+import { LIMIT_NAMES, LIMITS, type LimitName, type LimitUnit } from '@kapacitor-udf/transports';
 import { UsageError } from './errors';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
+/**
+ * The limits as CliArgs holds them: by API option name, except the socket
+ * file's `mode`, which is `socketMode` here (beside `socket`).
+ */
+export type LimitArgs = { [K in Exclude<LimitName, 'mode'>]?: number } & { socketMode?: number };
+
 /** The command line, checked and converted. */
-export interface CliArgs {
+export interface CliArgs extends LimitArgs {
   command: 'run' | 'list' | 'describe' | 'help' | 'version';
   name?: string;
   socket?: string;
-  socketMode?: number;
-  shutdownTimeoutMs?: number;
-  /** Worker threads serving the socket's connections (unset: all in the main thread). */
-  workers?: number;
   modules: string[];
   dir?: string;
-  maxMessageSize?: number;
-  handlerTimeoutMs?: number;
-  maxBatchPoints?: number;
-  maxBatchSize?: number;
-  maxQueuedSize?: number;
-  maxPartialFramesSize?: number;
-  frameTimeoutMs?: number;
   logLevel: LogLevel;
 }
+
+/** Where CliArgs keeps a limit. */
+export function limitArg(name: LimitName): keyof LimitArgs {
+  return name === 'mode' ? 'socketMode' : name;
+}
+
+/** A limit's flag as typed: `--max-message-size`. */
+export function limitFlag(name: LimitName): string {
+  return `--${LIMITS[name].flag}`;
+}
+
+/**
+ * Text to number for each unit of limits.ts; a wrong value is a UsageError
+ * naming the flag. A unit added there needs its parser here (the Record
+ * type makes the compiler ask for it).
+ */
+export const PARSERS: Record<LimitUnit, (flag: string, text: string) => number> = {
+  bytes: parseSize,
+  ms: parseDurationMs,
+  count: parseCount,
+  threads: (_flag, text) => parseWorkers(text),
+  mode: (_flag, text) => parseMode(text),
+};
+
+/**
+ * The flags that are not limits (limits come from the table in
+ * transports/src/limits.ts). A new switch or path goes here, and into
+ * CliArgs, parseCliArgs and HELP.
+ */
+const FLAGS = {
+  socket: { type: 'string' },
+  module: { type: 'string', short: 'm', multiple: true },
+  dir: { type: 'string', short: 'C' },
+  'log-level': { type: 'string' },
+  list: { type: 'boolean', short: 'l' },
+  describe: { type: 'boolean', short: 'd' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const LIMIT_FLAGS = Object.fromEntries(LIMIT_NAMES.map((name) => [LIMITS[name].flag, { type: 'string' as const }]));
 
 /** node:util's parseArgs with udf-run's flags; a wrong command line is a UsageError. */
 function parseFlags(argv: string[]) {
   try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        socket: { type: 'string' },
-        'socket-mode': { type: 'string' },
-        'shutdown-timeout': { type: 'string' },
-        workers: { type: 'string' },
-        module: { type: 'string', short: 'm', multiple: true },
-        dir: { type: 'string', short: 'C' },
-        'max-message-size': { type: 'string' },
-        'handler-timeout': { type: 'string' },
-        'max-batch-points': { type: 'string' },
-        'max-batch-size': { type: 'string' },
-        'max-queued-size': { type: 'string' },
-        'max-partial-frames-size': { type: 'string' },
-        'frame-timeout': { type: 'string' },
-        'log-level': { type: 'string' },
-        list: { type: 'boolean', short: 'l' },
-        describe: { type: 'boolean', short: 'd' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...FLAGS, ...LIMIT_FLAGS } });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -65,20 +78,16 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${values['log-level']}"`);
   }
+  const limits: LimitArgs = {};
+  for (const name of LIMIT_NAMES) {
+    const text = (values as Record<string, unknown>)[LIMITS[name].flag] as string | undefined;
+    if (text !== undefined) limits[limitArg(name)] = PARSERS[LIMITS[name].unit](limitFlag(name), text);
+  }
   const common = {
     modules: values.module ?? [],
     dir: values.dir,
     socket: values.socket,
-    socketMode: values['socket-mode'] === undefined ? undefined : parseMode(values['socket-mode']),
-    shutdownTimeoutMs: optional(values['shutdown-timeout'], (v) => parseDurationMs('--shutdown-timeout', v)),
-    workers: optional(values.workers, parseWorkers),
-    maxMessageSize: optional(values['max-message-size'], (v) => parseSize('--max-message-size', v)),
-    handlerTimeoutMs: optional(values['handler-timeout'], (v) => parseDurationMs('--handler-timeout', v)),
-    maxBatchPoints: optional(values['max-batch-points'], (v) => parseCount('--max-batch-points', v)),
-    maxBatchSize: optional(values['max-batch-size'], (v) => parseSize('--max-batch-size', v)),
-    maxQueuedSize: optional(values['max-queued-size'], (v) => parseSize('--max-queued-size', v)),
-    maxPartialFramesSize: optional(values['max-partial-frames-size'], (v) => parseSize('--max-partial-frames-size', v)),
-    frameTimeoutMs: optional(values['frame-timeout'], (v) => parseDurationMs('--frame-timeout', v)),
+    ...limits,
     logLevel,
   };
 
@@ -95,19 +104,26 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (name === undefined) {
     throw new UsageError('which UDF should run? Give its name, e.g. "udf-run MirrorUdf", or run "udf-run --list"');
   }
-  if (common.socket === undefined && common.socketMode !== undefined) {
-    throw new UsageError('--socket-mode only applies with --socket PATH');
-  }
-  if (common.socket === undefined && common.workers !== undefined) {
-    throw new UsageError('--workers only applies with --socket PATH (a process UDF serves one task: start more tasks instead)');
+  if (common.socket === undefined) {
+    for (const limit of LIMIT_NAMES) {
+      if (LIMITS[limit].scope !== 'socket' || common[limitArg(limit)] === undefined) continue;
+      throw new UsageError(
+        limit === 'workers'
+          ? '--workers only applies with --socket PATH (a process UDF serves one task: start more tasks instead)'
+          : `${limitFlag(limit)} only applies with --socket PATH`,
+      );
+    }
   }
   if (common.socket === '') throw new UsageError('--socket needs a path, e.g. --socket /tmp/mirror.sock');
   return { command: values.describe ? 'describe' : 'run', name, ...common };
 }
 
-function optional<T>(value: string | undefined, convert: (v: string) => T): T | undefined {
-  return value === undefined ? undefined : convert(value);
-}
+/**
+ * How udf-run's messages name the API's options: the flag. Passed to the
+ * transports (ServeOptions.optionNames), which name options in their own
+ * API's terms unless told otherwise.
+ */
+export const FLAG_NAMES: Readonly<Record<string, string>> = Object.fromEntries(LIMIT_NAMES.map((name) => [name, limitFlag(name)]));
 
 /** Worker threads: a whole number from 1 to 256. */
 export function parseWorkers(text: string): number {

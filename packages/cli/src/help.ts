@@ -1,5 +1,42 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LIMIT_NAMES, LIMITS, type LimitUnit } from '@kapacitor-udf/transports';
+
+/** What a limit's value looks like in --help, by unit. */
+const PLACEHOLDERS: Record<LimitUnit, string> = { bytes: '<size>', ms: '<time>', count: '<n>', threads: '<n>', mode: '<octal>' };
+const HELP_COLUMN = 29;
+const HELP_WIDTH = 92;
+
+/** One option line (or several) of --help: the flag, then its text wrapped in the second column. */
+export function helpLines(flag: string, text: string): string {
+  const lines: string[] = [];
+  let line = `  ${flag}`;
+  if (line.length >= HELP_COLUMN - 1) {
+    lines.push(line);
+    line = '';
+  }
+  line = line.padEnd(HELP_COLUMN);
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = ''.padEnd(HELP_COLUMN);
+      empty = true;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** The limits' part of --help, from the table in transports/src/limits.ts. */
+function limitsHelp(): string {
+  return LIMIT_NAMES.map((name) => {
+    const { flag, unit, help, defaultText } = LIMITS[name];
+    return helpLines(`--${flag} ${PLACEHOLDERS[unit]}`, `${help} (default ${defaultText})`);
+  }).join('\n');
+}
 
 export const HELP = `udf-run: run a Kapacitor UDF written with kapacitor-udf.
 
@@ -25,26 +62,8 @@ Where UDFs are found:
 
 Options:
   --socket <path>            listen on this unix socket instead of stdin/stdout
-  --socket-mode <octal>      permission bits of the socket file (default 660)
-  --shutdown-timeout <time>  on SIGINT/SIGTERM (and at end of input for a process UDF),
-                             how long pending handlers and open connections may
-                             finish before they are cut (default 10s)
-  --workers <n>              serve the socket's connections on n worker threads
-                             (CPU-heavy UDFs; default: all in the main thread)
   -m, --module <file>        load UDFs from this file (repeatable)
   -C, --dir <dir>            find the current package from this directory (default: cwd)
-  --max-message-size <size>  largest accepted request (default 64MiB; e.g. 1048576, 16MiB)
-  --handler-timeout <time>   fail the task when one handler call takes longer (default: none)
-  --max-batch-points <n>     most points one batch collected for @OnBatch may hold
-                             (default 1000000)
-  --max-batch-size <size>    most bytes of points one collected batch may hold (default 128MiB)
-  --max-queued-size <size>   bytes of requests that may wait behind a pending handler before
-                             input pauses (default 64MiB; keepalives are answered until then)
-  --max-partial-frames-size <size>
-                             bytes all connections may hold in partially received
-                             frames (default 128MiB)
-  --frame-timeout <time>     fail a connection whose incomplete frame gets no byte for this
-                             long (default 30s; 0 = never)
   --log-level <level>        debug, info, warn or error (default info); logs are JSON
                              lines on stderr
   -l, --list                 list the UDFs found
@@ -52,9 +71,14 @@ Options:
   -h, --help                 this help
   -v, --version              the udf-run version
 
+Limits (docs/limits.md; --socket-mode and --workers only with --socket):
+${limitsHelp()}
+
 Times: 500ms, 10s, 2m, or a number of milliseconds.
-Exit status: 0 after a clean end (input closed / SIGTERM), 1 on a fatal error,
-2 for a wrong command line.
+Sizes: 1048576, 512KiB, 16MiB, 1MB.
+Exit status: 0 after a clean end (input closed, or SIGTERM/SIGINT and a
+clean stop), 1 on a fatal error or a second SIGTERM/SIGINT (which stops at
+once), 2 for a wrong command line.
 `;
 
 export function version(): string {

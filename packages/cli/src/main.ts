@@ -1,9 +1,12 @@
 import * as path from 'node:path';
-import { type CliArgs, parseCliArgs } from './args';
+import { createLogger } from '@kapacitor-udf/core';
+import type { LimitName, LimitUnit } from '@kapacitor-udf/transports';
+import { type CliArgs, FLAG_NAMES, limitArg, limitFlag, parseCliArgs } from './args';
 import type { Discovery, FoundUdf } from './discover';
 import { CliError } from './errors';
 import { HELP, version } from './help';
 import { kapacitorConfSection } from './kapacitor-conf';
+import { ownProcess } from './process-owner';
 import { describeSource, selectUdf } from './select-udf';
 
 /** Where udf-run prints its human output (the protocol never goes through here). */
@@ -20,8 +23,9 @@ const processIo: CliIo = {
 /**
  * Runs udf-run with `argv` (without node and the script). Resolves with the
  * exit code for commands that finish (--list, --describe, errors), or with
- * `undefined` once a server is running: the transport then owns the process
- * and exits it (stdio: after EOF; socket: on SIGINT/SIGTERM).
+ * `undefined` once a server is running: udf-run then owns the process and
+ * exits it when the server stops (process-owner.ts: stdio after EOF; both on
+ * SIGINT/SIGTERM).
  */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number | undefined> {
   try {
@@ -73,16 +77,12 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     io.out(await describe(udf, args, discovery, dir));
     return 0;
   }
-  const common = {
-    maxMessageSize: args.maxMessageSize,
-    handlerTimeoutMs: args.handlerTimeoutMs,
-    maxBatchPoints: args.maxBatchPoints,
-    maxBatchSize: args.maxBatchSize,
-    maxQueuedSize: args.maxQueuedSize,
-    maxPartialFramesSize: args.maxPartialFramesSize,
-    frameTimeoutMs: args.frameTimeoutMs,
-    logLevel: args.logLevel,
-  };
+  // Every limit from the command line, by its API option name (--socket-mode
+  // and --workers are refused without --socket); messages name our flags.
+  const limits: Partial<Record<LimitName, number>> = {};
+  for (const name of transports.LIMIT_NAMES) limits[name] = args[limitArg(name)];
+  const logger = createLogger({ level: args.logLevel, stream: process.stderr });
+  const common = { ...limits, logger, optionNames: FLAG_NAMES };
   if (serveOverStdio) {
     if (process.stdin.isTTY) {
       io.err(
@@ -90,20 +90,40 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
           'Kapacitor starts this command itself (see --describe for the kapacitor.conf section). Ctrl-D ends it.',
       );
     }
-    transports.serveStdio(udf.cls, { ...common, stdoutGuard, shutdownTimeoutMs: args.shutdownTimeoutMs });
+    const server = transports.serveStdio(udf.cls, { ...common, stdoutGuard });
+    ownProcess(
+      {
+        done: server.done,
+        stop: (why) => server.stop(why),
+        stopping: 'stopping, flushing pending output, then exiting',
+        destroy: async () => undefined,
+        uncaught: 'fatal',
+        fail: (err) => server.close(err),
+      },
+      logger,
+      { udf: udf.cls.name, transport: 'stdio', pid: process.pid },
+    );
     return undefined;
   }
-  await transports.serveSocket(udf.cls, {
+  const server = await transports.serveSocket(udf.cls, {
     ...common,
     path: args.socket as string,
-    mode: args.socketMode,
-    shutdownTimeoutMs: args.shutdownTimeoutMs,
     // Worker threads load the class themselves: from where discovery found
     // it, through the same loader (TypeScript via ts-node, ES modules).
-    ...(args.workers === undefined
-      ? {}
-      : { workers: args.workers, module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
+    ...(args.workers === undefined ? {} : { module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
   });
+  ownProcess(
+    {
+      done: server.done,
+      stop: () => void server.close(),
+      stopping: 'finishing open connections',
+      destroy: () => server.destroy(),
+      uncaught: 'survive',
+      fail: () => undefined,
+    },
+    logger,
+    { udf: udf.cls.name, transport: 'socket', path: server.path },
+  );
   return undefined;
 }
 
@@ -147,19 +167,13 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   } else {
     runArgs.push('--dir', discovery.packageDir ?? dir);
   }
-  if (args.maxMessageSize !== undefined) runArgs.push('--max-message-size', String(args.maxMessageSize));
-  if (args.handlerTimeoutMs !== undefined) runArgs.push('--handler-timeout', `${args.handlerTimeoutMs}ms`);
-  if (args.maxBatchPoints !== undefined) runArgs.push('--max-batch-points', String(args.maxBatchPoints));
-  if (args.maxBatchSize !== undefined) runArgs.push('--max-batch-size', String(args.maxBatchSize));
-  if (args.maxQueuedSize !== undefined) runArgs.push('--max-queued-size', String(args.maxQueuedSize));
-  if (args.maxPartialFramesSize !== undefined) runArgs.push('--max-partial-frames-size', String(args.maxPartialFramesSize));
-  if (args.frameTimeoutMs !== undefined) runArgs.push('--frame-timeout', `${args.frameTimeoutMs}ms`);
-  if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
-  if (args.shutdownTimeoutMs !== undefined) runArgs.push('--shutdown-timeout', `${args.shutdownTimeoutMs}ms`);
-  if (args.socket !== undefined) {
-    if (args.socketMode !== undefined) runArgs.push('--socket-mode', args.socketMode.toString(8));
-    if (args.workers !== undefined) runArgs.push('--workers', String(args.workers));
+  // The limits given, as flags again, in a form the flag parses back to the same value.
+  const { LIMIT_NAMES, LIMITS } = await import('@kapacitor-udf/transports');
+  for (const name of LIMIT_NAMES) {
+    const value = args[limitArg(name)];
+    if (value !== undefined) runArgs.push(limitFlag(name), formatLimit(LIMITS[name].unit, value));
   }
+  if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
   const section = kapacitorConfSection({
     name: udf.name,
     runArgs,
@@ -175,8 +189,24 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
   ].join('\n');
 }
 
+function formatLimit(unit: LimitUnit, value: number): string {
+  switch (unit) {
+    case 'ms':
+      return `${value}ms`;
+    case 'mode':
+      return value.toString(8);
+    default:
+      return String(value);
+  }
+}
+
 function formatError(err: unknown): string {
   if (err instanceof CliError) return `udf-run: ${err.message}`;
+  // The transport speaks of servers and paths; here the server is udf-run and the path is --socket.
+  if (err instanceof Error && (err as { code?: unknown }).code === 'ERR_SOCKET_IN_USE') {
+    const { path: socketPath } = err as Error & { path: string };
+    return `udf-run: another udf-run is serving ${socketPath}: stop it first or choose another --socket path`;
+  }
   const code = (err as { code?: unknown } | null)?.code;
   if (err instanceof Error && typeof code === 'string' && code.startsWith('ERR_')) return `udf-run: ${err.message}`;
   return `udf-run: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;

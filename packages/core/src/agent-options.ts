@@ -7,6 +7,7 @@
 import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import type { Emitter, Handler } from './handler';
 import { createLogger, type Logger } from './logger';
+import type { OptionNames } from './option-names';
 import { READ_INTERVAL_MS } from './read-pacer';
 
 export interface AgentOptions {
@@ -47,6 +48,8 @@ export interface AgentOptions {
    * frame-writer.ts.
    */
   pacingMs?: number;
+  /** How error messages name options (default: these option names; udf-run maps them to its flags). */
+  optionNames?: OptionNames;
 }
 
 export const DEFAULT_MAX_QUEUED_SIZE = 64 * 1024 * 1024;
@@ -66,6 +69,7 @@ export interface ResolvedAgentOptions {
   readonly frameBudget: FrameBudget;
   readonly frameTimeoutMs: number;
   readonly pacingMs: number;
+  readonly optionNames: OptionNames | undefined;
 }
 
 /** Checks `options` (throwing TypeError or RangeError naming the option) and fills in the defaults. */
@@ -107,5 +111,6 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     frameBudget,
     frameTimeoutMs: frameTimeout,
     pacingMs,
+    optionNames: options.optionNames,
   };
 }

@@ -52,5 +52,6 @@ export { EdgeType, ValueType } from './generated/udf';
 export type { Emitter, Handler, MaybePromise } from './handler';
 export type { Logger, LoggerOptions, LogLevel } from './logger';
 export { childLogger, createLogger, silentLogger } from './logger';
+export type { OptionNames } from './option-names';
 export type { BatchBounds, FieldValues } from './point-helpers';
 export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';

@@ -8,3 +8,4 @@
 
 export { closest } from './closest';
 export { describeError } from './errors';
+export { nameOption } from './option-names';

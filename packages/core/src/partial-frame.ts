@@ -5,6 +5,7 @@
  */
 import { InputLimitError } from './errors';
 import type { FrameBudget } from './frame-budget';
+import { nameOption, type OptionNames } from './option-names';
 
 export class PartialFrame {
   /** This connection's share of budget.used: its decoder's partial frame. */
@@ -14,11 +15,13 @@ export class PartialFrame {
   /**
    * @param timeoutMs how long an incomplete frame may go without a new byte (0 = forever)
    * @param onIdle called when it did (not after release())
+   * @param optionNames how the error messages name the options (see nameOption)
    */
   constructor(
     private readonly budget: FrameBudget,
     readonly timeoutMs: number,
     private readonly onIdle: () => void,
+    private readonly optionNames?: OptionNames,
   ) {}
 
   /**
@@ -34,7 +37,7 @@ export class PartialFrame {
         'ERR_PARTIAL_FRAMES_BUDGET',
         `a frame of this connection would take the bytes held in partially received frames to ${budget.used}, ` +
           `more than the ${budget.limit} bytes all connections may hold (maxPartialFramesSize); ` +
-          'raise --max-partial-frames-size (option maxPartialFramesSize) if many large messages legitimately arrive at once',
+          `raise ${nameOption(this.optionNames, 'maxPartialFramesSize')} if many large messages legitimately arrive at once`,
       );
     }
     return undefined;
@@ -62,7 +65,7 @@ export class PartialFrame {
     return new InputLimitError(
       'ERR_FRAME_TIMEOUT',
       `incomplete frame: ${bytes} bytes of a message arrived, then nothing for ${this.timeoutMs} ms ` +
-        '(the sender stopped in the middle of a message); raise --frame-timeout (option frameTimeoutMs) for a very slow link',
+        `(the sender stopped in the middle of a message); raise ${nameOption(this.optionNames, 'frameTimeoutMs')} for a very slow link`,
     );
   }
 

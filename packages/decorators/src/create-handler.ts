@@ -18,6 +18,7 @@ import {
   type InitResponse,
   type Logger,
   type MaybePromise,
+  type OptionNames,
   type Point,
   type RestoreRequest,
   type RestoreResponse,
@@ -44,6 +45,8 @@ export interface CreateHandlerOptions {
   maxBatchPoints?: number;
   /** Most request bytes one batch collected for @OnBatch may hold (default 128 MiB). */
   maxBatchSize?: number;
+  /** How error messages name options (default: these option names; udf-run maps them to its flags). */
+  optionNames?: OptionNames;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -155,9 +158,9 @@ class UdfHandler implements Handler {
       return (point) => {
         const batch = this.collecting;
         if (batch === undefined) this.unexpected('received a point outside a batch (no BeginBatch before it)');
-        if (batch.points.length >= maxBatchPoints) throw batchTooManyPoints(this.definition.name, maxBatchPoints);
+        if (batch.points.length >= maxBatchPoints) throw batchTooManyPoints(this.definition.name, maxBatchPoints, this.limits.optionNames);
         this.collectingBytes += emitter.requestBytes ?? 0;
-        if (this.collectingBytes > maxBatchSize) throw batchTooManyBytes(this.definition.name, maxBatchSize);
+        if (this.collectingBytes > maxBatchSize) throw batchTooManyBytes(this.definition.name, maxBatchSize, this.limits.optionNames);
         batch.points.push(point);
       };
     }

@@ -5,7 +5,8 @@
  * value that is not a UDF class is the decorators' `UdfDefinitionError`
  * `ERR_NOT_A_UDF_CLASS`, as everywhere else.)
  */
-import { UdfError } from '@kapacitor-udf/core';
+import { type OptionNames, UdfError } from '@kapacitor-udf/core';
+import { nameOption } from '@kapacitor-udf/core/internal';
 
 /** Codes of {@link TransportError}. */
 export type TransportErrorCode =
@@ -22,7 +23,7 @@ export abstract class TransportError extends UdfError<TransportErrorCode> {}
 export class SocketInUseError extends TransportError {
   readonly path: string;
   constructor(path: string) {
-    super('ERR_SOCKET_IN_USE', `another udf-run is serving ${path}: stop it first or choose another --socket path`);
+    super('ERR_SOCKET_IN_USE', `another server is listening on ${path}: stop it first or choose another path`);
     this.path = path;
   }
 }
@@ -33,7 +34,7 @@ export class SocketPathNotSocketError extends TransportError {
   constructor(path: string, kind: string) {
     super(
       'ERR_SOCKET_PATH_NOT_SOCKET',
-      `${path} exists and is ${kind}, not a unix socket: it was left untouched; remove it yourself or choose another --socket path`,
+      `${path} exists and is ${kind}, not a unix socket: it was left untouched; remove it yourself or choose another path`,
     );
     this.path = path;
   }
@@ -69,11 +70,11 @@ export class WorkerStartError extends TransportError {
 /** A process UDF stopping (input ended, SIGTERM) whose pending handlers did not finish in time. */
 export class ShutdownTimeoutError extends TransportError {
   readonly timeoutMs: number;
-  constructor(why: string, timeoutMs: number) {
+  constructor(why: string, timeoutMs: number, names?: OptionNames) {
     super(
       'ERR_SHUTDOWN_TIMEOUT',
       `the UDF is stopping (${why}) and its pending handlers did not finish within ${timeoutMs} ms; ` +
-        'the requests still queued were not handled. Raise --shutdown-timeout (option shutdownTimeoutMs) if they legitimately take longer',
+        `the requests still queued were not handled. Raise ${nameOption(names, 'shutdownTimeoutMs')} if they legitimately take longer`,
     );
     this.timeoutMs = timeoutMs;
   }

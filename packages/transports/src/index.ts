@@ -7,6 +7,14 @@ export {
   type TransportErrorCode,
   WorkerStartError,
 } from './errors';
+export {
+  LIMIT_NAMES,
+  LIMITS,
+  type LimitName,
+  type LimitScope,
+  type LimitSpec,
+  type LimitUnit,
+} from './limits';
 export type { ServeOptions } from './options';
 export {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,

@@ -1,47 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { FrameBudget, type Logger } from '@kapacitor-udf/core';
-import { InvalidTransportOptionError, SocketInUseError, SocketPathNotWritableError, type TransportError } from './errors';
+import { InvalidTransportOptionError } from './errors';
 import { errorFields } from './field-logger';
-import {
-  checkNonNegativeInteger,
-  checkServeOptions,
-  checkTimerMs,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  resolveLogger,
-  type ServeOptions,
-} from './options';
-import { MAX_SOCKET_PATH_BYTES, prepareSocketPath } from './socket-path';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE, pickConnectionLimits, type SocketLimits } from './limits';
+import { checkLimits, checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { SocketFile } from './socket-file';
+import { prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
 import { resolveUdfSource } from './udf-module';
 import { WorkerPool } from './worker-pool';
 import { isUdfWorkerThread } from './worker-protocol';
 
-export interface SocketOptions extends ServeOptions {
+export interface SocketOptions extends ServeOptions, SocketLimits {
   /** Where to listen. A stale socket file there is replaced; a live server or a non-socket file is refused. */
   path: string;
-  /** Permission bits of the socket file (default 0o660: owner and group, which Kapacitor's user should be in). */
-  mode?: number;
-  /** On close, how long open connections may take to finish before they are cut (default 10 s). */
-  shutdownTimeoutMs?: number;
-  /**
-   * Act as the owner of the process (default true): SIGINT/SIGTERM shut the
-   * server down gracefully and exit 0 (a second signal cuts connections
-   * at once), and an error thrown outside any handler call is logged instead
-   * of crashing the server and every other connection with it.
-   */
-  handleProcessEvents?: boolean;
-  /**
-   * Serve connections on this many worker threads instead of the main
-   * thread (default: unset or 0, everything in-thread), for UDFs whose
-   * handlers are CPU-heavy. Each connection stays on one worker; the main
-   * thread only moves bytes. Workers load the class themselves, from
-   * `module` / `exportName`.
-   */
-  workers?: number;
   /**
    * With `workers`: the file that exports the UDF class (a path, relative to
    * the working directory, or a file: URL; e.g. `__filename`). Unset: the
@@ -67,10 +41,15 @@ export interface SocketServer {
   readonly done: Promise<void>;
   /** Stops accepting, lets open connections finish (up to shutdownTimeoutMs), then cuts the rest. */
   close(): Promise<void>;
+  /**
+   * Stops at once: cuts every open connection without waiting and removes
+   * the socket file (udf-run does this on a second signal). Resolves once
+   * the socket file is gone; `done` settles when the rest has stopped.
+   */
+  destroy(): Promise<void>;
 }
 
-export const DEFAULT_SOCKET_MODE = 0o660;
-export { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './options';
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE } from './limits';
 
 /** After a shutdown timeout, how long a cut connection may take to flush its ErrorResponse. */
 const ABORT_GRACE_MS = 1000;
@@ -104,23 +83,10 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   if (typeof options.path !== 'string' || options.path === '') {
     throw new InvalidTransportOptionError('serveSocket needs a path: serveSocket(MyUdf, { path: "/tmp/my.sock" })');
   }
-  const mode = options.mode ?? DEFAULT_SOCKET_MODE;
-  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-    throw new InvalidTransportOptionError(`mode must be permission bits between 0 and 0o777, got ${String(mode)}`);
-  }
-  // Connecting to a unix socket needs write permission on it.
-  if ((mode & 0o220) === 0) {
-    throw new InvalidTransportOptionError(
-      `mode 0${mode.toString(8)}: neither the owner nor the group could connect to the socket (connecting needs write permission); use 660 or 600`,
-    );
-  }
-  checkTimerMs('shutdownTimeoutMs', options.shutdownTimeoutMs);
-  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  checkLimits(options, ['socket']);
   const logger = resolveLogger(options);
   const socketPath = path.resolve(options.path);
-  const baseFields = { udf: cls.name, transport: 'socket', path: socketPath };
-  checkNonNegativeInteger('workers', options.workers, 0);
-  const handleProcessEvents = options.handleProcessEvents ?? true;
+  const fields = { udf: cls.name, transport: 'socket', path: socketPath };
 
   let pool: WorkerPool | undefined;
   if (options.workers !== undefined && options.workers > 0) {
@@ -131,37 +97,145 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       source,
       className: cls.name,
       moduleLoader: options.moduleLoader,
-      maxMessageSize: options.maxMessageSize,
-      handlerTimeoutMs: options.handlerTimeoutMs,
-      maxBatchPoints: options.maxBatchPoints,
-      maxBatchSize: options.maxBatchSize,
-      maxQueuedSize: options.maxQueuedSize,
-      maxPartialFramesSize: options.maxPartialFramesSize,
-      frameTimeoutMs: options.frameTimeoutMs,
-      catchUncaught: handleProcessEvents,
+      limits: pickConnectionLimits(options),
+      optionNames: options.optionNames,
       logger,
-      fields: baseFields,
+      fields,
     });
-    logger.info('worker threads started', { ...baseFields, workers: options.workers, module: source.module });
+    logger.info('worker threads started', { ...fields, workers: options.workers, module: source.module });
   }
 
+  const server = new UdfSocketServer(cls, options, {
+    path: socketPath,
+    mode: options.mode ?? DEFAULT_SOCKET_MODE,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    logger,
+    fields,
+    pool,
+  });
   try {
     await prepareSocketPath(socketPath);
+    await server.listen();
   } catch (err) {
     await pool?.close();
     throw err;
   }
+  return server;
+}
 
+/** What serveSocket resolved from its options for the server. */
+interface ServerSettings {
+  readonly path: string;
+  readonly mode: number;
+  readonly shutdownTimeoutMs: number;
+  readonly logger: Logger;
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The worker threads serving the connections; unset: served in this thread. */
+  readonly pool: WorkerPool | undefined;
+}
+
+/**
+ * The server's lifecycle. `starting`: accepting may begin as soon as the
+ * socket is bound, before it is announced; `listening`: announced, serving;
+ * `draining`: no new connections, open ones finish (or are cut); `closed`:
+ * everything stopped, `done` resolved. Only moveTo() changes it.
+ */
+type ServerState = 'starting' | 'listening' | 'draining' | 'closed';
+
+const NEXT_STATES: Readonly<Record<ServerState, readonly ServerState[]>> = {
+  starting: ['listening'],
+  listening: ['draining'],
+  draining: ['closed'],
+  closed: [],
+};
+
+/** One socket server: its listener, its socket file, its open connections, and its state. */
+class UdfSocketServer implements SocketServer {
+  readonly path: string;
+  readonly done: Promise<void>;
+  private state: ServerState = 'starting';
   // allowHalfOpen: when Kapacitor ends its write side (a clean task stop),
   // the agent sees EOF, calls stop, flushes, and only then ends ours.
-  const server = net.createServer({ allowHalfOpen: true });
-  const connections = new Set<OpenConnection>();
-  // One budget for the partial frames of every connection of this thread.
-  const frameBudget = new FrameBudget(options.maxPartialFramesSize);
-  let nextId = 1;
+  private readonly listener = net.createServer({ allowHalfOpen: true });
+  private readonly connections = new Set<OpenConnection>();
+  /** One budget for the partial frames of every connection of this thread. */
+  private readonly frameBudget: FrameBudget;
+  private nextId = 1;
+  private socketFile: SocketFile | undefined;
+  private closing: Promise<void> | undefined;
+  private resolveDone: () => void = () => undefined;
 
-  server.on('connection', (socket) => {
-    const fields: Record<string, unknown> = { ...baseFields, connection: nextId++ };
+  constructor(
+    private readonly cls: UdfClass,
+    private readonly options: SocketOptions,
+    private readonly settings: ServerSettings,
+  ) {
+    this.path = settings.path;
+    this.frameBudget = new FrameBudget(options.maxPartialFramesSize);
+    this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+    this.listener.on('connection', (socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** starting -> listening: creates the socket file and announces the server. */
+  async listen(): Promise<void> {
+    const { logger, fields, mode } = this.settings;
+    this.socketFile = await SocketFile.listen(this.listener, this.path, mode);
+    this.listener.on('error', (err) => logger.error('socket server error', { ...fields, ...errorFields(err) }));
+    // Warned before "listening", which whoever started the server waits for:
+    // the warning is then never missed by a reader that stops there.
+    if ((mode & 0o007) !== 0) {
+      logger.warn(
+        `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
+        fields,
+      );
+    }
+    this.moveTo('listening');
+    logger.info('listening', { ...fields, mode: `0${mode.toString(8)}` });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.drain();
+    return this.closing;
+  }
+
+  async destroy(): Promise<void> {
+    void this.close();
+    for (const c of this.connections) c.socket.destroy();
+    await this.socketFile?.remove();
+  }
+
+  /** listening -> draining -> closed. */
+  private async drain(): Promise<void> {
+    const { logger, fields, shutdownTimeoutMs, pool } = this.settings;
+    this.moveTo('draining');
+    logger.info('shutting down', { ...fields, connections: this.connections.size, timeoutMs: shutdownTimeoutMs });
+    const listenerClosed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    await this.socketFile?.remove();
+    if (this.connections.size > 0) {
+      const finished = await waitAll(this.connections, shutdownTimeoutMs);
+      if (!finished) await cutConnections(this.connections, logger, fields);
+    }
+    await listenerClosed;
+    // Only now: every connection has ended, so no worker has work left.
+    await pool?.close();
+    this.moveTo('closed');
+    logger.info('stopped', fields);
+    this.resolveDone();
+  }
+
+  private moveTo(next: ServerState): void {
+    if (!NEXT_STATES[this.state].includes(next)) throw new Error(`unreachable: socket server ${this.state} -> ${next}`);
+    this.state = next;
+  }
+
+  /** A new connection: its own conversation, in this thread or on a worker. */
+  private accept(socket: net.Socket): void {
+    const { logger, pool } = this.settings;
+    const fields: Record<string, unknown> = { ...this.settings.fields, connection: this.nextId++ };
     // Without a listener a socket error (Kapacitor vanished: ECONNRESET,
     // EPIPE) would be an uncaught exception taking the server down.
     socket.on('error', (err) => logger.debug('connection socket error', { ...fields, ...errorFields(err) }));
@@ -172,7 +246,15 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       if (pool !== undefined) {
         ({ abort, cut, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
-        const { agent, done: finished } = startConnection({ cls, input: socket, output: socket, options, logger, fields, frameBudget });
+        const { agent, done: finished } = startConnection({
+          cls: this.cls,
+          input: socket,
+          output: socket,
+          options: this.options,
+          logger,
+          fields,
+          frameBudget: this.frameBudget,
+        });
         abort = (reason) => agent.close(reason);
         done = finished;
       }
@@ -186,159 +268,12 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const closed = Promise.all([socketClosed, done.catch(() => undefined)]).then(() => undefined);
     const entry: OpenConnection = { socket, abort, cut, closed };
-    connections.add(entry);
-    void closed.then(() => connections.delete(entry));
+    this.connections.add(entry);
+    void closed.then(() => this.connections.delete(entry));
     // The conversation is over (cleanly or not): once our side has flushed,
     // release the socket even if Kapacitor keeps its own side open.
     void done.catch(() => undefined).then(() => releaseWhenFlushed(socket));
-  });
-
-  try {
-    await listen(server, socketPath, mode);
-  } catch (err) {
-    await pool?.close();
-    throw err;
   }
-  // The umask already created the file with `mode`; chmod makes it exact
-  // where a umask could not be set (worker threads).
-  try {
-    await fs.chmod(socketPath, mode);
-  } catch (err) {
-    server.close();
-    await pool?.close();
-    throw new SocketPathNotWritableError(socketPath, `cannot set its mode (${(err as Error).message})`);
-  }
-  const ownInode = (await fs.lstat(socketPath)).ino;
-  server.on('error', (err) => logger.error('socket server error', { ...baseFields, ...errorFields(err) }));
-  // Warned before "listening", which whoever started the server waits for:
-  // the warning is then never missed by a reader that stops there.
-  if ((mode & 0o007) !== 0) {
-    logger.warn(
-      `socket mode 0${mode.toString(8)} gives other users access: any local user can connect and feed this UDF; use 660 (owner and group) or 600 unless that is intended`,
-      baseFields,
-    );
-  }
-  logger.info('listening', { ...baseFields, mode: `0${mode.toString(8)}` });
-
-  let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  let closing: Promise<void> | undefined;
-
-  const shutdown = async (): Promise<void> => {
-    detachProcessEvents();
-    logger.info('shutting down', { ...baseFields, connections: connections.size, timeoutMs: shutdownTimeoutMs });
-    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await removeSocketFile(socketPath, ownInode);
-    if (connections.size > 0) {
-      const finished = await waitAll(connections, shutdownTimeoutMs);
-      if (!finished) await cutConnections(connections, logger, baseFields);
-    }
-    await serverClosed;
-    // Only now: every connection has ended, so no worker has work left.
-    await pool?.close();
-    logger.info('stopped', baseFields);
-    resolveDone();
-  };
-  const close = (): Promise<void> => (closing ??= shutdown());
-
-  // Process events (only when we own the process).
-  let signalCount = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signalCount++;
-    if (signalCount === 1) {
-      logger.info(`received ${signal}: finishing open connections`, baseFields);
-      void close().then(() => process.exit(0));
-      return;
-    }
-    logger.warn(`received ${signal} again: cutting open connections`, baseFields);
-    for (const c of connections) c.socket.destroy();
-    void removeSocketFile(socketPath, ownInode).then(() => process.exit(0));
-  };
-  const onUncaught = (err: unknown): void => {
-    logger.error('uncaught error in UDF code (the server keeps running)', { ...baseFields, ...errorFields(err) });
-  };
-  if (handleProcessEvents) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('uncaughtException', onUncaught);
-    process.on('unhandledRejection', onUncaught);
-  }
-  function detachProcessEvents(): void {
-    // Signals stay handled until exit so a second one can cut connections.
-    process.off('uncaughtException', onUncaught);
-    process.off('unhandledRejection', onUncaught);
-    if (signalCount === 0) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  }
-
-  return {
-    path: socketPath,
-    get connectionCount() {
-      return connections.size;
-    },
-    done,
-    close,
-  };
-}
-
-/**
- * Listens on a private name in the same directory, then hard-links the socket
- * to `socketPath`. Why not listen on `socketPath` directly: closing a
- * listening unix socket makes libuv unlink the path it was bound to, whatever
- * is there by then, so a server shutting down would delete the socket file of
- * a newer server that took over the path. Bound to a private name, the close
- * can only remove that name. link() also never replaces an existing file, so
- * a path taken since prepareSocketPath() is refused, not stolen.
- */
-async function listen(server: net.Server, socketPath: string, mode: number): Promise<void> {
-  const privatePath = path.join(path.dirname(socketPath), `.udf-run-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
-  if (Buffer.byteLength(privatePath) > MAX_SOCKET_PATH_BYTES) {
-    // No room for a private name next to a path this long: bind it directly.
-    await bind(server, socketPath, mode);
-    return;
-  }
-  await bind(server, privatePath, mode);
-  try {
-    await fs.link(privatePath, socketPath);
-  } catch (err) {
-    server.close();
-    await fs.unlink(privatePath).catch(() => undefined);
-    throw listenError(err as NodeJS.ErrnoException, socketPath);
-  }
-  await fs.unlink(privatePath);
-}
-
-function bind(server: net.Server, socketPath: string, mode: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => reject(listenError(err, socketPath));
-    server.once('error', onError);
-    // bind() creates the socket file synchronously inside listen(): a umask
-    // around the call means the file never exists with wider permissions.
-    let previousUmask: number | undefined;
-    try {
-      previousUmask = process.umask(0o777 & ~mode);
-    } catch {
-      previousUmask = undefined; // worker threads cannot change the umask; chmod follows
-    }
-    try {
-      server.listen(socketPath, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    } finally {
-      if (previousUmask !== undefined) process.umask(previousUmask);
-    }
-  });
-}
-
-function listenError(err: NodeJS.ErrnoException, socketPath: string): TransportError {
-  if (err.code === 'EADDRINUSE' || err.code === 'EEXIST') return new SocketInUseError(socketPath);
-  if (err.code === 'EACCES' || err.code === 'EPERM') {
-    return new SocketPathNotWritableError(socketPath, 'permission denied: choose a directory this user can write to');
-  }
-  return new SocketPathNotWritableError(socketPath, err.message);
 }
 
 /**
@@ -401,14 +336,4 @@ async function cutConnections(connections: Set<OpenConnection>, logger: Logger, 
   // Bounded: a worker thread stuck in a handler never reports its
   // conversation over; stopping the threads (next) settles those.
   await waitAll(connections, ABORT_GRACE_MS);
-}
-
-/** Removes the socket file if it is still the one we created (not a newer server's). */
-async function removeSocketFile(socketPath: string, ownInode: number): Promise<void> {
-  try {
-    const stats = await fs.lstat(socketPath);
-    if (stats.isSocket() && stats.ino === ownInode) await fs.unlink(socketPath);
-  } catch {
-    // Already gone, or replaced by something that is not ours: leave it.
-  }
 }

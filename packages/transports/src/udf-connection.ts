@@ -32,7 +32,12 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     output,
     handler: (emitter: Emitter) =>
       observeInit(
-        createHandler(cls, emitter, { logger: log, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }),
+        createHandler(cls, emitter, {
+          logger: log,
+          maxBatchPoints: options.maxBatchPoints,
+          maxBatchSize: options.maxBatchSize,
+          optionNames: options.optionNames,
+        }),
         fields,
         log,
       ),
@@ -41,6 +46,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    optionNames: options.optionNames,
     logger: log,
   });
   log.info('connection opened');

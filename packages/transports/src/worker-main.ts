@@ -19,7 +19,7 @@ if (parentPort === null) throw new Error('worker-main runs as a worker thread of
 const port = parentPort;
 const init = workerData as WorkerInit;
 /** The partial frames of every connection this thread serves share one budget. */
-const frameBudget = new FrameBudget(init.maxPartialFramesSize);
+const frameBudget = new FrameBudget(init.limits.maxPartialFramesSize);
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -70,14 +70,7 @@ class WorkerSideConnection {
       cls,
       input: this.input,
       output: this.output,
-      options: {
-        maxMessageSize: init.maxMessageSize,
-        handlerTimeoutMs: init.handlerTimeoutMs,
-        maxBatchPoints: init.maxBatchPoints,
-        maxBatchSize: init.maxBatchSize,
-        maxQueuedSize: init.maxQueuedSize,
-        frameTimeoutMs: init.frameTimeoutMs,
-      },
+      options: { ...init.limits, optionNames: init.optionNames },
       frameBudget,
       logger,
       fields,
@@ -135,14 +128,17 @@ async function run(): Promise<void> {
   // refused in here) is reported after the current task: let that happen
   // before saying ready, so such a module fails to load rather than later.
   await new Promise((resolve) => setImmediate(resolve));
-  if (init.catchUncaught) {
-    // Same as in-thread serving with handleProcessEvents: an error thrown
-    // outside any handler call must not end every connection of this thread.
-    const onUncaught = (err: unknown): void =>
-      logger.error('uncaught error in UDF code (the server keeps running)', { threadId, ...errorFields(err) });
-    process.on('uncaughtException', onUncaught);
-    process.on('unhandledRejection', onUncaught);
-  }
+  // This thread is the pool's own program, not the user's process: in a
+  // worker thread, `process.on('uncaughtException')` hears only this
+  // thread's errors, and the library that started the thread decides what
+  // they do (a library must leave the *process* to its program; this is not
+  // the process). An error thrown outside any handler call is logged and the
+  // thread goes on serving, as udf-run does for in-thread connections:
+  // otherwise one stray timer would fail every connection of the thread.
+  const onUncaught = (err: unknown): void =>
+    logger.error('uncaught error in UDF code (the server keeps running)', { threadId, ...errorFields(err) });
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
 
   const connections = new Map<number, WorkerSideConnection>();
   port.on('message', (message: ToWorker) => {

@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { encodeFrame, encodeResponse, type Logger } from '@kapacitor-udf/core';
-import { describeError } from '@kapacitor-udf/core/internal';
+import { encodeFrame, encodeResponse, type Logger, type OptionNames } from '@kapacitor-udf/core';
+import { describeError, nameOption } from '@kapacitor-udf/core/internal';
 import { WorkerStartError } from './errors';
 import { errorFields } from './field-logger';
+import type { ConnectionLimits } from './limits';
 import type { UdfSource } from './udf-module';
 import { type FromWorker, INPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
@@ -14,14 +15,9 @@ export interface WorkerPoolOptions {
   source: UdfSource;
   className: string;
   moduleLoader?: string;
-  maxMessageSize?: number;
-  handlerTimeoutMs?: number;
-  maxBatchPoints?: number;
-  maxBatchSize?: number;
-  maxQueuedSize?: number;
-  maxPartialFramesSize?: number;
-  frameTimeoutMs?: number;
-  catchUncaught: boolean;
+  /** What every conversation applies; sent to each thread as it starts. */
+  limits: ConnectionLimits;
+  optionNames?: OptionNames;
   logger: Logger;
   fields: Record<string, unknown>;
 }
@@ -89,7 +85,7 @@ export class WorkerPool {
   private watchdog: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: WorkerPoolOptions) {
-    const timeout = options.handlerTimeoutMs ?? 0;
+    const timeout = options.limits.handlerTimeoutMs ?? 0;
     if (timeout > 0) {
       // A handler stuck in synchronous code blocks its whole thread: the
       // agent's own timer cannot fire there. The main thread pings every
@@ -108,7 +104,7 @@ export class WorkerPool {
       if (now - slot.lastPong > timeout + interval) {
         slot.killedBecause =
           `the UDF worker thread serving this connection was stuck in synchronous code for more than ${timeout} ms ` +
-          '(the handler timeout; a handler that never returns, or a long computation: raise --handler-timeout if it is legitimate)';
+          `(the handler timeout; a handler that never returns, or a long computation: raise ${nameOption(this.options.optionNames, 'handlerTimeoutMs')} if it is legitimate)`;
         this.options.logger.error(slot.killedBecause, { ...this.options.fields, worker: slot.index, connections: slot.connections.size });
         void slot.worker.terminate();
         continue;
@@ -146,14 +142,8 @@ export class WorkerPool {
       exportName: options.source.exportName,
       className: options.className,
       moduleLoader: options.moduleLoader,
-      maxMessageSize: options.maxMessageSize,
-      handlerTimeoutMs: options.handlerTimeoutMs,
-      maxBatchPoints: options.maxBatchPoints,
-      maxBatchSize: options.maxBatchSize,
-      maxQueuedSize: options.maxQueuedSize,
-      maxPartialFramesSize: options.maxPartialFramesSize,
-      frameTimeoutMs: options.frameTimeoutMs,
-      catchUncaught: options.catchUncaught,
+      limits: options.limits,
+      optionNames: options.optionNames,
     };
     const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });
     const existing = this.slots[index];

@@ -14,7 +14,8 @@
  *   (or on its 'drain'); the agent sees an output that does not drain.
  */
 
-import type { LogLevel } from '@kapacitor-udf/core';
+import type { LogLevel, OptionNames } from '@kapacitor-udf/core';
+import type { ConnectionLimits } from './limits';
 
 /** Bytes of one connection's input in flight to a worker before the socket is paused. */
 export const INPUT_WINDOW = 1024 * 1024;
@@ -33,15 +34,10 @@ export interface WorkerInit {
   className: string;
   /** Optional CommonJS module exporting `loadModuleFile(file)`, used instead of require()/import(). */
   moduleLoader?: string;
-  maxMessageSize?: number;
-  handlerTimeoutMs?: number;
-  maxBatchPoints?: number;
-  maxBatchSize?: number;
-  maxQueuedSize?: number;
-  maxPartialFramesSize?: number;
-  frameTimeoutMs?: number;
-  /** Log errors thrown outside any handler call instead of letting them stop the worker. */
-  catchUncaught: boolean;
+  /** What every conversation of the thread applies (limits.ts; maxPartialFramesSize is the thread's shared budget). */
+  limits: ConnectionLimits;
+  /** How error messages name options (ServeOptions.optionNames). */
+  optionNames?: OptionNames;
 }
 
 /**

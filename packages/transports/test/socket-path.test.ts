@@ -33,7 +33,7 @@ describe('prepareSocketPath', () => {
       const error = await prepareSocketPath(sock).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SocketInUseError);
       expect((error as SocketInUseError).code).toBe('ERR_SOCKET_IN_USE');
-      expect((error as Error).message).toContain(`another udf-run is serving ${sock}`);
+      expect((error as Error).message).toContain(`another server is listening on ${sock}`);
       expect(fs.lstatSync(sock).isSocket()).toBe(true);
     } finally {
       await new Promise((resolve) => server.close(resolve));

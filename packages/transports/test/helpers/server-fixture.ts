@@ -49,7 +49,6 @@ export function serverFixture(prefix: string, socketName: (index: number) => str
       const server = await serveSocket(cls as never, {
         path: path.join(dir, socketName(servers.length)),
         logger,
-        handleProcessEvents: false,
         ...options,
       });
       servers.push(server);
