@@ -6,7 +6,7 @@
  */
 import { Duration, OnPoint, Option, type Point, Udf } from '@kapacitor-udf/decorators';
 import { doubleLiteral, placeholder, stringLiteral, tickLiteral } from '../src/tickscript-literal';
-import { converse, init, opt } from './helpers/conversation';
+import { converse, init, NON_LITERAL, opt } from './helpers/conversation';
 
 describe('TICKscript literals', () => {
   test('strings are single-quoted with quotes and backslashes escaped', () => {
@@ -51,8 +51,8 @@ describe('TICKscript literals', () => {
 
 describe('Duration edges', () => {
   test('whole numbers of a unit stay exact beyond 2^53 ns', () => {
-    expect(Duration.seconds(9_007_199_254).ns).toBe(9_007_199_254_000_000_000n);
-    expect(Duration.minutes(153_722_867).ns).toBe(9_223_372_020_000_000_000n);
+    // 9,007,199,255 s in ns is no double (its odd part exceeds 2^53): computed in floats it would end in ...512.
+    expect(Duration.seconds(9_007_199_255).ns).toBe(9_007_199_255_000_000_000n);
   });
 
   test('each unit names itself when it refuses a number', () => {
@@ -116,19 +116,26 @@ describe('option checks at their edges', () => {
       await initEdges(
         opt('ratio', 'x'),
         opt('label', true),
+        opt('label', false),
         opt('label', Duration.seconds(10)),
+        opt('label', NON_LITERAL, 'x'),
         opt('period', 2.5),
+        opt('period', 'x'),
         opt('field'),
         opt('enabled', Duration.seconds(1)),
       ),
     ).toEqual([
       "option 'ratio': expected double, given string 'x'",
       "option 'label': expected string, given bool TRUE",
+      "option 'label': expected string, given bool FALSE",
       "option 'label': expected string, given duration 10s",
+      "option 'label' expects 1 value (string), given 2 (a non-literal value, string 'x'); write .label(<string>)",
       "option 'period': expected duration, given double 2.5 (write a duration literal such as 10s)",
+      "option 'period': expected duration, given string 'x'",
       "option 'field' expects 2 values (string, double), given none; write .field(<string>, <double>)",
       "option 'enabled' is a flag and takes no values, given 1 (duration 1s); write .enabled()",
-      "option 'label' may be given only once, given 2 times; remove the extra .label(...)",
+      "option 'label' may be given only once, given 4 times; remove the extra .label(...)",
+      "option 'period' may be given only once, given 2 times; remove the extra .period(...)",
     ]);
   });
 });
