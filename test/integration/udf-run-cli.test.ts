@@ -96,17 +96,19 @@ describe('udf-run --help / --version', () => {
     expect(r.stdout).toContain('kapacitorUdf');
   });
 
-  test('--version prints the package version', async () => {
+  test('--version prints the package name, version and location, so a user sees which udf-run ran', async () => {
     const r = await runUdfRun(['--version']);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'cli', 'package.json'), 'utf8')) as { version: string };
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(pkg.version);
+    expect(r.stdout).toBe(`@kapacitor-udf/cli ${pkg.version} (${path.join(ROOT, 'packages', 'cli')})\n`);
   });
 
   test('a wrong command line exits 2 with the reason', async () => {
     const none = await runUdfRun([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('which UDF should run?');
+    // The example names a UDF that exists (examples/mirror's @Udf name).
+    expect(none.stderr).toContain('"udf-run mirror"');
     const unknownFlag = await runUdfRun(['mirror', '--sockett', '/tmp/x']);
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.stderr).toContain('--sockett');
@@ -229,6 +231,25 @@ describe('udf-run errors', () => {
     expect(r.stderr).toContain('broken fixture: this module fails while loading');
   });
 
+  test('a module whose top-level await never settles: an error, not a silent exit 0', async () => {
+    const r = await runUdfRun(['mirror', '--module', fixture('never-loads.mjs')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`could not load ${fixture('never-loads.mjs')}`);
+    expect(r.stderr).toContain('top-level await never settles');
+  });
+
+  test('--module naming a device, a directory or a pipe is refused before reading it (/dev/zero grew to gigabytes)', async () => {
+    for (const [file, kind] of [
+      ['/dev/zero', 'a device'],
+      [FIXTURES, 'a directory'],
+    ]) {
+      const r = await runUdfRun(['mirror', '--module', file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file} is ${kind}`);
+      expect(r.stderr).toContain('not a module file');
+    }
+  });
+
   test('a module file that does not exist', async () => {
     const r = await runUdfRun(['mirror', '--module', fixture('nope.js')]);
     expect(r.code).toBe(1);
@@ -241,6 +262,41 @@ describe('udf-run errors', () => {
     expect(r.stderr).toContain('"mirror" is ambiguous');
     expect(r.stderr).toContain(`class MirrorUdf (export "MirrorUdf" of ${MIRROR}`);
     expect(r.stderr).toContain(`class OtherMirror (export "OtherMirror" of ${fixture('duplicate-mirror.js')}`);
+  });
+
+  test('two classes with the same name in different modules: the advice offers --module', async () => {
+    const r = await runUdfRun(['mirror', '--module', MIRROR, '--module', fixture('duplicate-mirror.js')]);
+    expect(r.stderr).toContain('or run one module only with --module FILE');
+  });
+
+  test('two classes with the same name in one module: the advice is a rename, not --module', async () => {
+    const r = await runUdfRun(['twin', '--module', fixture('two-mirrors.js')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"twin" is ambiguous');
+    expect(r.stderr).toContain(`They are all in ${fixture('two-mirrors.js')}, so --module cannot choose`);
+    expect(r.stderr).not.toContain('run one module only');
+  });
+
+  test('--list marks an ambiguous name, says what to do, and exits 1', async () => {
+    const r = await runUdfRun([
+      '--list',
+      '--module',
+      MIRROR,
+      '--module',
+      fixture('duplicate-mirror.js'),
+      '--module',
+      fixture('two-mirrors.js'),
+    ]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('mirror ') && l.endsWith('[ambiguous name]'))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('twin ') && l.endsWith('[ambiguous name]'))).toHaveLength(2);
+    expect(r.stdout).toContain('Ambiguous names (udf-run cannot run them by name):');
+    expect(r.stdout).toMatch(/^ {2}"mirror": Give one a name of its own .*--module FILE/m);
+    expect(r.stdout).toMatch(/^ {2}"twin": They are all in .*two-mirrors\.js, so --module cannot choose/m);
+    const clean = await runUdfRun(['--list', '--module', MIRROR]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).not.toContain('mbiguous');
   });
 
   test('the same class reached through two modules is not a duplicate', async () => {

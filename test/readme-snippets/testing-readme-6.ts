@@ -1,12 +1,13 @@
-// packages/testing/README.md: the request builders for a WirePeer.
-import { kapacitorPoint, requests, WirePeer } from '@kapacitor-udf/testing';
+// packages/testing/README.md: a recording's output pinned as a fixture.
+declare const MovingAvg: import('@kapacitor-udf/decorators').UdfClass;
+import { readFileSync } from 'node:fs';
+import { UdfHarness, formatEmitted } from '@kapacitor-udf/testing';
 
-const peer = await WirePeer.connect('/tmp/udf.sock');
-const bytes = new Uint8Array();
+it('gives the pinned output for the recorded cpu data', async () => {
+  const h = await UdfHarness.create(MovingAvg, { options: { field: 'usage_idle', size: 10n } });
+  const out = await h.replay({ streamRecording: 'recordings/cpu.srpl' }, { groupBy: { dimensions: ['host', 'cpu'] } });
+  expect(formatEmitted(out)).toBe(readFileSync('recordings/cpu.expected.lp', 'utf8'));
+  await h.close();
+});
 
-peer.send(requests.info(), requests.init([], { taskID: 'cpu_alert', nodeID: 'udf1' }));
-peer.send(requests.point(kapacitorPoint({ time: 42n })), requests.keepalive(1n));
-peer.send(requests.begin({ size: 2n }), requests.point(), requests.point(), requests.end());
-peer.send(requests.snapshot()); // requests.restore(bytes)
-
-void bytes;
+export {};

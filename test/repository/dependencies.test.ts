@@ -1,7 +1,9 @@
 /**
  * Every workspace package declares exactly what its shipped code imports:
  * each bare import of src/ (and of a committed bin/) is in "dependencies"
- * or "peerDependencies", and each of those is imported somewhere. A missing
+ * or "peerDependencies", and each of those is imported somewhere. Folders
+ * the package's "files" leaves out ("!src/generated") are not shipped, so
+ * their imports may be devDependencies. A missing
  * declaration works in this workspace (everything is hoisted) and breaks for
  * a user who installs the package alone; an unused one is dead weight.
  */
@@ -14,6 +16,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 interface Manifest {
   name: string;
   workspaces?: string[];
+  files?: string[];
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -78,7 +81,9 @@ test('the workspace has packages to check', () => {
 describe.each(packages.map((p) => [p.manifest.name, p] as const))('%s', (_name, { dir, manifest }) => {
   test('declares exactly the packages its src/ and bin/ import', () => {
     const imported = new Set<string>();
-    for (const file of [...sourceFiles(path.join(dir, 'src')), ...sourceFiles(path.join(dir, 'bin'))]) {
+    const unshipped = (manifest.files ?? []).filter((f) => f.startsWith('!')).map((f) => path.join(dir, f.slice(1)) + path.sep);
+    const shipped = (file: string) => !unshipped.some((folder) => file.startsWith(folder));
+    for (const file of [...sourceFiles(path.join(dir, 'src')), ...sourceFiles(path.join(dir, 'bin'))].filter(shipped)) {
       for (const name of importedPackages(file)) if (name !== manifest.name) imported.add(name);
     }
     const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);

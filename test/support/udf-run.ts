@@ -36,6 +36,8 @@ export interface UdfRunOptions {
   stdout?: 'pipe' | 'capture' | 'ignore';
   /** Keep only the last this many characters of stderr (default: all of it). */
   stderrLimit?: number;
+  /** Start it under `ulimit -n <n>` (through sh, which then execs node: child.pid is node's). */
+  maxOpenFiles?: number;
 }
 
 const running = new Set<UdfRun>();
@@ -64,7 +66,12 @@ export class UdfRun {
 
   constructor(args: readonly string[], options: UdfRunOptions = {}) {
     const stdout = options.stdout ?? 'pipe';
-    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? UDF_RUN_PROGRAM, ...args], {
+    const nodeArgs = [...(options.nodeArgs ?? []), options.script ?? UDF_RUN_PROGRAM, ...args];
+    const [command, commandArgs] =
+      options.maxOpenFiles === undefined
+        ? [process.execPath, nodeArgs]
+        : ['sh', ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, ...nodeArgs]];
+    this.child = spawn(command, commandArgs, {
       cwd: options.cwd ?? ROOT,
       env: options.env ?? process.env,
       stdio: [options.stdin ?? 'pipe', stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe'],

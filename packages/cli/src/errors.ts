@@ -61,14 +61,28 @@ export class UnknownUdfError extends CliError {
 }
 
 export class DuplicateUdfError extends CliError {
-  constructor(name: string, sources: string[]) {
+  /**
+   * @param sources each class and where it was found, for the message
+   * @param files the module file of each class: when they are all one file,
+   *   --module cannot choose between them, and the advice says so
+   */
+  constructor(name: string, sources: string[], files: readonly string[] = []) {
     super(
       'ERR_DUPLICATE_UDF',
       `the name "${name}" is ambiguous: it belongs to ${sources.length} different UDF classes:\n` +
         sources.map((s) => `  - ${s}`).join('\n') +
-        '\nRename one (e.g. @Udf({ name: "..." })) or choose the module with --module FILE.',
+        `\n${ambiguityAdvice(name, files)}`,
     );
   }
+}
+
+/** What resolves an ambiguous name: a rename always; --module only when the classes are in different files. */
+export function ambiguityAdvice(name: string, files: readonly string[]): string {
+  const distinct = new Set(files);
+  if (files.length > 0 && distinct.size === 1) {
+    return `They are all in ${files[0]}, so --module cannot choose: give each a name of its own with @Udf({ name: "..." }) (the name kapacitor.conf and TICKscripts use), or rename a class.`;
+  }
+  return `Give one a name of its own with @Udf({ name: "..." }), or run one module only with --module FILE (udf-run ${name} --module FILE).`;
 }
 
 export class ModuleLoadError extends CliError {

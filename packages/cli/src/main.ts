@@ -7,7 +7,7 @@ import { CliError } from './errors';
 import { HELP, version } from './help';
 import { kapacitorConfSection } from './kapacitor-conf';
 import { ownProcess } from './process-owner';
-import { describeSource, selectUdf } from './select-udf';
+import { ambiguityLines, ambiguousNames, describeSource, selectUdf } from './select-udf';
 
 /** Where udf-run prints its human output (the protocol never goes through here). */
 export interface CliIo {
@@ -65,9 +65,11 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   }
   if (!serveOverStdio) stdoutGuard.restore();
   if (args.command === 'list') {
-    io.out(formatList(discovery));
-    // The list is printed either way; the exit code says whether all of it loaded.
-    return discovery.failures.length === 0 ? 0 : 1;
+    const ambiguous = ambiguousNames(discovery);
+    io.out(formatList(discovery, ambiguous));
+    // The list is printed either way; the exit code says whether all of it
+    // loaded and every name can be run.
+    return discovery.failures.length === 0 && ambiguous.size === 0 ? 0 : 1;
   }
   if (udf === undefined) throw new Error('unreachable: no UDF selected');
   for (const failure of discovery.failures) {
@@ -83,6 +85,10 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   for (const name of transports.LIMIT_NAMES) limits[name] = args[limitArg(name)];
   const logger = createLogger({ level: args.logLevel, stream: process.stderr });
   const common = { ...limits, logger, optionNames: FLAG_NAMES };
+  if (args.replay !== undefined) {
+    const { runReplayCommand } = await import('./replay/replay-command');
+    return runReplayCommand(udf, args, args.replay, { stdoutGuard, err: io.err });
+  }
   if (serveOverStdio) {
     if (process.stdin.isTTY) {
       io.err(
@@ -127,7 +133,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   return undefined;
 }
 
-function formatList(discovery: Discovery): string {
+function formatList(discovery: Discovery, ambiguousByName: ReadonlyMap<string, FoundUdf[]>): string {
   const failed = discovery.failures.map((f) => `  ${f.message.split('\n').join('\n  ')}`);
   const failedSection =
     failed.length === 0
@@ -139,19 +145,17 @@ function formatList(discovery: Discovery): string {
         ];
   if (discovery.udfs.length === 0) return [`No UDFs found.`, `Searched: ${discovery.searched}`, ...failedSection].join('\n');
   const { toInfoResponse } = require('@kapacitor-udf/decorators') as typeof import('@kapacitor-udf/decorators');
-  const counts = new Map<string, Set<unknown>>();
-  for (const u of discovery.udfs) counts.set(u.name, (counts.get(u.name) ?? new Set()).add(u.cls));
   const rows = discovery.udfs.map((u) => {
     const info = toInfoResponse(u.cls);
     const edges = `${edgeName(info.wants)} -> ${edgeName(info.provides)}`;
-    const ambiguous = (counts.get(u.name)?.size ?? 0) > 1 ? '  [ambiguous name]' : '';
+    const ambiguous = ambiguousByName.has(u.name) ? '  [ambiguous name]' : '';
     return { name: u.name, edges, where: describeSource(u) + ambiguous };
   });
   const nameWidth = Math.max(4, ...rows.map((r) => r.name.length));
   const edgeWidth = Math.max(...rows.map((r) => r.edges.length));
   const lines = [`${'NAME'.padEnd(nameWidth)}  ${'EDGES'.padEnd(edgeWidth)}  SOURCE`];
   for (const r of rows) lines.push(`${r.name.padEnd(nameWidth)}  ${r.edges.padEnd(edgeWidth)}  ${r.where}`);
-  lines.push('', `Searched: ${discovery.searched}`, ...failedSection);
+  lines.push(...ambiguityLines(ambiguousByName), '', `Searched: ${discovery.searched}`, ...failedSection);
   return lines.join('\n');
 }
 

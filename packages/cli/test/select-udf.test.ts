@@ -1,6 +1,6 @@
 import type { Discovery, FoundUdf } from '../src/discover';
 import { DuplicateUdfError, UnknownUdfError } from '../src/errors';
-import { selectUdf } from '../src/select-udf';
+import { ambiguousNames, selectUdf } from '../src/select-udf';
 
 class A {}
 class B {}
@@ -27,6 +27,30 @@ describe('selectUdf', () => {
     const d = discovery([found('same', A, '/a.js'), found('same', B, '/b.js')]);
     expect(() => selectUdf(d, 'same')).toThrow(DuplicateUdfError);
     expect(() => selectUdf(d, 'same')).toThrow(/class A .*\/a\.js[\s\S]*class B .*\/b\.js/);
+  });
+
+  test('ambiguity advice fits the case: --module only when the classes are in different files', () => {
+    expect(() => selectUdf(discovery([found('same', A, '/a.js'), found('same', B, '/b.js')]), 'same')).toThrow(
+      /Give one a name of its own with @Udf\(\{ name: "\.\.\." \}\), or run one module only with --module FILE/,
+    );
+    let message = '';
+    try {
+      selectUdf(discovery([found('same', A, '/one.js'), found('same', B, '/one.js')]), 'same');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/They are all in \/one\.js, so --module cannot choose: give each a name of its own/);
+    expect(message).not.toMatch(/run one module only/);
+  });
+
+  test('ambiguousNames: the names of more than one class, a class reached twice counted once', () => {
+    const d = discovery([found('x', A, '/a.js'), found('x', A, '/reexport.js'), found('y', A, '/a.js'), found('y', B, '/b.js')]);
+    expect([...ambiguousNames(d).keys()]).toEqual(['y']);
+    expect(
+      ambiguousNames(d)
+        .get('y')
+        ?.map((u) => u.cls),
+    ).toEqual([A, B]);
   });
 
   test('unknown: lists the names and suggests the closest', () => {

@@ -5,7 +5,6 @@
 import { readBeginBatch, readEndBatch, readPoint } from './decode-data';
 import { writeBeginBatch, writeEndBatch, writePoint } from './encode-data';
 import { EncodeError } from './errors';
-import type { Point, Request, Response } from './generated/udf';
 import {
   readEmpty,
   readErrorResponse,
@@ -21,6 +20,7 @@ import {
   writeSnapshot,
   writeSuccessError,
 } from './management-messages';
+import type { Point, Request, Response } from './protocol/udf';
 import { LEN, tagOf, WireReader } from './wire-reader';
 import { describeType, WireWriter } from './wire-writer';
 
@@ -78,9 +78,9 @@ export function decodeRequest(body: Uint8Array): Request {
   return decodeRequestAt(body, 0, body.length);
 }
 
-/** decodeRequest of body[start, end), without making a subarray (the Agent's hot path). */
 const sharedReader = new WireReader(new Uint8Array(0));
 
+/** decodeRequest of body[start, end), without making a subarray (the Agent's hot path). */
 export function decodeRequestAt(body: Uint8Array, start: number, end: number): Request {
   const r = sharedReader.reset(body, start, end);
   let message: Request['message'];

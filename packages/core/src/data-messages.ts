@@ -4,7 +4,7 @@
  * (encode-data.ts), each byte-identical to Go's deterministic encoder on the
  * way out. This module gathers them and makes Points at their defaults.
  */
-import type { Point } from './generated/udf';
+import type { Point } from './protocol/udf';
 
 // Re-exported for callers outside the hot path (tests, tools). Core's own
 // hot-path modules import decode-data.ts and encode-data.ts directly: a

@@ -7,8 +7,8 @@
 import * as tags from './data-field-tags';
 import { EncodeError } from './errors';
 import { DOUBLE_PREFIX_ROOM, knownInOrder, writeKnownDoubleKey } from './field-key-memo';
-import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { compareUtf8, sortedKeys } from './map-keys';
+import type { BeginBatch, EndBatch, Point } from './protocol/udf';
 import { lastSeriesHead, type SeriesHead } from './series-cache';
 import { describeType, type WireWriter } from './wire-writer';
 

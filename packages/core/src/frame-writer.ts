@@ -1,7 +1,7 @@
 import { RESPONSE_FIELDS, responseTag, writeResponseContent } from './codec';
 import { writeBeginBatch, writeEndBatch, writePoint } from './encode-data';
-import type { BeginBatch, EndBatch, Point, Response } from './generated/udf';
 import type { NodeBuffer } from './node-buffer';
+import type { BeginBatch, EndBatch, Point, Response } from './protocol/udf';
 import { LEN, tagOf } from './wire-reader';
 import { varintSize, WireWriter, writeUvarintAt } from './wire-writer';
 

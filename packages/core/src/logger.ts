@@ -75,7 +75,6 @@ class JsonLogger implements Logger {
   }
 }
 
-/** Renders bigints as decimal strings and Errors as {name, message, code, stack}. */
 /**
  * Copies `fields` into a log record. A field named like one of the line's own
  * keys (time, level, msg) is kept as `fields.<name>`: a UDF logging a point's
@@ -89,6 +88,7 @@ function addFields(record: Record<string, unknown>, fields: object): void {
   }
 }
 
+/** Renders bigints as decimal strings and Errors as {name, message, code, stack}. */
 function jsonSafe(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Error) {

@@ -6,6 +6,7 @@
  * tagOf(field number, wire type), as udf.proto numbers the fields.
  */
 import { EncodeError } from './errors';
+import { setOwn, sortedKeys } from './map-keys';
 import type {
   ErrorResponse,
   InfoResponse,
@@ -19,8 +20,7 @@ import type {
   RestoreRequest,
   RestoreResponse,
   SnapshotResponse,
-} from './generated/udf';
-import { setOwn, sortedKeys } from './map-keys';
+} from './protocol/udf';
 import { FIXED64, LEN, tagOf, VARINT, type WireReader } from './wire-reader';
 import { describeType, type WireWriter } from './wire-writer';
 

@@ -14,6 +14,3 @@ export function asNodeBuffer(bytes: Uint8Array): NodeBuffer {
   if (Buffer.isBuffer(bytes)) return bytes as NodeBuffer;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as NodeBuffer;
 }
-
-/** True when typed arrays use little-endian byte order (x64, arm64...). */
-export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -5,8 +5,8 @@
  * names as data: a name such as "__proto__" is an ordinary key.
  */
 import { EncodeError } from './errors';
-import type { BeginBatch, EndBatch, Point } from './generated/udf';
 import { setOwn, sortedKeys } from './map-keys';
+import type { BeginBatch, EndBatch, Point } from './protocol/udf';
 
 /**
  * Fields by name; the JavaScript type picks the wire type: `number` is a

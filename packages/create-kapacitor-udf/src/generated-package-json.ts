@@ -7,9 +7,20 @@ import { CLASS_VALIDATOR_RANGE, DEV_TOOL_RANGES } from './versions';
  * (`^` + the scaffold's own version for the @kapacitor-udf packages), and
  * because a package.json inside template/ would be a second package to npm
  * and to jest's module map.
+ *
+ * `vendored` (with `--from`): a `file:` spec per @kapacitor-udf package,
+ * tarballs packed from a clone. The direct dependencies take theirs, and
+ * `overrides` gives every one of them (core and transports too, which only
+ * the framework packages depend on) to the whole tree, so npm never asks the
+ * registry for a @kapacitor-udf package. (npm accepts an override of a direct
+ * dependency only with the very same spec, which this is.)
  */
-export function generatedPackageJson(name: string, frameworkVersion: string): Record<string, unknown> {
-  const framework = `^${frameworkVersion}`;
+export function generatedPackageJson(
+  name: string,
+  frameworkVersion: string,
+  vendored?: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const spec = (pkg: string) => vendored?.[pkg] ?? `^${frameworkVersion}`;
   return {
     name,
     version: '0.1.0',
@@ -30,13 +41,14 @@ export function generatedPackageJson(name: string, frameworkVersion: string): Re
     dependencies: {
       // The CLI is a run-time dependency: the package deploys with its own
       // udf-run (`npm ci --omit=dev`), which kapacitor.conf names by path.
-      '@kapacitor-udf/cli': framework,
-      '@kapacitor-udf/decorators': framework,
+      '@kapacitor-udf/cli': spec('@kapacitor-udf/cli'),
+      '@kapacitor-udf/decorators': spec('@kapacitor-udf/decorators'),
       'class-validator': CLASS_VALIDATOR_RANGE,
     },
     devDependencies: {
-      '@kapacitor-udf/testing': framework,
+      '@kapacitor-udf/testing': spec('@kapacitor-udf/testing'),
       ...DEV_TOOL_RANGES,
     },
+    ...(vendored === undefined ? {} : { overrides: { ...vendored } }),
   };
 }

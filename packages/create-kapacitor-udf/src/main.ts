@@ -1,6 +1,7 @@
 import { parseArgs } from './args';
 import { createPackage } from './create-package';
 import { ScaffoldError } from './errors';
+import { ownClone } from './from-clone';
 import { HELP } from './help';
 import { nextSteps } from './next-steps';
 import { ownVersion } from './versions';
@@ -30,8 +31,8 @@ export function main(argv: readonly string[], io: ScaffoldIo = processIo): numbe
       io.out(ownVersion());
       return 0;
     }
-    const created = createPackage({ dir: args.dir, name: args.name, force: args.force, cwd: io.cwd });
-    io.out(nextSteps(created, io.cwd));
+    const created = createPackage({ dir: args.dir, name: args.name, force: args.force, from: args.from, cwd: io.cwd });
+    io.out(nextSteps(created, io.cwd, created.clone === undefined ? ownClone() : undefined));
     return 0;
   } catch (err) {
     if (err instanceof ScaffoldError) {

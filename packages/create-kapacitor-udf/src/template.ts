@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScaffoldError } from './errors';
+import { shellQuote, tomlString } from './shell-quote';
 
 /** Where the template files are: next to `src/` and `dist/` alike. */
 export const TEMPLATE_DIR = join(__dirname, '..', 'template');
@@ -12,12 +13,29 @@ export const TEMPLATE_DIR = join(__dirname, '..', 'template');
  */
 const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
 
-/** Text replaced in every template file. */
+/** What the template's placeholders are made of. */
 export interface TemplateValues {
   /** `__PACKAGE_NAME__`: the npm name of the new package. */
   packageName: string;
-  /** `__DIR_NAME__`: the name of the directory it is written into. */
+  /** The name of the directory it is written into, used in the deployment examples. */
   dirName: string;
+}
+
+/**
+ * The placeholders and their text. A path goes into a shell line quoted as
+ * one word and into kapacitor.conf as a TOML string, so that any directory
+ * name (spaces, quotes, `$`) pasted from the README means that directory.
+ */
+function placeholders(values: TemplateValues): Array<[string, string]> {
+  const deployDir = `/srv/${values.dirName}`;
+  const udfRun = `${deployDir}/node_modules/@kapacitor-udf/cli/bin/udf-run.js`;
+  return [
+    ['__PACKAGE_NAME__', values.packageName],
+    ['__SH_DEPLOY_DIR__', shellQuote(deployDir)],
+    ['__SH_UDF_RUN__', shellQuote(udfRun)],
+    ['__TOML_DEPLOY_DIR__', tomlString(deployDir)],
+    ['__TOML_UDF_RUN__', tomlString(udfRun)],
+  ];
 }
 
 /** One file of the new package: its path relative to the package root, `/`-separated. */
@@ -34,11 +52,14 @@ export function renderTemplate(values: TemplateValues, templateDir: string = TEM
       `the template directory ${templateDir} is missing: create-kapacitor-udf is installed incompletely; reinstall it.`,
     );
   }
+  const replacements = placeholders(values);
   return listFiles(templateDir, '').map((relative) => ({
     path: rename(relative),
-    content: readFileSync(join(templateDir, relative), 'utf8')
-      .replaceAll('__PACKAGE_NAME__', values.packageName)
-      .replaceAll('__DIR_NAME__', values.dirName),
+    // One pass over the text: a replacement that itself looks like a placeholder stays as it is.
+    content: readFileSync(join(templateDir, relative), 'utf8').replace(
+      /__[A-Z_]+__/g,
+      (found) => replacements.find(([placeholder]) => placeholder === found)?.[1] ?? found,
+    ),
   }));
 }
 

@@ -20,6 +20,16 @@ describe('parseArgs', () => {
     expect(parseArgs(['--', '--odd-dir'])).toEqual({ command: 'create', dir: '--odd-dir', force: false });
   });
 
+  it('takes --from, the clone to take the framework packages from', () => {
+    expect(parseArgs(['../my-udfs', '--from', '.'])).toEqual({ command: 'create', dir: '../my-udfs', from: '.', force: false });
+    expect(parseArgs(['--from=/src/kapacitor-udf', 'x'])).toEqual({
+      command: 'create',
+      dir: 'x',
+      from: '/src/kapacitor-udf',
+      force: false,
+    });
+  });
+
   it('answers --help and --version', () => {
     expect(parseArgs(['x', '--help'])).toEqual({ command: 'help' });
     expect(parseArgs(['-h'])).toEqual({ command: 'help' });
@@ -34,5 +44,9 @@ describe('parseArgs', () => {
     expect(usageError(['a', '--name', 'x', '--name', 'y']).message).toMatch(/twice/);
     expect(usageError(['a', '--template', 'x']).message).toMatch(/unknown option --template/);
     expect(usageError(['a', '--bogus']).message).toMatch(/--help/);
+    expect(usageError(['a', '--from']).message).toMatch(/--from needs a value/);
+    expect(usageError(['a', '--from=']).message).toMatch(/--from needs a value/);
+    expect(usageError(['a', '--from', 'x', '--from', 'y']).message).toMatch(/--from is given twice/);
+    expect(usageError(['a', '--force=yes']).message).toMatch(/--force takes no value/);
   });
 });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPackage, EXAMPLE_UDF_NAME, ScaffoldError, type ScaffoldErrorCode } from '../src';
@@ -98,15 +99,29 @@ describe('createPackage', () => {
     expect(readme).toMatch(/^# @acme\/udfs\n/);
     expect(readme).not.toMatch(/__[A-Z_]+__/);
     expect(readme).toContain('npx udf-run deadband --describe');
-    expect(readme).toContain(
-      'args = ["/srv/udf-dir/node_modules/@kapacitor-udf/cli/dist/bin/udf-run.js", "deadband", "--dir", "/srv/udf-dir"]',
-    );
-    expect(readme).toContain('node /srv/udf-dir/node_modules/@kapacitor-udf/cli/dist/bin/udf-run.js deadband --dir /srv/udf-dir --socket ');
+    expect(readme).toContain('args = ["/srv/udf-dir/node_modules/@kapacitor-udf/cli/bin/udf-run.js", "deadband", "--dir", "/srv/udf-dir"]');
+    expect(readme).toContain('node /srv/udf-dir/node_modules/@kapacitor-udf/cli/bin/udf-run.js deadband --dir /srv/udf-dir --socket ');
     expect(readme).toMatch(/socket = "\/var\/run\/kapacitor\/deadband.sock"/);
     expect(readme).toMatch(/npx does not pass SIGTERM/);
     expect(readme).toMatch(/@deadband\(\)\s+\.field\('value'\)\s+\.threshold\(0\.5\)/);
     expect(readme).toMatch(/experimentalDecorators/);
     expect(JSON.parse(read('udf-dir', 'package.json')).name).toBe('@acme/udfs');
+  });
+
+  it('quotes a directory name in the shell lines and the kapacitor.conf strings of its README', () => {
+    const dirName = `it's "$HOME" \\`;
+    createPackage({ dir: dirName, name: 'odd', cwd: work });
+    const readme = read(dirName, 'README.md');
+    const deployDir = `/srv/${dirName}`;
+    const udfRun = `${deployDir}/node_modules/@kapacitor-udf/cli/bin/udf-run.js`;
+    // The socket line, run by a real shell, gets the two paths as single words, unexpanded.
+    const line = /^node (.*) --socket \S+$/m.exec(readme)?.[1];
+    expect(line).toBeDefined();
+    const words = execFileSync('sh', ['-c', `for w in ${line}; do printf '%s\\0' "$w"; done`], { encoding: 'utf8' }).split('\0');
+    expect(words.slice(0, 4)).toEqual([udfRun, 'deadband', '--dir', deployDir]);
+    // The TOML strings, read back (as JSON: the escapes used are common to both).
+    const args = /^\s+args = (\[.*\])$/m.exec(readme)?.[1];
+    expect(JSON.parse(args as string)).toEqual([udfRun, 'deadband', '--dir', deployDir]);
   });
 
   it('writes into an existing empty directory, or one holding only .git', () => {
@@ -135,6 +150,46 @@ describe('createPackage', () => {
     expect(JSON.parse(read('busy', 'package.json')).name).toBe('busy');
   });
 
+  it('with force, never writes through a symbolic link out of the target, writing nothing', () => {
+    const outside = join(work, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'package.json'), 'theirs');
+    for (const [linked, to] of [
+      ['package.json', join(outside, 'package.json')],
+      ['src', outside],
+      ['test', join(work, 'missing')], // a dangling link would be created through, too
+    ]) {
+      const dir = join(work, `busy-${linked}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'notes.txt'), 'mine');
+      symlinkSync(to, join(dir, linked));
+      const err = refusal('ERR_TARGET_HAS_LINK', () => createPackage({ dir, name: 'busy', cwd: work, force: true }));
+      expect(err.message).toContain(`${join(dir, linked)} is a symbolic link`);
+      expect(readdirSync(dir).sort()).toEqual(['notes.txt', linked].sort());
+    }
+    expect(readdirSync(outside)).toEqual(['package.json']);
+    expect(readFileSync(join(outside, 'package.json'), 'utf8')).toBe('theirs');
+    expect(existsSync(join(work, 'missing'))).toBe(false);
+  });
+
+  it('with force, replaces a hard-linked file by a new one, leaving the other name as it was', () => {
+    mkdirSync(join(work, 'busy'));
+    writeFileSync(join(work, 'elsewhere.json'), 'theirs');
+    linkSync(join(work, 'elsewhere.json'), join(work, 'busy', 'package.json'));
+    createPackage({ dir: 'busy', cwd: work, force: true });
+    expect(JSON.parse(read('busy', 'package.json')).name).toBe('busy');
+    expect(readFileSync(join(work, 'elsewhere.json'), 'utf8')).toBe('theirs');
+  });
+
+  it('with force, refuses a directory where a file goes and a file where a directory goes', () => {
+    mkdirSync(join(work, 'a', 'README.md'), { recursive: true });
+    refusal('ERR_TARGET_NOT_DIRECTORY', () => createPackage({ dir: 'a', cwd: work, force: true }));
+    mkdirSync(join(work, 'b'));
+    writeFileSync(join(work, 'b', 'src'), '');
+    refusal('ERR_TARGET_NOT_DIRECTORY', () => createPackage({ dir: 'b', cwd: work, force: true }));
+    expect(readdirSync(join(work, 'b'))).toEqual(['src']);
+  });
+
   it('refuses a target that is a file, even with force', () => {
     writeFileSync(join(work, 'file'), '');
     refusal('ERR_TARGET_NOT_DIRECTORY', () => createPackage({ dir: 'file', cwd: work, force: true }));
@@ -146,6 +201,13 @@ describe('createPackage', () => {
     expect(err.message).toMatch(/--name my-udfs/);
     expect(existsSync(join(work, 'My UDFs'))).toBe(false);
     expect(createPackage({ dir: 'My UDFs', name: 'my-udfs', cwd: work }).name).toBe('my-udfs');
+  });
+
+  it('refuses a --from that is no clone of kapacitor-udf, writing nothing', () => {
+    const err = refusal('ERR_NOT_A_CLONE', () => createPackage({ dir: 'x', from: work, cwd: work }));
+    expect(err.message).toContain(`--from ${work}: not a clone of the kapacitor-udf repository`);
+    expect(err.message).toContain(join(work, 'packages', 'core', 'package.json'));
+    expect(existsSync(join(work, 'x'))).toBe(false);
   });
 
   it('refuses an invalid --name', () => {

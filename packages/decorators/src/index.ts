@@ -6,6 +6,7 @@ export type { BatchBounds, BeginBatch, EndBatch, FieldValues, Point } from '@kap
 export { BatchOrderError, numericField, pointFromBatch, replaceFields, UdfError, withFields } from '@kapacitor-udf/core';
 export type { Batch } from './batch';
 export { DEFAULT_MAX_BATCH_POINTS, DEFAULT_MAX_BATCH_SIZE } from './batch-limits';
+export { MaxBigInt, MinBigInt } from './bigint-validators';
 export type { UdfContext } from './context';
 export { type CreateHandlerOptions, createHandler } from './create-handler';
 export type {
@@ -38,6 +39,6 @@ export { toInfoResponse } from './info';
 export { getUdfDefinition, isUdfClass, type UdfClass } from './metadata';
 export { Option } from './option';
 export type { OptionValueOf } from './option-type';
-export { State } from './state';
+export { State, type StateOptions } from './state';
 export { Udf } from './udf';
 export { ValidateWith } from './validate-with';

@@ -89,34 +89,39 @@ type PropertyCheck<T, K, C extends OptionConfig> = K extends keyof T
       : OptionTypeMismatch<OptionPropertyOf<C>>
   : K; // a `private` property is not visible in the prototype's type: nothing to check
 
+/** The value type a TC39 field or accessor context carries, `never` for anything else. */
+type ContextValue<K> =
+  K extends ClassFieldDecoratorContext<never, infer V> ? V : K extends ClassAccessorDecoratorContext<never, infer V> ? V : never;
+
+/** A TC39 member context (field or accessor), not a legacy property key. */
+type IsContext<K> = K extends ClassFieldDecoratorContext<never, unknown> | ClassAccessorDecoratorContext<never, unknown> ? true : false;
+
+/**
+ * The check of one decorator call, in either mode: legacy decorators are
+ * called with the prototype and the property name, TC39 ones with
+ * `undefined` (a field) or the accessor's target, and a context carrying the
+ * member's type. `K` when the member fits, else the error type.
+ */
+type OptionCheck<T, K, C extends OptionConfig> =
+  IsContext<K> extends true
+    ? IsInferred<C> extends true
+      ? OptionTypeNeedsDesignTypes
+      : Fits<ContextValue<K>, OptionValueOf<C>, C extends { required: true } ? false : true> extends true
+        ? K
+        : OptionTypeMismatch<OptionPropertyOf<C>>
+    : PropertyCheck<T, K, C>;
+
 /** What the compiler shows for an `@Option()` without type under TC39 decorators. */
 export interface OptionTypeNeedsDesignTypes {
   readonly "TC39 decorators record no design types: give @Option a type, e.g. { type: 'string' }": never;
 }
 
 /**
- * `@Option(...)` as the compiler sees it. Legacy mode: called with the
- * prototype and the property name, the property's type is looked up and
- * compared. TC39 mode: the field's type is the context's `Value`, which must
- * be the delivered type (or it or undefined for an option that is not required).
+ * `@Option(...)` as the compiler sees it, in both decorator modes: one call
+ * signature, so that a property of the wrong type gets one short error whose
+ * first explaining line names the type the option delivers
+ * (`... is not assignable to parameter of type 'OptionTypeMismatch<bigint | undefined>'`)
+ * instead of a report on every overload. The two modes are told apart by the
+ * second argument: a property name (legacy) or a context (TC39).
  */
-export type OptionDecorator<C extends OptionConfig> = IsInferred<C> extends true ? InferredOptionDecorator<C> : TypedOptionDecorator<C>;
-
-/** `@Option()` without type: legacy decorators only (they alone carry design types). */
-export interface InferredOptionDecorator<C extends OptionConfig> {
-  <T extends object, K extends string | symbol>(target: T, propertyKey: K & PropertyCheck<T, K, C>): void;
-  (value: undefined, context: OptionTypeNeedsDesignTypes): void;
-}
-
-/** `@Option({ type | types | flag, ... })`. */
-export interface TypedOptionDecorator<C extends OptionConfig> {
-  <T extends object, K extends string | symbol>(target: T, propertyKey: K & PropertyCheck<T, K, C>): void;
-  (
-    value: undefined,
-    context: ClassFieldDecoratorContext<unknown, OptionPropertyOf<C>> | ClassFieldDecoratorContext<unknown, OptionValueOf<C>>,
-  ): void;
-  (
-    value: ClassAccessorDecoratorTarget<unknown, OptionPropertyOf<C>>,
-    context: ClassAccessorDecoratorContext<unknown, OptionPropertyOf<C>>,
-  ): void;
-}
+export type OptionDecorator<C extends OptionConfig> = <T, K>(target: T, member: K & OptionCheck<T, K, C>) => void;

@@ -3,6 +3,7 @@ import type { UdfConfig } from './definition';
 import { UdfDefinitionError } from './errors';
 import { isStandardContext } from './member';
 import { declarationChain, ensureOwnRecord, ownRecordOf } from './metadata';
+import { refuseNumberValidatorsOnBigints } from './number-validators-on-bigints';
 import { applyRecordedValidators, recordValidators } from './validate-with';
 
 /** A decorator usable on a class, in either decorator mode. */
@@ -47,6 +48,7 @@ export function Udf(config: UdfConfig): ClassDecorator {
     const definition = buildDefinition(target, config, chain);
     // Only a valid declaration reaches class-validator's global registry.
     applyRecordedValidators(chain);
+    refuseNumberValidatorsOnBigints(target, definition);
     record.definition = definition;
   } as ClassDecorator;
 }

@@ -8,6 +8,9 @@ import { abbreviate, QUOTE_MAX } from './abbreviate';
 import type { UdfDefinition } from './definition';
 import { tickLiteral } from './tickscript-literal';
 
+/** class-validator's number-only checks, by constraint name: on a bigint they fail whatever its value. */
+const NUMBER_ONLY = new Set(['min', 'max', 'isPositive', 'isNegative', 'isDivisibleBy']);
+
 function withoutLeadingProperty(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
@@ -15,7 +18,15 @@ function withoutLeadingProperty(message: string, property: string): string {
 /** Adds a line per failed constraint of `error` and, for nested validation, of its children. */
 function collect(error: ValidationError, label: string, path: string, lines: string[]): void {
   const where = path === '' ? label : `${label}, at ${path}`;
-  for (const message of Object.values(error.constraints ?? {})) {
+  for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+    if (typeof error.value === 'bigint' && NUMBER_ONLY.has(constraint)) {
+      // "must not be less than 1 (given 5)" would contradict itself: say why it failed.
+      lines.push(
+        `${where}: class-validator's ${constraint} accepts only numbers, and the value is a bigint (${error.value}n): ` +
+          'use MinBigInt/MaxBigInt from @kapacitor-udf/decorators',
+      );
+      continue;
+    }
     // A custom validator message may quote the value itself: cut it like the value.
     const text = abbreviate(withoutLeadingProperty(message, error.property), 4 * QUOTE_MAX);
     lines.push(`${where}: ${text} (given ${abbreviate(tickLiteral(error.value))})`);

@@ -27,6 +27,29 @@ describe.each(DECORATOR_MODES)('typed decorators with %s decorators', (mode) => 
     expect(compileInMode(mode, { 'mistakes.ts': MISTAKES }, modules).diagnostics).toEqual([]);
   });
 
+  it('say first what a mistyped option property must be, in one short error', () => {
+    const source = `
+      import { Option, OnPoint, Udf, type Point } from '@kapacitor-udf/decorators';
+      @Udf({ wants: 'stream', provides: 'stream' })
+      export class Mistyped {
+        @Option({ type: 'int' }) size = 10;
+        @Option({ types: ['string', 'double'], required: true }) field!: [string, bigint];
+        @OnPoint() p(p: Point): Point { return p; }
+      }
+    `;
+    const { diagnostics } = compileInMode(mode, { 'mistyped.ts': source }, modules);
+    expect(diagnostics.map((d) => d.line)).toEqual([5, 6]);
+    const [size, field] = diagnostics.map((d) => d.message.split('\n'));
+    // Line 1 is TypeScript's own for a refused decorator; line 2 names the type to declare.
+    expect(size[1]).toMatch(/is not assignable to parameter of type '.*OptionTypeMismatch<bigint \| undefined>'\.$/);
+    expect(field[1]).toMatch(/is not assignable to parameter of type '.*OptionTypeMismatch<\[string, number\]>'\.$/);
+    // Not one report per overload.
+    for (const lines of [size, field]) {
+      expect(lines.length).toBeLessThanOrEqual(3);
+      expect(lines.join('\n')).not.toMatch(/Overload/);
+    }
+  });
+
   it('reject each mistake on its own line, not through an unrelated error', () => {
     // Without the directives, exactly the line after each one has an error.
     const lines = MISTAKES.split('\n');

@@ -27,12 +27,13 @@ export type OptionsInput = TickOptions | readonly Option[];
 /** Declared value types per option name, as in `InfoResponse.options`. */
 export type DeclaredOptions = InfoResponse['options'];
 
+/** Each type's name with its article, for "... is not an int". */
 const TYPE_NAMES: Record<ValueType, string> = {
-  [ValueType.BOOL]: 'bool',
-  [ValueType.INT]: 'int',
-  [ValueType.DOUBLE]: 'double',
-  [ValueType.STRING]: 'string',
-  [ValueType.DURATION]: 'duration',
+  [ValueType.BOOL]: 'a bool',
+  [ValueType.INT]: 'an int',
+  [ValueType.DOUBLE]: 'a double',
+  [ValueType.STRING]: 'a string',
+  [ValueType.DURATION]: 'a duration',
 } as Record<ValueType, string>;
 
 /** Makers of exactly-typed option values, for raw options (e.g. to test how a UDF treats a wrong type). */
@@ -63,7 +64,7 @@ function typedValue(option: string, type: ValueType, value: unknown): OptionValu
   const wrong = (hint: string) =>
     new HarnessError(
       'ERR_OPTION_VALUE',
-      `option ${option}: ${describe(value)} is not a ${TYPE_NAMES[type]}: ${hint} (or pass raw options to send a wrong type on purpose)`,
+      `option ${option}: ${describe(value)} is not ${TYPE_NAMES[type]}: ${hint} (or pass raw options to send a wrong type on purpose)`,
     );
   switch (type) {
     case ValueType.STRING:
@@ -75,7 +76,12 @@ function typedValue(option: string, type: ValueType, value: unknown): OptionValu
     case ValueType.INT:
       if (typeof value === 'bigint') return raw.int(value);
       if (typeof value === 'number' && Number.isSafeInteger(value)) return raw.int(BigInt(value));
-      throw wrong('give a bigint, e.g. 10n');
+      // Whether the UDF declared int: 'number' or not, the script sends an int
+      // and the harness takes a whole number either way: say so, not "a bigint".
+      if (typeof value === 'number' && Number.isInteger(value)) {
+        throw wrong(`a number this large is not exact (past Number.MAX_SAFE_INTEGER): give a bigint, e.g. ${BigInt(value)}n`);
+      }
+      throw wrong('give a whole number, e.g. 10 or 10n');
     case ValueType.BOOL:
       if (typeof value === 'boolean') return raw.bool(value);
       throw wrong('give true or false');

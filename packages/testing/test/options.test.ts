@@ -25,7 +25,10 @@ describe('toInitOptions()', () => {
 
   it('accepts a safe integer number for an int option', () => {
     expect(toInitOptions({ size: 10 }, declared)).toEqual([raw.option('size', raw.int(10n))]);
-    expect(() => toInitOptions({ size: 1.5 }, declared)).toThrow(/size: 1.5 is not a int/);
+    expect(() => toInitOptions({ size: 1.5 }, declared)).toThrow(/size: 1.5 is not an int: give a whole number, e\.g\. 10 or 10n \(/);
+    expect(() => toInitOptions({ size: 2 ** 60 }, declared)).toThrow(
+      /size: 1152921504606847000 is not an int: .*not exact.*give a bigint, e\.g\. 1152921504606846976n/,
+    );
   });
 
   it('takes durations as literals, Durations or bigint nanoseconds', () => {

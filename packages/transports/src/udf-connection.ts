@@ -1,5 +1,17 @@
-import { Agent, type Emitter, type FrameBudget, type Handler, type InitRequest, type Logger } from '@kapacitor-udf/core';
-import { createHandler } from '@kapacitor-udf/decorators';
+import {
+  Agent,
+  type Emitter,
+  type FrameBudget,
+  type Handler,
+  type InitRequest,
+  type Logger,
+  type MemoryBudget,
+  type RestoreRequest,
+  type RestoreResponse,
+  rateLimitedLogger,
+  type SnapshotResponse,
+} from '@kapacitor-udf/core';
+import { createHandler, getUdfDefinition } from '@kapacitor-udf/decorators';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
 import type { UdfClass } from './udf-class';
@@ -22,16 +34,22 @@ export interface ConnectionParams {
   fields: Record<string, unknown>;
   /** Shared by the connections of a server (thread); default: one of this connection's own. */
   frameBudget?: FrameBudget;
+  /** The retained memory budget of the connections of a thread; default: the thread's (core's threadMemoryBudget()). */
+  memoryBudget?: MemoryBudget;
+  /** After the input ended, how long the conversation may take (AgentOptions.drainTimeoutMs; socket connections). */
+  drainTimeoutMs?: number;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
   const { cls, input, output, options, fields } = params;
-  const log = withFields(params.logger, fields);
+  // Rate-limited per connection and kind: a peer that makes every request log
+  // a line (empty frames, a handler warning per point) costs a few lines.
+  const log = rateLimitedLogger(withFields(params.logger, fields));
   const agent = new Agent({
     input,
     output,
     handler: (emitter: Emitter) =>
-      observeInit(
+      observe(
         createHandler(cls, emitter, {
           logger: log,
           maxBatchPoints: options.maxBatchPoints,
@@ -40,19 +58,26 @@ export function startConnection(params: ConnectionParams): UdfConnection {
         }),
         fields,
         log,
+        stateFields(cls),
       ),
     maxMessageSize: options.maxMessageSize,
     handlerTimeoutMs: options.handlerTimeoutMs,
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    memoryBudget: params.memoryBudget,
+    drainTimeoutMs: params.drainTimeoutMs,
     optionNames: options.optionNames,
     logger: log,
   });
   log.info('connection opened');
   const done = agent.start().then(
-    () => log.info('connection closed'),
+    () => {
+      log.flush();
+      log.info('connection closed');
+    },
     (err: unknown) => {
+      log.flush();
       // The agent already logged the cause at error level (with these fields).
       log.warn('connection closed after an error', errorFields(err));
       throw err;
@@ -62,12 +87,37 @@ export function startConnection(params: ConnectionParams): UdfConnection {
 }
 
 /**
+ * What snapshot and restore log lines say about the UDF's state: its name,
+ * and how the state is written (the `@State` version, or the user's
+ * `@OnSnapshot`).
+ */
+function stateFields(cls: UdfClass): Record<string, unknown> {
+  const definition = getUdfDefinition(cls);
+  if (definition === undefined) return {};
+  if (definition.handlers.snapshot !== undefined) return { udf: definition.name, state: '@OnSnapshot' };
+  if (definition.state.length > 0) return { udf: definition.name, state: '@State', stateVersion: definition.stateVersion };
+  return { udf: definition.name, state: 'none' };
+}
+
+/**
  * Wraps the handler so the InitRequest the agent already decoded is seen
  * once on its way in: its task and node IDs join the log fields and its
- * options are logged at debug. Every other method is the handler's own,
- * bound once, so the per-point path gains no work.
+ * options are logged at debug. Snapshots and restores are logged at info
+ * (a failed restore at error): they are rare, and the only way an operator
+ * sees that state was saved and came back. Every other method is the
+ * handler's own, bound once, so the per-point path gains no work.
  */
-function observeInit(handler: Handler, fields: Record<string, unknown>, log: Logger): Handler {
+function observe(handler: Handler, fields: Record<string, unknown>, log: Logger, state: Record<string, unknown>): Handler {
+  const snapshotTaken = (response: SnapshotResponse): SnapshotResponse => {
+    log.info('snapshot taken', { ...state, bytes: response.snapshot.byteLength });
+    return response;
+  };
+  const restored = (request: RestoreRequest, response: RestoreResponse): RestoreResponse => {
+    const line = { ...state, bytes: request.snapshot.byteLength };
+    if (response.success) log.info('state restored', line);
+    else log.error('restore failed (Kapacitor fails the UDF node: the task stops processing)', { ...line, error: response.error });
+    return response;
+  };
   return {
     info: handler.info.bind(handler),
     init: (request: InitRequest) => {
@@ -76,8 +126,14 @@ function observeInit(handler: Handler, fields: Record<string, unknown>, log: Log
       log.debug('init', { options: describeOptions(request) });
       return handler.init(request);
     },
-    snapshot: handler.snapshot.bind(handler),
-    restore: handler.restore.bind(handler),
+    snapshot: () => {
+      const response = handler.snapshot();
+      return isThenable(response) ? response.then(snapshotTaken) : snapshotTaken(response);
+    },
+    restore: (request: RestoreRequest) => {
+      const response = handler.restore(request);
+      return isThenable(response) ? response.then((r) => restored(request, r)) : restored(request, response);
+    },
     beginBatch: handler.beginBatch.bind(handler),
     point: handler.point.bind(handler),
     endBatch: handler.endBatch.bind(handler),
@@ -95,4 +151,8 @@ function describeOptions(request: InitRequest): Array<{ name: string; values: un
       return typeof value.value === 'bigint' ? value.value.toString() : value.value;
     }),
   }));
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -28,6 +28,8 @@ export interface SocketServerOptions {
   socketPath?: string;
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Start it under `ulimit -n <n>` (through sh, which then execs node: child.pid is node's). */
+  maxOpenFiles?: number;
 }
 
 export async function startSocketServer(options: SocketServerOptions = {}): Promise<SocketUdfServer> {
@@ -39,6 +41,7 @@ export async function startSocketServer(options: SocketServerOptions = {}): Prom
   const proc = new UdfRun(args, {
     script: UDF_RUN,
     nodeArgs: options.nodeArgs,
+    maxOpenFiles: options.maxOpenFiles,
     cwd: options.cwd ?? MIRROR_DIR,
     env: options.env,
     stdin: 'ignore',
