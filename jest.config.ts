@@ -11,7 +11,7 @@ const config: Config = {
   // own test runs it there (packages/create-kapacitor-udf/test).
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/packages/create-kapacitor-udf/template/'],
   moduleNameMapper: {
-    '^@kapacitor-udf/(core|decorators|transports|cli|testing)$': '<rootDir>/packages/$1/src',
+    '^@kapacitor-udf/(core|decorators|transports|replay|cli|testing)$': '<rootDir>/packages/$1/src',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],

@@ -21,6 +21,8 @@ const { kapacitorConf } = require('./lib/kapacitor-conf');
 const { ourUdfs, referenceUdfs } = require('./lib/udf-sets');
 const { mirrorScenario, movingAvgScenario, outliersScenario } = require('./lib/scenarios');
 const { freePort } = require('./lib/free-port');
+const { startFakeInfluxdb } = require('./lib/fake-influxdb');
+const { loadSeries, replayScenario } = require('./lib/replay-scenario');
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -76,6 +78,7 @@ async function main() {
   const children = [];
   let tmp = null;
   let failed = false;
+  let influx = null;
 
   const step = async (name, fn) => {
     const started = performance.now();
@@ -120,7 +123,9 @@ async function main() {
 
     const port = await freePort();
     const confPath = path.join(tmp, 'kapacitor.conf');
-    fs.writeFileSync(confPath, kapacitorConf({ dataDir: path.join(tmp, 'data'), port, udfs: udfs.conf }));
+    // A stand-in InfluxDB for the batch task and the recordings of the replay scenario.
+    influx = await startFakeInfluxdb({ seriesFor: loadSeries });
+    fs.writeFileSync(confPath, kapacitorConf({ dataDir: path.join(tmp, 'data'), port, udfs: udfs.conf, influxdbUrl: influx.url }));
 
     // The socket UDF runs on its own, before Kapacitor: kapacitord connects
     // to it at startup to read its options.
@@ -145,6 +150,8 @@ async function main() {
     await mirrorScenario(ctx);
     await movingAvgScenario(ctx);
     await outliersScenario(ctx);
+    // udf-run --replay runs our UDFs only (the reference ones are Go programs).
+    if (!opts.reference) await replayScenario({ ...ctx, influx, dataDir: path.join(tmp, 'data'), log });
 
     await step('kapacitord: logged no error (but the known socket-UDF stop one)', () => {
       const errors = kapacitord.lines.filter((l) => /\blvl=error\b/.test(l) && !isKnownSocketStopError(l));
@@ -166,6 +173,7 @@ async function main() {
     }
   } finally {
     stopAll();
+    await influx?.close();
   }
 
   const total = timings.reduce((sum, t) => sum + t.ms, 0);

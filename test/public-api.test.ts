@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
-const PACKAGES = ['core', 'decorators', 'transports', 'cli', 'testing'];
+const PACKAGES = ['core', 'decorators', 'transports', 'replay', 'cli', 'testing'];
 
 function exportedNames(pkg: string): string[] {
   const file = path.join(ROOT, 'packages', pkg, 'src', 'index.ts');

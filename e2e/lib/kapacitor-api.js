@@ -72,6 +72,30 @@ class KapacitorApi {
     return this.request('POST', `/write${q}`, { body: `${lines.join('\n')}\n`, expect: [204] });
   }
 
+  /** Starts a recording: kind 'stream' ({ task, stop }), 'batch' ({ task, start, stop }) or 'query' ({ query, type }). */
+  record(kind, options) {
+    return this.request('POST', `/recordings/${kind}`, { json: options, expect: [201] });
+  }
+
+  /** Starts a replay of a recording for a task ({ task, recording, 'recording-time', clock }). */
+  replay(options) {
+    return this.request('POST', '/replays', { json: options, expect: [201] });
+  }
+
+  /** Polls a recording or replay (`/recordings/ID`, `/replays/ID`) until it is no longer running. */
+  async waitFinished(path, { timeoutMs = 30000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = await this.request('GET', path, { expect: [200, 202] });
+      if (got.status !== 'running') {
+        if (got.status !== 'finished') throw new Error(`${path} ended with status ${got.status}: ${got.error}`);
+        return got;
+      }
+      if (Date.now() > deadline) throw new Error(`${path} still running after ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+
   /** The httpOut endpoint of a task: { series: [...] } (the last point / batch of each group). */
   httpOut(id, endpoint) {
     return this.request('GET', `/tasks/${encodeURIComponent(id)}/${endpoint}`);

@@ -1,6 +1,7 @@
 'use strict';
 // kapacitor.conf for a throwaway server: loopback HTTP only, every file in the
-// temp dir, and nothing that reaches out (no InfluxDB, no usage reporting, no
+// temp dir, and nothing that reaches out (no InfluxDB but a local stand-in when
+// given, no usage reporting, no
 // stats, no config overrides stored between runs).
 
 /** TOML basic string (JSON string escapes are valid TOML for what we write). */
@@ -13,7 +14,7 @@ function q(s) {
  * logLevel: DEBUG by default (the e2e checks read UDF log lines relayed by
  * Kapacitor); the benchmark lowers it, as logging costs per point.
  */
-function kapacitorConf({ dataDir, port, udfs, udfTimeout = '10s', logLevel = 'DEBUG' }) {
+function kapacitorConf({ dataDir, port, udfs, udfTimeout = '10s', logLevel = 'DEBUG', influxdbUrl }) {
   const lines = [
     `hostname = "127.0.0.1"`,
     `data_dir = ${q(dataDir)}`,
@@ -36,9 +37,13 @@ function kapacitorConf({ dataDir, port, udfs, udfTimeout = '10s', logLevel = 'DE
     `  enabled = false`,
     ``,
     `[[influxdb]]`,
-    `  enabled = false`,
+    // influxdbUrl: a stand-in InfluxDB (lib/fake-influxdb.js) for batch tasks and recordings.
+    `  enabled = ${influxdbUrl !== undefined}`,
+    `  default = true`,
     `  name = "default"`,
-    `  urls = ["http://127.0.0.1:1"]`,
+    `  urls = [${q(influxdbUrl ?? 'http://127.0.0.1:1')}]`,
+    `  disable-subscriptions = true`,
+    `  startup-timeout = "10s"`,
     ``,
     `[logging]`,
     `  file = "STDERR"`,

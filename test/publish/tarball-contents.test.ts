@@ -74,7 +74,7 @@ const publishable = publishableWorkspaces();
 describe('publishable packages (from the root workspaces)', () => {
   it('are the framework packages at least', () => {
     const names = publishable.map((w) => w.pkg.name);
-    for (const name of ['core', 'decorators', 'transports', 'cli', 'testing']) {
+    for (const name of ['core', 'decorators', 'transports', 'replay', 'cli', 'testing']) {
       expect(names).toContain(`@kapacitor-udf/${name}`);
     }
   });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LIMIT_NAMES, LIMITS, type LimitUnit } from '@kapacitor-udf/transports';
+import { REPLAY_HELP } from './replay/replay-help';
 
 /** What a limit's value looks like in --help, by unit. */
 const PLACEHOLDERS: Record<LimitUnit, string> = { bytes: '<size>', ms: '<time>', count: '<n>', threads: '<n>', mode: '<octal>' };
@@ -46,6 +47,7 @@ Usage:
   udf-run <name> --describe [--socket <path>]
                                            options, kapacitor.conf section, TICKscript usage
   udf-run --list                           the UDFs found and where they come from
+  udf-run <name> --replay <file> [options] run it over a recording or line protocol (below)
 
 <name> is the @Udf name or the class name.
 
@@ -79,7 +81,7 @@ Sizes: 1048576, 512KiB, 16MiB, 1MB.
 Exit status: 0 after a clean end (input closed, or SIGTERM/SIGINT and a
 clean stop), 1 on a fatal error or a second SIGTERM/SIGINT (which stops at
 once), 2 for a wrong command line.
-`;
+${REPLAY_HELP}`;
 
 /**
  * What --version prints: the package's name and version, and where it is

@@ -85,6 +85,10 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   for (const name of transports.LIMIT_NAMES) limits[name] = args[limitArg(name)];
   const logger = createLogger({ level: args.logLevel, stream: process.stderr });
   const common = { ...limits, logger, optionNames: FLAG_NAMES };
+  if (args.replay !== undefined) {
+    const { runReplayCommand } = await import('./replay/replay-command');
+    return runReplayCommand(udf, args, args.replay, { stdoutGuard, err: io.err });
+  }
   if (serveOverStdio) {
     if (process.stdin.isTTY) {
       io.err(

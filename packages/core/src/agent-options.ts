@@ -49,6 +49,14 @@ export interface AgentOptions {
   /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
   frameTimeoutMs?: number;
   /**
+   * After the input ended (EOF: a task stop, or a peer that read everything
+   * and closed), how long the conversation may take to finish: pending
+   * handlers, stop(), flushing. Past it, it ends with an ErrorResponse
+   * (DrainTimeoutError) and the output is released. Default 0: no deadline
+   * (serveSocket sets the shutdown timeout).
+   */
+  drainTimeoutMs?: number;
+  /**
    * Under sustained load, take input and write output at most about once
    * per this many ms (default 1; 0 = on every chunk and tick). Input or
    * output after a quiet interval is never held. See read-pacer.ts and
@@ -84,6 +92,7 @@ export interface ResolvedAgentOptions {
   readonly maxQueuedSize: number;
   readonly frameBudget: FrameBudget;
   readonly frameTimeoutMs: number;
+  readonly drainTimeoutMs: number;
   readonly pacingMs: number;
   readonly optionNames: OptionNames | undefined;
 }
@@ -115,6 +124,10 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
   if (!Number.isSafeInteger(frameTimeout) || frameTimeout < 0 || frameTimeout > MAX_TIMER_MS) {
     throw new RangeError(`frameTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(frameTimeout)}`);
   }
+  const drainTimeout = options.drainTimeoutMs ?? 0;
+  if (!Number.isSafeInteger(drainTimeout) || drainTimeout < 0 || drainTimeout > MAX_TIMER_MS) {
+    throw new RangeError(`drainTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(drainTimeout)}`);
+  }
   const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
   if (!Number.isFinite(pacingMs) || pacingMs < 0)
     throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
@@ -130,6 +143,7 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     maxQueuedSize,
     frameBudget,
     frameTimeoutMs: frameTimeout,
+    drainTimeoutMs: drainTimeout,
     pacingMs,
     optionNames: options.optionNames,
   };

@@ -2,6 +2,7 @@ import { type AgentOptions, resolveAgentOptions } from './agent-options';
 import { decodePointRequestAt, decodeRequestAt } from './codec';
 import {
   BatchOrderError,
+  DrainTimeoutError,
   describeError,
   HandlerError,
   HandlerTimeoutError,
@@ -9,6 +10,7 @@ import {
   OutputClosedError,
   ProtocolError,
   type RequestKind,
+  SnapshotTooLargeError,
 } from './errors';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
@@ -86,11 +88,15 @@ export class Agent implements Emitter {
   /** A request was completed by the chunk being handled (for the pacer). */
   private framesInChunk = false;
   private readonly handlerTimeoutMs: number;
+  private readonly drainTimeoutMs: number;
+  /** How error messages name options (AgentOptions.optionNames). */
+  private readonly optionNames: OptionNames | undefined;
+  /** Runs from the input's end until the conversation settled (drainTimeoutMs > 0). */
+  private drainTimer: NodeJS.Timeout | null = null;
   private readonly maxQueued: number;
   private readonly maxQueuedSize: number;
   /** maxMessageEntries: counted while each request is decoded. */
   private readonly maxEntries: number;
-  private readonly optionNames: OptionNames | undefined;
   /** The decoder's incomplete frame, charged to the shared frame budget. */
   private readonly partial: PartialFrame;
 
@@ -120,10 +126,11 @@ export class Agent implements Emitter {
     this.output = output;
     this.logger = resolved.logger;
     this.handlerTimeoutMs = resolved.handlerTimeoutMs;
+    this.drainTimeoutMs = resolved.drainTimeoutMs;
+    this.optionNames = resolved.optionNames;
     this.maxQueued = resolved.maxQueuedRequests;
     this.maxQueuedSize = resolved.maxQueuedSize;
     this.maxEntries = resolved.maxMessageEntries;
-    this.optionNames = resolved.optionNames;
     this.decoder = new FrameDecoder({ maxMessageSize: resolved.maxMessageSize });
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
@@ -146,7 +153,20 @@ export class Agent implements Emitter {
     this.onOutputFinish = this.onOutputFinish.bind(this);
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
-    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer, resolved.optionNames);
+    this.onDrainTimer = this.onDrainTimer.bind(this);
+    this.partial = new PartialFrame(
+      resolved.frameBudget,
+      resolved.frameTimeoutMs,
+      this.onFrameTimer,
+      (reason) => {
+        // Evicted from another connection's input: its bytes go back now, the
+        // error is handled after the requests this connection sent before it.
+        this.partial.release();
+        this.decoder.abandon();
+        this.inputFailed(reason);
+      },
+      resolved.optionNames,
+    );
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
@@ -274,7 +294,7 @@ export class Agent implements Emitter {
 
   /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
   private watchPartialFrame(): void {
-    const overBudget = this.partial.hold(this.decoder.partialBytes);
+    const overBudget = this.partial.hold(this.decoder.partialBytes, this.framesInChunk);
     if (overBudget !== undefined) {
       this.fail(overBudget);
       return;
@@ -345,6 +365,40 @@ export class Agent implements Emitter {
       this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
     }
     this.pump();
+    // The peer is done sending (and, over a socket, may be gone without a
+    // word: Kapacitor reads everything and closes, which looks like a
+    // half-close here). What is left must finish within the deadline.
+    if (this.drainTimeoutMs > 0 && !this.settled && this.drainTimer === null) {
+      this.drainTimer = setTimeout(this.onDrainTimer, this.drainTimeoutMs);
+    }
+  }
+
+  /**
+   * The conversation did not finish within drainTimeoutMs of the input's end:
+   * end it with an ErrorResponse; if even that cannot be flushed (nobody
+   * reads), release the output after DRAIN_GRACE_MS.
+   */
+  private onDrainTimer(): void {
+    if (this.lifecycle === SETTLED) return;
+    if (this.failure === null && this.lifecycle < ENDING) {
+      // The queue ends with the EOF marker (or the error) pushed at the input's end: not a request.
+      this.fail(new DrainTimeoutError(this.drainTimeoutMs, this.pendingCall, Math.max(0, this.queue.length - 1), this.optionNames));
+    } else {
+      this.logger.error(
+        `the peer ended its input ${this.drainTimeoutMs} ms ago and has not read the last responses: the connection is closed`,
+        { code: 'ERR_DRAIN_TIMEOUT' },
+      );
+    }
+    if (this.settled) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = null;
+      if (this.settled) return;
+      if (this.failure === null) this.failure = new DrainTimeoutError(this.drainTimeoutMs, null, 0, this.optionNames);
+      const output = this.output as { destroy?: () => void };
+      this.writer.close();
+      if (typeof output.destroy === 'function') output.destroy();
+      this.moveTo(SETTLED);
+    }, DRAIN_GRACE_MS);
   }
 
   private onInputError(err: Error): void {
@@ -507,6 +561,11 @@ export class Agent implements Emitter {
     );
   }
 
+  /** Read through a getter: a check after a call that may settle is not narrowed away by TypeScript. */
+  private get settled(): boolean {
+    return this.lifecycle === SETTLED;
+  }
+
   private settledOrFailed(): boolean {
     return this.lifecycle === SETTLED || this.failure !== null;
   }
@@ -522,6 +581,13 @@ export class Agent implements Emitter {
       this.fail(new HandlerError(kind, new TypeError(`it returned ${value === null ? 'null' : typeof value}, expected an ${expected}`)));
       return;
     }
+    if (kind === 'snapshot') {
+      const tooLarge = this.unrestorable(value as { snapshot?: unknown });
+      if (tooLarge !== undefined) {
+        this.fail(tooLarge);
+        return;
+      }
+    }
     try {
       this.writer.writeResponse({ message: { $case: kind, value } } as Response);
     } catch (err) {
@@ -532,6 +598,20 @@ export class Agent implements Emitter {
     // now, not at the next tick, so a handler that then blocks the thread
     // (a synchronous loop in the next request's handler) cannot hold them back.
     this.writer.flush();
+  }
+
+  /**
+   * The error for a snapshot whose RestoreRequest would exceed our own
+   * maxMessageSize: written, it would make every restart of the task fail
+   * at Restore. Refused now, while the task runs and the message can say why.
+   */
+  private unrestorable(value: { snapshot?: unknown }): SnapshotTooLargeError | undefined {
+    const bytes = value.snapshot instanceof Uint8Array ? value.snapshot.length : 0;
+    // Request{restore (field 5): RestoreRequest{snapshot (field 1): bytes}}: a tag and a length prefix each.
+    const inner = 1 + varintLength(bytes) + bytes;
+    const restoreBytes = 1 + varintLength(inner) + inner;
+    const max = this.decoder.maxMessageSize;
+    return restoreBytes > max ? new SnapshotTooLargeError(bytes, restoreBytes, max, this.optionNames) : undefined;
   }
 
   private answerKeepalive(time: bigint): void {
@@ -667,6 +747,10 @@ export class Agent implements Emitter {
         return;
       case SETTLED: {
         this.clearTimer();
+        if (this.drainTimer !== null) {
+          clearTimeout(this.drainTimer);
+          this.drainTimer = null;
+        }
         this.partial.release();
         const { input, output } = this;
         input.removeListener('end', this.onInputEnd);
@@ -682,3 +766,15 @@ export class Agent implements Emitter {
     }
   }
 }
+
+function varintLength(n: number): number {
+  let length = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    length++;
+  }
+  return length;
+}
+
+/** After a drain timeout, how long the ErrorResponse may take to flush before the output is destroyed. */
+const DRAIN_GRACE_MS = 1000;

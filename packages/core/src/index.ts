@@ -14,6 +14,7 @@ export { encodeFrame } from './encode-frame';
 export type { InputLimitErrorCode, ProtocolErrorCode, RequestKind } from './errors';
 export {
   BatchOrderError,
+  DrainTimeoutError,
   describeError,
   EncodeError,
   HandlerError,
@@ -22,9 +23,10 @@ export {
   InputLimitError,
   OutputClosedError,
   ProtocolError,
+  SnapshotTooLargeError,
   UdfError,
 } from './errors';
-export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget } from './frame-budget';
+export { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MAX_PARTIAL_FRAMES_SIZE, FrameBudget, PARTIAL_FRAME_RESERVE } from './frame-budget';
 export type { FrameDecoderOptions } from './frame-decoder';
 export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
 export type { FrameWriterOptions } from './frame-writer';
@@ -57,3 +59,4 @@ export type {
   SnapshotResponse,
 } from './protocol/udf';
 export { EdgeType, ValueType } from './protocol/udf';
+export { DEFAULT_LOG_RATE_LIMIT, type RateLimitedLogger, type RateLimitOptions, rateLimitedLogger } from './rate-limited-logger';

@@ -19,6 +19,7 @@ import { HarnessError } from './errors';
 import { KapacitorClient, type Traffic } from './kapacitor-client';
 import { type LogEntry, MemoryLogger } from './memory-logger';
 import type { OptionsInput } from './options';
+import { type ReplayOptions, type ReplaySource, readReplaySource } from './replay-input';
 import { spawnUdf } from './udf-run';
 
 export interface HarnessOptions {
@@ -186,6 +187,20 @@ export class UdfHarness {
   /** Sends a whole batch (BeginBatch, points, EndBatch); resolves with what was emitted in response. */
   batch(b: Batch): Promise<Emitted[]> {
     return this.exchange(() => this.client.batch(b));
+  }
+
+  /**
+   * Sends the points or batches of line protocol or a Kapacitor recording
+   * (`{ lineProtocol }`, `{ streamRecording }`, `{ batchRecording }`: a path
+   * or the bytes) as Kapacitor would, in order; resolves with everything
+   * emitted in response (`formatEmitted` writes it as line protocol).
+   */
+  async replay(source: ReplaySource, options: ReplayOptions = {}): Promise<Emitted[]> {
+    const input = await readReplaySource(source, options);
+    return this.exchange(() => {
+      if ('points' in input) for (const p of input.points) this.client.point(p);
+      else for (const b of input.batches) this.client.batch(b);
+    });
   }
 
   beginBatch(b: BeginBatch): Promise<Emitted[]> {

@@ -158,6 +158,22 @@ export const LIMITS = {
     defaultText: '10s',
     help: 'on SIGINT/SIGTERM (and at end of input for a process UDF), how long pending handlers and open connections may finish before they are cut',
   },
+  /**
+   * After a socket peer ended its input (a task stop; or Kapacitor read
+   * everything and closed, which looks the same), how long the conversation
+   * may take to finish (pending handlers, stop, flushing) before it ends
+   * with an ErrorResponse and the connection is released (default: the
+   * shutdown timeout; 0 = no deadline). Without it, a handler that never
+   * settles held its connection and fd forever.
+   */
+  drainTimeoutMs: {
+    flag: 'drain-timeout',
+    unit: 'ms',
+    scope: 'socket',
+    default: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    defaultText: '10s',
+    help: 'after a peer ended its input, how long its pending handlers may take before the connection is closed (unset: the --shutdown-timeout); 0 = never',
+  },
   /** Permission bits of the socket file (default 0o660: owner and group, which Kapacitor's user should be in). */
   mode: {
     flag: 'socket-mode',

@@ -12,7 +12,7 @@ import { errorFields } from './field-logger';
 import type { UdfClass } from './udf-class';
 import { startConnection, type UdfConnection } from './udf-connection';
 import { loadUdfClass } from './udf-module';
-import { type FromWorker, OUTPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
+import { type FromWorker, HEARTBEAT_INTERVAL_MS, OUTPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
 if (parentPort === null) throw new Error('worker-main runs as a worker thread of serveSocket({ workers })');
 const port = parentPort;
@@ -71,6 +71,7 @@ class WorkerSideConnection {
       output: this.output,
       options: { ...init.limits, optionNames: init.optionNames },
       frameBudget,
+      drainTimeoutMs: init.drainTimeoutMs,
       logger,
       fields,
     });
@@ -139,12 +140,16 @@ async function run(): Promise<void> {
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
 
+  // The heartbeat: written from this thread's event loop, so it goes stale
+  // exactly when this thread is stuck (synchronous code), whatever the main
+  // thread is doing. Unref'd: it never keeps the thread alive.
+  const heartbeat = new BigInt64Array(init.heartbeat);
+  const beat = (): void => void Atomics.store(heartbeat, 0, BigInt(Date.now()));
+  beat();
+  setInterval(beat, HEARTBEAT_INTERVAL_MS).unref();
+
   const connections = new Map<number, WorkerSideConnection>();
   port.on('message', (message: ToWorker) => {
-    if (message.t === 'ping') {
-      post({ t: 'pong' });
-      return;
-    }
     if (message.t === 'open') {
       let conn: WorkerSideConnection;
       try {
