@@ -42,6 +42,14 @@ const MAX_INT64_DIGITS = '9223372036854775807';
 /** Heads remembered at most (then forgotten all at once): bounds memory for recordings of very many series. */
 const MAX_HEADS = 100_000;
 
+/** Buffer's own latin1 reader, without toString's argument checks (a hot path: one call per line). */
+function latin1(b: Buffer, start: number, end: number): string {
+  return (b as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+}
+
+/** Exact powers of ten as doubles (10^22 is the largest). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
 interface Head {
   database: string;
   retentionPolicy: string;
@@ -159,7 +167,7 @@ export async function* streamRecordingFrames(source: RecordingSource, chunkBytes
       // Request.point's two tag bytes, its length, then fields 2-7.
       const at = 2 + varintSize(headBody.length - 2);
       if (heads.size >= MAX_HEADS) heads.clear();
-      heads.set(b.toString('latin1', start, keyEnd), { database, retentionPolicy, bytes: headBody.slice(at) });
+      heads.set(latin1(b, start, keyEnd), { database, retentionPolicy, bytes: headBody.slice(at) });
     }
   };
 
@@ -174,7 +182,7 @@ export async function* streamRecordingFrames(source: RecordingSource, chunkBytes
     }
     const keyEnd = i;
     if (i >= end) return slowLine(b, start, end, 0);
-    const head = heads.get(b.toString('latin1', start, keyEnd));
+    const head = heads.get(latin1(b, start, keyEnd));
     if (head === undefined || head.database !== database || head.retentionPolicy !== retentionPolicy) {
       return slowLine(b, start, end, keyEnd);
     }
@@ -203,29 +211,42 @@ export async function* streamRecordingFrames(source: RecordingSource, chunkBytes
       prevLen = kl;
       i++;
       const v0 = i;
-      if (i < end && b[i] === MINUS) i++;
+      const negative = i < end && b[i] === MINUS;
+      if (negative) i++;
       let digits = 0;
+      let decimals = 0;
+      let n = 0;
       while (i < end && b[i] >= 0x30 && b[i] <= 0x39) {
+        n = n * 10 + (b[i] - 0x30);
         i++;
         digits++;
       }
       if (i < end && b[i] === DOT) {
         i++;
         while (i < end && b[i] >= 0x30 && b[i] <= 0x39) {
+          n = n * 10 + (b[i] - 0x30);
           i++;
           digits++;
+          decimals++;
         }
       }
       if (digits === 0 || i >= end || (b[i] !== COMMA && b[i] !== SPACE)) return slowLine(b, start, end, keyEnd);
-      const v = Number(b.toString('latin1', v0, i));
-      if (!Number.isFinite(v)) return slowLine(b, start, end, keyEnd);
+      let v: number;
+      if (digits <= 15) {
+        // n < 10^15 < 2^53 and 10^decimals (decimals <= 15) are exact doubles, so
+        // one IEEE division is the correctly rounded value, as Number(text) gives.
+        v = n / POW10[decimals];
+        if (negative) v = -v;
+      } else {
+        v = Number(latin1(b, v0, i));
+        if (!Number.isFinite(v)) return slowLine(b, start, end, keyEnd);
+      }
       // Point.fieldsDouble entry: tag, length, key (field 1), value (field 2, fixed64).
       fields[f++] = 0x42;
       fields[f++] = kl + 11;
       fields[f++] = 0x0a;
       fields[f++] = kl;
-      b.copy(fields, f, k0, k0 + kl);
-      f += kl;
+      for (let m = k0; m < k0 + kl; m++) fields[f++] = b[m];
       fields[f++] = 0x11;
       f64.setFloat64(0, v, true);
       for (let m = 0; m < 8; m++) fields[f++] = f64.getUint8(m);
@@ -251,7 +272,7 @@ export async function* streamRecordingFrames(source: RecordingSource, chunkBytes
       mid -= carry2 * 268435456;
       hi = hi * 10 + carry2;
     }
-    if (end - t0 === 19 && b.toString('latin1', t0, end) > MAX_INT64_DIGITS) return slowLine(b, start, end, keyEnd);
+    if (end - t0 === 19 && latin1(b, t0, end) > MAX_INT64_DIGITS) return slowLine(b, start, end, keyEnd);
     const zero = lo === 0 && mid === 0 && hi === 0;
     // Time varint: 7 bits at a time from the 84 bits of limbs (hi < 2^7 here).
     const timeLen = zero ? 0 : mid === 0 && hi === 0 ? varintSize(lo) : hi === 0 ? 4 + varintSize(mid) : 9;
@@ -281,8 +302,7 @@ export async function* streamRecordingFrames(source: RecordingSource, chunkBytes
     }
     o.set(head.bytes, p);
     p += head.bytes.length;
-    fields.copy(o, p, 0, f);
-    p += f;
+    for (let m = 0; m < f; m++) o[p++] = fields[m];
     out.pos = p;
     out.points++;
   };
@@ -307,11 +327,24 @@ export async function* streamRecordingFrames(source: RecordingSource, chunkBytes
 
   let pending: Buffer | undefined;
   for await (const chunk of gunzipRecording(source)) {
-    const b = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+    let b = chunk;
     let pos = 0;
     // Points before a bad line are handed on before its error is thrown.
     let failure: unknown;
     try {
+      if (pending !== undefined) {
+        // The line split across chunks: only it is copied.
+        const nl = chunk.indexOf(NL);
+        if (nl === -1) {
+          // No newline in it at all: the line goes on.
+          b = Buffer.concat([pending, chunk]);
+        } else {
+          const line = Buffer.concat([pending, chunk.subarray(0, nl + 1)]);
+          onLine(line, 0, line.length - 1);
+          pos = nl + 1;
+        }
+        pending = undefined;
+      }
       for (;;) {
         const nl = b.indexOf(NL, pos);
         if (nl === -1) break;

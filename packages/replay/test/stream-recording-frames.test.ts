@@ -102,11 +102,23 @@ describe('streamRecordingFrames: the same frames as the general path', () => {
     expect(fast.bytes.equals(await generalFrames(gz))).toBe(true);
   });
 
+  it('for lines split across decompressed chunks, and a line longer than a chunk', async () => {
+    const text: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      text.push('telegraf', 'autogen', `cpu,cpu=cpu${i % 8},host=host${i % 100} usage_idle=${i / 7},usage_user=${i} ${i}`);
+      if (i === 2000) text.push('telegraf', 'autogen', `cpu s="${'x'.repeat(600_000)}" ${i}`);
+    }
+    const gz = record(text);
+    const fast = await fastFrames(gz);
+    expect(fast.points).toBe(4001);
+    expect(fast.bytes.equals(await generalFrames(gz))).toBe(true);
+  });
+
   it('for random lines of plain tokens (property)', async () => {
     const token = fc.stringMatching(/^[a-c]{1,3}$/);
     const number = fc.oneof(
       fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
-      fc.stringMatching(/^-?[0-9]{0,4}\.?[0-9]{0,4}$/),
+      fc.stringMatching(/^-?[0-9]{0,10}\.?[0-9]{0,10}$/),
     );
     const line = fc.tuple(
       fc.constantFrom('db', 'other'),

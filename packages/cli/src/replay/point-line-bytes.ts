@@ -194,44 +194,34 @@ export function writePointLine(frame: Uint8Array, start: number, end: number, ou
   return o;
 }
 
-const digits: number[] = [];
-
 /**
- * Writes hi·2^56 + mid·2^28 + lo in decimal (hi < 2^8, mid and lo < 2^28):
- * long division by 10^7 on base-2^28 limbs, exact in doubles because every
- * intermediate stays below 10^7 · 2^28 < 2^53.
+ * Writes hi·2^56 + mid·2^28 + lo in decimal (hi < 2^7, mid and lo < 2^28:
+ * below 2^63). One long division by 10^7 on the base-2^28 limbs (every
+ * intermediate below 10^7 · 2^28 < 2^53, exact) leaves a quotient below
+ * 2^63 / 10^7 < 2^40, which a double holds exactly.
  */
 function writeUint64(hi: number, mid: number, lo: number, out: Buffer, at: number): number {
   let o = at;
-  if (hi === 0 && mid === 0 && lo < 1e7) {
-    const s = String(lo);
+  let r = hi % 1e7;
+  const a = (hi - r) / 1e7;
+  let x = r * 268435456 + mid;
+  r = x % 1e7;
+  const b = (x - r) / 1e7;
+  x = r * 268435456 + lo;
+  let low = x % 1e7;
+  const c = (x - low) / 1e7;
+  const rest = (a * 268435456 + b) * 268435456 + c;
+  if (rest === 0) {
+    const s = String(low);
     for (let i = 0; i < s.length; i++) out[o++] = s.charCodeAt(i);
     return o;
   }
-  digits.length = 0;
-  let a = hi;
-  let b = mid;
-  let c = lo;
-  while (a !== 0 || b !== 0 || c >= 1e7) {
-    let r = a % 1e7;
-    a = (a - r) / 1e7;
-    let x = r * 268435456 + b;
-    r = x % 1e7;
-    b = (x - r) / 1e7;
-    x = r * 268435456 + c;
-    r = x % 1e7;
-    c = (x - r) / 1e7;
-    digits.push(r);
-  }
-  const s = String(c);
+  const s = String(rest);
   for (let i = 0; i < s.length; i++) out[o++] = s.charCodeAt(i);
-  for (let k = digits.length - 1; k >= 0; k--) {
-    let d = digits[k];
-    for (let i = 6; i >= 0; i--) {
-      out[o + i] = 48 + (d % 10);
-      d = (d - (d % 10)) / 10;
-    }
-    o += 7;
+  for (let i = 6; i >= 0; i--) {
+    const d = low % 10;
+    out[o + i] = 48 + d;
+    low = (low - d) / 10;
   }
-  return o;
+  return o + 7;
 }
