@@ -16,12 +16,18 @@
  * entries are laid out as key then value; there is at least one double
  * field, each finite, and no field of another kind.
  */
-import { formatFloat } from '@kapacitor-udf/replay';
+import { formatFloat as formatFloatExport } from '@kapacitor-udf/replay';
+
+// Bound once: a call through the package's re-export goes through a getter each time.
+const formatFloat = formatFloatExport;
 
 const POINT_BYTE0 = 0x8a; // Response.point: field 17, length-delimited (two-byte tag)
 const POINT_BYTE1 = 0x01;
 
-const scratch = new DataView(new ArrayBuffer(8));
+// A double's 8 little-endian bytes are copied into `scratchBytes` and read back through `scratchDouble` (same memory).
+const scratchDouble = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratchDouble.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** True for a byte formatLine writes as it is, anywhere in an identifier. */
 function plain(c: number): boolean {
@@ -169,8 +175,9 @@ export function writePointLine(frame: Uint8Array, start: number, end: number, ou
       }
       out[o++] = 0x3d;
       const v0 = k0 + kl + 1;
-      for (let i = 0; i < 8; i++) scratch.setUint8(i, frame[v0 + i]);
-      const v = scratch.getFloat64(0, true);
+      if (littleEndian) for (let i = 0; i < 8; i++) scratchBytes[i] = frame[v0 + i];
+      else for (let i = 0; i < 8; i++) scratchBytes[7 - i] = frame[v0 + i];
+      const v = scratchDouble[0];
       if (!Number.isFinite(v)) return -1;
       const text = formatFloat(v);
       if (o + text.length + (end - p) + 32 > out.length) return -1;
