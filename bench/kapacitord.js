@@ -37,8 +37,12 @@ const RP = 'autogen';
 const SERIES = 100;
 const WRITES_IN_FLIGHT = 2;
 
-// Targets from the performance issue: task throughput, ours ÷ the Go agent's.
+// Targets from the performance issues: task throughput, ours ÷ the Go
+// agent's, and ours ÷ the floor peer's (the same transport: the ceiling of
+// a UDF task in this kapacitord, measured).
 const TARGETS = { mirror: 1.9, movingAvg: 1.3 };
+const FLOOR_TARGET = 0.9;
+const FLOOR_OF = { 'ours-mirror': 'floor-socket', 'ours-moving-avg': 'floor-process' };
 
 class KapacitordBenchError extends Error {
   constructor(message) {
@@ -98,6 +102,22 @@ function tasks() {
   return [
     { id: 'none', label: 'no UDF', node: 'from', script: `${from}  |httpOut('out')\n` },
     {
+      id: 'floor-socket',
+      label: 'floor peer (C, echoes point frames)',
+      transport: 'socket',
+      node: 'floorSocket',
+      udf: 'socket:floor',
+      script: `${from}  @floorSocket()\n  |httpOut('out')\n`,
+    },
+    {
+      id: 'floor-process',
+      label: 'floor peer (C, echoes point frames)',
+      transport: 'process',
+      node: 'floorProcess',
+      udf: 'process:floorProcess',
+      script: `${from}  @floorProcess()\n  |httpOut('out')\n`,
+    },
+    {
       id: 'ours-mirror',
       label: '**ours: mirror**',
       transport: 'socket',
@@ -142,7 +162,7 @@ function tasks() {
  * Runs the section. Returns null when not selected, { skipped } when no
  * kapacitord is available, else the measurements.
  */
-async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
+async function measureKapacitord({ root, goPeers, floor, cli, build, log, intEnv }) {
   const points = intEnv('BENCH_KAPACITORD_POINTS', 1_000_000);
   const runs = intEnv('BENCH_KAPACITORD_RUNS', 3);
   const warmup = intEnv('BENCH_KAPACITORD_WARMUP', 50_000);
@@ -165,7 +185,18 @@ async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
   const kap = await ensureKapacitord({ log });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kudf-bench-kapacitord-'));
   const children = [];
-  const result = { version: kap.version, points, runs, warmup, perBody, tasks: tasks(), cells: new Map(), tmp };
+  // Without the floor peer (no C compiler) its tasks are left out.
+  const result = {
+    version: kap.version,
+    points,
+    runs,
+    warmup,
+    perBody,
+    tasks: tasks().filter((t) => !t.id.startsWith('floor-') || !floor.missing),
+    floorMissing: floor.missing,
+    cells: new Map(),
+    tmp,
+  };
   try {
     const node = process.execPath;
     const oursSock = path.join(tmp, 'ours-mirror.sock');
@@ -179,10 +210,18 @@ async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
       logFile: path.join(tmp, 'go-mirror.log'),
     });
     children.push(ours, goMirror);
-    for (const [child, sock] of [
+    const servers = [
       [ours, oursSock],
       [goMirror, goSock],
-    ]) {
+    ];
+    const floorSock = path.join(tmp, 'floor.sock');
+    let floorServer = null;
+    if (!floor.missing) {
+      floorServer = new Child('floor peer (socket)', floor.bin, ['-socket', floorSock], { cwd: tmp, logFile: path.join(tmp, 'floor.log') });
+      children.push(floorServer);
+      servers.push([floorServer, floorSock]);
+    }
+    for (const [child, sock] of servers) {
       const deadline = Date.now() + 15000;
       while (!fs.existsSync(sock)) {
         if (!child.running || Date.now() > deadline)
@@ -200,6 +239,7 @@ async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
         goMirror: { socket: goSock },
         movingAvg: { prog: node, args: [cli, 'movingAvg', '--module', path.join(root, 'examples/moving-avg/dist/index.js')] },
         goMovingAvg: { prog: goPeers.moving_avg.bin, args: [] },
+        ...(floor.missing ? {} : { floorSocket: { socket: floorSock }, floorProcess: { prog: floor.bin, args: [] } }),
       },
     });
     const confPath = path.join(tmp, 'kapacitor.conf');
@@ -221,9 +261,11 @@ async function measureKapacitord({ root, goPeers, cli, build, log, intEnv }) {
     const pidOf = async (t) => {
       if (t.udf === 'socket:ours') return ours.proc.pid;
       if (t.udf === 'socket:go') return goMirror.proc.pid;
+      if (t.udf === 'socket:floor') return floorServer.proc.pid;
       if (!t.udf) return 0;
       const name = t.udf.split(':')[1];
-      const wanted = name === 'movingAvg' ? (argv) => argv.includes('movingAvg') : (argv) => argv[0] === goPeers.moving_avg.bin;
+      const bins = { goMovingAvg: goPeers.moving_avg.bin, floorProcess: floor.bin };
+      const wanted = name === 'movingAvg' ? (argv) => argv.includes('movingAvg') : (argv) => argv[0] === bins[name];
       const deadline = Date.now() + 15000;
       for (;;) {
         const found = childProcesses(kapacitord.proc.pid).find((c) => wanted(c.argv));
@@ -323,6 +365,13 @@ function reportKapacitord(result, targets) {
         ok: null,
       });
     }
+    for (const id of Object.keys(FLOOR_OF)) {
+      targets.push({
+        label: `through kapacitord: ${id} task ≥ ${FLOOR_TARGET * 100}% of the floor peer's task`,
+        measured: 'skipped',
+        ok: null,
+      });
+    }
     return `${lines.join('\n')}\n`;
   }
   const fmt = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '—');
@@ -333,9 +382,10 @@ function reportKapacitord(result, targets) {
       `${result.runs} interleaved rounds, medians. CPU µs per point from /proc (utime + stime), kapacitord and the UDF process, same window.`,
   );
   lines.push('');
-  lines.push('| task | UDF transport | points/s | × Go agent | kapacitord CPU µs/point | UDF CPU µs/point |');
-  lines.push('|---|---|---:|---:|---:|---:|');
-  const rates = (id) => result.cells.get(id).runs.map((r) => r.rate);
+  lines.push('| task | UDF transport | points/s | × Go agent | % of floor task | kapacitord CPU µs/point | UDF CPU µs/point |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|');
+  const rates = (id) => result.cells.get(id)?.runs.map((r) => r.rate) ?? [];
+  const floorOf = (t) => (t.id.startsWith('floor-') || !t.transport ? null : t.transport === 'socket' ? 'floor-socket' : 'floor-process');
   const peerOf = { mirror: 'go-mirror', movingAvg: 'go-moving-avg' };
   const perRound = (id, peer) => {
     const a = rates(id);
@@ -346,16 +396,35 @@ function reportKapacitord(result, targets) {
   for (const t of result.tasks) {
     const cell = result.cells.get(t.id);
     if (cell.error) {
-      lines.push(`| ${t.label} | ${t.transport || '—'} | ${cell.error.split('\n')[0].replace(/\|/g, '\\|')} | | | |`);
+      lines.push(`| ${t.label} | ${t.transport || '—'} | ${cell.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | |`);
       continue;
     }
     const vs = t.job ? perRound(t.id, peerOf[t.job]) : NaN;
+    const vsFloor = floorOf(t) ? perRound(t.id, floorOf(t)) : NaN;
     lines.push(
       `| ${t.label} | ${t.transport || '—'} | ${Math.round(median(rates(t.id))).toLocaleString('en-US')} | ${Number.isFinite(vs) ? `${vs.toFixed(2)}×` : ''} ` +
+        `| ${Number.isFinite(vsFloor) ? `${(vsFloor * 100).toFixed(0)}%` : ''} ` +
         `| ${fmt(median(cell.runs.map((r) => r.kapUs)), 1)} | ${fmt(median(cell.runs.map((r) => r.udfUs)), 1)} |`,
     );
   }
   lines.push('');
+  lines.push(
+    'The floor peer (`bench/peers/floor.c`) returns every point frame unchanged: its task is the most a UDF task can do in this kapacitord over that transport. ' +
+      '"% of floor task" is the median of the per-round ratios.',
+  );
+  if (result.floorMissing) lines.push(`Floor tasks skipped: ${result.floorMissing}`);
+  lines.push('');
+  for (const [id, floorId] of Object.entries(FLOOR_OF)) {
+    const t = result.tasks.find((x) => x.id === id);
+    const label = `through kapacitord: ${t.label.replace(/\*/g, '')} task ≥ ${FLOOR_TARGET * 100}% of the floor peer's task (${t.transport})`;
+    const err = result.floorMissing || result.cells.get(id).error || result.cells.get(floorId)?.error;
+    const v = err ? NaN : perRound(id, floorId);
+    targets.push({
+      label,
+      measured: Number.isFinite(v) ? `${(v * 100).toFixed(0)}%` : (err || 'no figures').split('\n')[0],
+      ok: Number.isFinite(v) ? v >= FLOOR_TARGET : null,
+    });
+  }
   for (const [job, want] of Object.entries(TARGETS)) {
     const id = job === 'mirror' ? 'ours-mirror' : 'ours-moving-avg';
     const err = result.cells.get(id).error || result.cells.get(peerOf[job]).error;

@@ -21,30 +21,32 @@ import (
 
 // config holds everything the flags set.
 type config struct {
-	mode       string // "process" or "socket"
-	socket     string
-	pid        int // the socket server's pid, for its peak RSS
-	cwd        string
-	cmd        []string
-	kind       string // "stream" or "batch"
-	points     int
-	warmup     int // points sent and echoed over the same conversation before the clock starts
-	batchSize  int
-	runs       int
-	tags       int
-	fields     int
-	groups     int
-	opts       optionFlags
-	raw        bool // the peer echoes requests (cat, frame-echo): don't decode the handshake
-	noInfo     bool
-	readPause  time.Duration
-	readRate   float64 // bytes per second the reader accepts, 0 = as fast as it can
-	latency    int     // > 0: latency mode with this many single-point round trips
-	interval   time.Duration
-	timeout    time.Duration
-	writeChunk int
-	delivery   string  // "bulk" or "kapacitor" (see delivery.go)
-	rate       float64 // points per second offered in kapacitor delivery; 0 = as fast as the UDF takes them
+	mode           string // "process" or "socket"
+	socket         string
+	pid            int // the socket server's pid, for its peak RSS
+	cwd            string
+	cmd            []string
+	kind           string // "stream" or "batch"
+	points         int
+	warmup         int // points sent and echoed over the same conversation before the clock starts
+	batchSize      int
+	runs           int
+	tags           int
+	fields         int
+	groups         int
+	opts           optionFlags
+	raw            bool // the peer echoes requests (cat, frame-echo): don't decode the handshake
+	noInfo         bool
+	readPause      time.Duration
+	readRate       float64 // bytes per second the reader accepts, 0 = as fast as it can
+	latency        int     // > 0: latency mode with this many single-point round trips
+	interval       time.Duration
+	latencySamples bool // latency mode: also print every round trip
+	latencyWarmup  int  // latency mode: round trips before the measured ones
+	timeout        time.Duration
+	writeChunk     int
+	delivery       string  // "bulk" or "kapacitor" (see delivery.go)
+	rate           float64 // points per second offered in kapacitor delivery; 0 = as fast as the UDF takes them
 }
 
 func main() {
@@ -78,6 +80,8 @@ func parseFlags() config {
 	flag.DurationVar(&cfg.readPause, "read-pause", 0, "slow reader: read nothing for this long after the data starts")
 	flag.Float64Var(&cfg.readRate, "read-rate", 0, "slow reader: accept at most this many bytes per second (0 = unlimited)")
 	flag.IntVar(&cfg.latency, "latency", 0, "latency mode: this many single-point round trips (plus warm-up)")
+	flag.IntVar(&cfg.latencyWarmup, "latency-warmup", 500, "latency mode: round trips (same pacing) before the measured ones (after -warmup points, delivered unpaced)")
+	flag.BoolVar(&cfg.latencySamples, "latency-samples", false, "latency mode: also print every round trip (µs) as samplesUs")
 	flag.DurationVar(&cfg.interval, "interval", time.Millisecond, "latency mode: pause between round trips")
 	flag.DurationVar(&cfg.timeout, "timeout", 120*time.Second, "give up a run after this long")
 	flag.IntVar(&cfg.writeChunk, "write-chunk", 64*1024, "bytes per write call (bulk delivery)")

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"time"
 
@@ -41,7 +42,19 @@ type latency struct {
 	MedianUs float64 `json:"medianUs"`
 	P90Us    float64 `json:"p90Us"`
 	P99Us    float64 `json:"p99Us"`
+	P999Us   float64 `json:"p999Us"`
+	MaxUs    float64 `json:"maxUs"`
 	MinUs    float64 `json:"minUs"`
+	// Every round trip in µs, in the order measured (-latency-samples), so
+	// that the runner can pool rounds before taking percentiles.
+	SamplesUs []float64 `json:"samplesUs,omitempty"`
+	// With -latency-samples: per round trip, how long the UDF's threads
+	// waited for a CPU while it ran (/proc schedstat run delay), in µs.
+	RunDelayUs []float64 `json:"runDelayUs,omitempty"`
+	// With -latency-samples: per round trip, the UDF threads' time on a CPU, µs.
+	RunTimeUs []float64 `json:"runTimeUs,omitempty"`
+	// With -latency-samples: per round trip, the driver's own wait for a CPU, µs.
+	DriverDelayUs []float64 `json:"driverDelayUs,omitempty"`
 }
 
 // checkEvery is how often a returned point is fully decoded and checked, so
@@ -237,11 +250,15 @@ func checkPoint(body []byte) error {
 
 // runLatency sends one point at a time and times each round trip.
 func runLatency(cfg config, s shape, initFrame []byte) (*latency, error) {
-	const warmup = 500
+	// -warmup points first, delivered as the section's other runs deliver
+	// them and waited for (a long-running UDF has seen many points: its JIT
+	// is warm), then the paced warm-up round trips, then the measured ones.
+	bulk := cfg.warmup
+	warmup := cfg.latencyWarmup
 	total := warmup + cfg.latency
 	frames := make([][]byte, total)
 	for i := range frames {
-		frames[i] = frame(&agent.Request{Message: &agent.Request_Point{Point: s.point(i, i%s.groups)}})
+		frames[i] = frame(&agent.Request{Message: &agent.Request_Point{Point: s.point(bulk+i, (bulk+i)%s.groups)}})
 	}
 	c, err := open(cfg)
 	if err != nil {
@@ -256,10 +273,24 @@ func runLatency(cfg config, s shape, initFrame []byte) (*latency, error) {
 	if err := c.handshake(cfg, initFrame); err != nil {
 		return nil, err
 	}
-	watchdog := time.AfterFunc(cfg.timeout, c.abort)
+	timedOut := make(chan struct{})
+	watchdog := time.AfterFunc(cfg.timeout, func() { close(timedOut); c.abort() })
 	defer watchdog.Stop()
+	if bulk > 0 {
+		if _, err := pump(cfg, c, timedOut, s.streamFrames(bulk), bulk, 0, 0); err != nil {
+			return nil, fmt.Errorf("warm-up: %v", err)
+		}
+	}
 	rtts := make([]float64, 0, cfg.latency)
+	var delays, runs, own []float64
+	self := os.Getpid()
 	for i, f := range frames {
+		var d0, r0, s0 int64
+		if cfg.latencySamples {
+			d0, _ = threadsRunDelay(c.pid)
+			r0, _ = threadsRunTime(c.pid)
+			s0, _ = threadsRunDelay(self)
+		}
 		t0 := time.Now()
 		if err := deliver(cfg, c.w, f, 0); err != nil {
 			return nil, fmt.Errorf("writing point %d: %v", i, err)
@@ -278,6 +309,14 @@ func runLatency(cfg config, s shape, initFrame []byte) (*latency, error) {
 		}
 		if i >= warmup {
 			rtts = append(rtts, float64(time.Since(t0).Nanoseconds())/1000)
+			if cfg.latencySamples {
+				d1, _ := threadsRunDelay(c.pid)
+				r1, _ := threadsRunTime(c.pid)
+				s1, _ := threadsRunDelay(self)
+				own = append(own, float64(s1-s0)/1000)
+				delays = append(delays, float64(d1-d0)/1000)
+				runs = append(runs, float64(r1-r0)/1000)
+			}
 		}
 		if cfg.interval > 0 {
 			time.Sleep(cfg.interval)
@@ -291,7 +330,14 @@ func runLatency(cfg config, s shape, initFrame []byte) (*latency, error) {
 		return nil, err
 	}
 	ok = true
+	var samples []float64
+	if cfg.latencySamples {
+		samples = append(samples, rtts...)
+	}
 	sort.Float64s(rtts)
 	at := func(q float64) float64 { return rtts[int(q*float64(len(rtts)-1))] }
-	return &latency{Count: len(rtts), MedianUs: at(0.5), P90Us: at(0.9), P99Us: at(0.99), MinUs: rtts[0]}, nil
+	return &latency{
+		Count: len(rtts), MedianUs: at(0.5), P90Us: at(0.9), P99Us: at(0.99), P999Us: at(0.999),
+		MaxUs: rtts[len(rtts)-1], MinUs: rtts[0], SamplesUs: samples, RunDelayUs: delays, RunTimeUs: runs, DriverDelayUs: own,
+	}, nil
 }

@@ -231,6 +231,25 @@ describe('udf-run errors', () => {
     expect(r.stderr).toContain('broken fixture: this module fails while loading');
   });
 
+  test('a module whose top-level await never settles: an error, not a silent exit 0', async () => {
+    const r = await runUdfRun(['mirror', '--module', fixture('never-loads.mjs')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`could not load ${fixture('never-loads.mjs')}`);
+    expect(r.stderr).toContain('top-level await never settles');
+  });
+
+  test('--module naming a device, a directory or a pipe is refused before reading it (/dev/zero grew to gigabytes)', async () => {
+    for (const [file, kind] of [
+      ['/dev/zero', 'a device'],
+      [FIXTURES, 'a directory'],
+    ]) {
+      const r = await runUdfRun(['mirror', '--module', file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file} is ${kind}`);
+      expect(r.stderr).toContain('not a module file');
+    }
+  });
+
   test('a module file that does not exist', async () => {
     const r = await runUdfRun(['mirror', '--module', fixture('nope.js')]);
     expect(r.code).toBe(1);

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { ValueType } from '@kapacitor-udf/core';
 import { FIXTURE_UDFS, ROOT, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { spawnUdfRun } from './helpers/udf-run';
+import { startSocketServer } from './helpers/socket-server';
+import { sleep, spawnUdfRun } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 
@@ -55,6 +56,44 @@ test("a failing handler's stack trace is logged at debug level", async () => {
   } finally {
     udf.kill();
   }
+});
+
+describe.each([
+  ['in the main thread', [] as string[]],
+  ['with --workers 2', ['--workers', '2']],
+])('log floods are rate-limited per connection and kind (%s)', (_where, extra) => {
+  test('1 MB of zero-length frames: ~20 warnings and one count of the suppressed ones, a bystander unaffected', async () => {
+    // Issue 20, item 6: each zero-length frame logged a warning (2 MB of input: 526 MB of log).
+    const server = await startSocketServer({ args: extra });
+    try {
+      const bystander = await server.connect();
+      bystander.peer.send(init([], 'bystander'));
+      bystander.peer.point(makePoint(1));
+      await bystander.peer.until(() => bystander.peer.count('point') === 1, "the bystander's first point");
+      const flood = await server.connect();
+      flood.peer.send(init([], 'flood'));
+      flood.socket.write(Buffer.alloc(1_000_000));
+      flood.peer.point(makePoint(2));
+      await flood.peer.until(() => flood.peer.count('point') === 1, 'the point after the empty frames', 30_000);
+      flood.peer.endInput();
+      await flood.peer.closed();
+      bystander.peer.point(makePoint(3));
+      await bystander.peer.until(() => bystander.peer.count('point') === 2, "the bystander's second point");
+      await sleep(200);
+      const floodLines = lines(server.log()).filter((l) => l.taskID === 'flood');
+      const warnings = floodLines.filter((l) => /^ignoring a request with no known message/.test(String(l.msg)));
+      expect(warnings.length).toBeGreaterThanOrEqual(1);
+      expect(warnings.length).toBeLessThanOrEqual(20);
+      const counts = floodLines.filter((l) => /more log lines like this were suppressed/.test(String(l.msg)));
+      const suppressed = counts.reduce((n, l) => n + Number(l.suppressed), 0);
+      expect(suppressed + warnings.length).toBe(1_000_000);
+      expect(server.log().length).toBeLessThan(200_000);
+      bystander.socket.destroy();
+      flood.socket.destroy();
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });
 
 test('snapshot and restore are logged at info with UDF, task, bytes and state version; a refused restore at error', async () => {

@@ -116,3 +116,43 @@ test('a frame arriving slowly but steadily is not cut by the frame timeout', asy
     await server.stop();
   }
 }, 30_000);
+
+test('peers trickling partial frames hold the budget: the oldest holder is evicted, never the busy task that completes its frames', async () => {
+  // Issue 20, item 4: three peers trickling a byte now and then held all of
+  // the budget but 100 bytes, and the next busy task was the one cut.
+  const server = await startSocketServer({ args: ['--max-message-size', '1MiB', '--max-partial-frames-size', '3MiB'] });
+  const bystander = await working(server);
+  const hogs: Array<{ peer: WirePeer; socket: Socket; trickle: NodeJS.Timeout }> = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const c = await server.connect();
+      c.peer.send(init());
+      await c.peer.until(() => c.peer.count('init') === 1, 'the InitResponse');
+      await write(c.socket, partialFrame(MiB, MiB - 30));
+      const trickle = setInterval(() => {
+        if (!c.socket.destroyed && c.socket.writable) c.socket.write(Buffer.alloc(1));
+      }, 200);
+      hogs.push({ ...c, trickle });
+      await sleep(50);
+    }
+    const busy = await working(server);
+    const POINTS = 20;
+    for (let i = 0; i < POINTS; i++) busy.peer.point(makePoint(i, { fieldsString: { payload: 'x'.repeat(600_000) } }));
+    await busy.peer.until(() => busy.peer.count('point') === 1 + POINTS, 'every point of the busy task', 30_000);
+    expect(busy.peer.of('error')).toEqual([]);
+    // The oldest hog was evicted (one is enough to make room), with a message naming the budget and its flag.
+    const cut = hogs.filter((h) => h.peer.count('error') === 1);
+    expect(cut.length).toBeGreaterThanOrEqual(1);
+    expect(cut[0]).toBe(hogs[0]);
+    expect(cut[0].peer.of('error')[0].error).toMatch(/incomplete frame .* was the oldest.*--max-partial-frames-size/);
+    await stillWorks(bystander.peer, 500);
+    await stillWorks(busy.peer, 501);
+  } finally {
+    for (const h of hogs) {
+      clearInterval(h.trickle);
+      h.socket.destroy();
+    }
+    bystander.socket.destroy();
+    await server.stop();
+  }
+}, 60_000);

@@ -2,7 +2,9 @@
  * Socket file modes nobody (but root) could connect through are refused;
  * world-accessible ones are served with a warning in the log.
  */
-import { statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { requireBuilt } from './helpers/paths';
 import { startSocketServer } from './helpers/socket-server';
 import { spawnUdfRun } from './helpers/udf-run';
@@ -35,5 +37,21 @@ test('--socket-mode 660 (the default) serves without a warning', async () => {
     expect(server.log()).not.toMatch(/"level":"warn"/);
   } finally {
     await server.stop();
+  }
+});
+
+test('a socket in an other-writable, non-sticky directory is served with a warning before "listening"', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'udf-rel-open-'));
+  chmodSync(dir, 0o777);
+  const server = await startSocketServer({ socketPath: path.join(dir, 'udf.sock') });
+  try {
+    const log = server.log();
+    const warning = log.search(/"level":"warn".*writable by every user and not sticky/);
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(warning).toBeLessThan(log.indexOf('"listening"'));
+    expect(statSync(server.socketPath).mode & 0o777).toBe(0o660);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

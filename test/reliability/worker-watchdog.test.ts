@@ -83,3 +83,61 @@ test('at shutdown, a thread spinning with no handler timeout: the InitResponse i
     await server.stop();
   }
 }, 30_000);
+
+test('a busy main thread is not taken for stuck workers: the watchdog reads each worker its own heartbeat', async () => {
+  // Issue 20, item 6: the main thread, busy writing a flood of worker log
+  // lines, answered pings late and the watchdog killed a healthy worker.
+  // Here SIGUSR2 blocks the main thread for 2 s (a fixture hook), four times the handler timeout.
+  const server = await startSocketServer({
+    name: 'faulty',
+    module: FIXTURE_UDFS,
+    args: ['--workers', '2', '--handler-timeout', '500ms'],
+    env: { ...process.env, UDF_TEST_BLOCK_MAIN_MS: '2000' },
+  });
+  try {
+    const peers = [await server.connect(), await server.connect()];
+    for (const c of peers) {
+      c.peer.send(init());
+      await mirrors(c.peer, 1);
+    }
+    server.child.kill('SIGUSR2');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    for (const c of peers) {
+      await mirrors(c.peer, 2);
+      expect(c.peer.of('error')).toEqual([]);
+    }
+    expect(server.log()).not.toMatch(/stuck in synchronous code/);
+    for (const c of peers) c.socket.destroy();
+  } finally {
+    await server.stop();
+  }
+}, 30_000);
+
+test('without --handler-timeout, a worker stuck in a CPU loop gets no new connections: every new task is answered', async () => {
+  // Issue 20, item 7: the choice counted connections only, and a new task
+  // handed to the stuck worker never got its Init answer.
+  const server = await startSocketServer({ name: 'faulty', module: FIXTURE_UDFS, args: ['--workers', '2'] });
+  const peers: Array<Awaited<ReturnType<typeof server.connect>>> = [];
+  try {
+    const stuck = await server.connect();
+    const other = await server.connect();
+    peers.push(stuck, other);
+    for (const c of [stuck, other]) {
+      c.peer.send(init());
+      await mirrors(c.peer, 1);
+    }
+    stuck.peer.point(makePoint(2, { fieldsString: { do: 'spin' } }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (let i = 0; i < 4; i++) {
+      const c = await server.connect();
+      peers.push(c);
+      c.peer.send(init());
+      await mirrors(c.peer, 10 + i);
+    }
+    await mirrors(other.peer, 3);
+  } finally {
+    for (const c of peers) c.socket.destroy();
+    server.child.kill('SIGKILL'); // the spinning thread never ends by itself
+    await server.stop();
+  }
+}, 30_000);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { serialize } from 'node:v8';
 import type { Point } from '@kapacitor-udf/decorators';
 import { type Emitted, point, pointsOf, raw, UdfHarness } from '@kapacitor-udf/testing';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
@@ -92,6 +93,40 @@ describe('movingAvg', () => {
     const out = await second.points(all.slice(15));
     expect(meansAt(out, 10n * SECOND)).toEqual({ a: 0.9, b: 1.9 });
     await second.close();
+  });
+
+  describe('restore', () => {
+    /** A snapshot in the @State envelope format, as a corrupt or forged one could be. */
+    const snapshotOf = (windows: Map<string, unknown[]>, recorded: string): Uint8Array =>
+      serialize({
+        format: 'kapacitor-udf/state',
+        formatVersion: 1,
+        udf: 'movingAvg',
+        stateVersion: 2,
+        values: { windows },
+        types: { windows: recorded },
+      });
+
+    it('refuses windows of strings even when the snapshot records them as such (they averaged to NaN)', async () => {
+      const h = await UdfHarness.create(MovingAvg, { options: { field: 'value', size: 10n } });
+      const response = await h.restore(snapshotOf(new Map([['', ['1', 'x']]]), 'Map<string,Array<string>>'));
+      expect(response.success).toBe(false);
+      expect(response.error).toMatch(/declared as Map<string,Array<number>>.*is a string, not number/);
+      const [out] = pointsOf(await h.point(point({ fields: { value: 2 } })));
+      expect(out.fieldsDouble.avg).toBe(2);
+      await h.close();
+    });
+
+    it('trims a restored window larger than size in one step (1M values: a shift() loop took minutes)', async () => {
+      const h = await UdfHarness.create(MovingAvg, { options: { field: 'value', size: 3n } });
+      const window = Array.from({ length: 1_000_000 }, (_, i) => i);
+      expect(await h.restore(snapshotOf(new Map([['', window]]), 'Map<string,Array<number>>'))).toEqual({ success: true, error: '' });
+      const [first] = pointsOf(await h.point(point({ fields: { value: 0 } })));
+      expect(first.fieldsDouble.avg).toBe((999_998 + 999_999 + 0) / 3);
+      const [second] = pointsOf(await h.point(point({ fields: { value: 3 } })));
+      expect(second.fieldsDouble.avg).toBe((999_999 + 0 + 3) / 3);
+      await h.close();
+    });
   });
 
   describe('options', () => {

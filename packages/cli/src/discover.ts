@@ -45,7 +45,17 @@ export interface DiscoverOptions {
   modules: string[];
   /** Where to look for the current package (--dir, default the working directory). */
   dir: string;
+  /** Longest one module may take to load, its top-level awaits included (default MODULE_LOAD_TIMEOUT_MS). */
+  loadTimeoutMs?: number;
 }
+
+/**
+ * Default of DiscoverOptions.loadTimeoutMs: 30 s. Kapacitor gives a process
+ * UDF 10 s (its `timeout`) to answer the first request, so a module still
+ * loading after this long has failed anyway; without a bound, a top-level
+ * await that never settles left udf-run waiting, or exiting 0 in silence.
+ */
+export const MODULE_LOAD_TIMEOUT_MS = 30_000;
 
 /** Lists the module files to load, without loading any. */
 export function findModuleSources(options: DiscoverOptions): { sources: ModuleSource[]; searched: string; packageDir?: string } {
@@ -58,6 +68,8 @@ export function findModuleSources(options: DiscoverOptions): { sources: ModuleSo
           `--module ${m}: ${file} does not exist (relative paths are resolved from ${options.dir})`,
         );
       }
+      const problem = notARegularFile(file);
+      if (problem !== undefined) throw new CliError('ERR_MODULE_NOT_FOUND', `--module ${m}: ${problem}`);
       return { file, origin: '--module' };
     });
     return { sources, searched: sources.map((s) => s.file).join(', ') };
@@ -132,9 +144,14 @@ export async function discoverUdfs(options: DiscoverOptions): Promise<Discovery>
       );
       continue;
     }
+    const problem = notARegularFile(source.file);
+    if (problem !== undefined) {
+      failures.push(new ModuleLoadError(source.file, source.origin, new Error(problem)));
+      continue;
+    }
     let exported: unknown;
     try {
-      exported = await loadModuleFile(source.file);
+      exported = await loadWithin(() => loadModuleFile(source.file), options.loadTimeoutMs ?? MODULE_LOAD_TIMEOUT_MS);
     } catch (err) {
       // Missing ts-node and the like concern every module: stop at once.
       if (err instanceof CliError) throw err;
@@ -146,6 +163,74 @@ export async function discoverUdfs(options: DiscoverOptions): Promise<Discovery>
     }
   }
   return { udfs, failures, searched, packageDir };
+}
+
+/**
+ * Why `file` cannot be a module, or undefined. A device or a pipe is read
+ * without end by require() (`--module /dev/zero` grew to gigabytes).
+ */
+function notARegularFile(file: string): string | undefined {
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(file);
+  } catch (err) {
+    return `${file} cannot be read (${(err as Error).message})`;
+  }
+  if (stats.isFile()) return undefined;
+  const kind = stats.isDirectory()
+    ? 'a directory (give the file, e.g. dist/index.js, or use --dir for a package)'
+    : stats.isCharacterDevice() || stats.isBlockDevice()
+      ? 'a device'
+      : stats.isFIFO()
+        ? 'a named pipe'
+        : stats.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
+  return `${file} is ${kind}, not a module file`;
+}
+
+/**
+ * Runs `load` (a module's loading), failing when it does not finish: after `timeoutMs`, or at
+ * once when Node runs out of work while it loads (nothing is left that could
+ * settle its top-level await, and Node would exit 0 without a word).
+ */
+export function loadWithin(load: () => Promise<unknown>, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      process.off('beforeExit', onIdle);
+      return true;
+    };
+    // Unref'd: whether Node stays up is the module's own pending work's choice.
+    const timer = setTimeout(() => {
+      if (settle()) {
+        reject(
+          new Error(
+            `it did not finish loading within ${timeoutMs / 1000} s (its top-level code awaits something that does not settle: ` +
+              'a top-level await on a connection or a promise nobody resolves?); load slow resources lazily, in @OnInit',
+          ),
+        );
+      }
+    }, timeoutMs);
+    timer.unref();
+    const onIdle = (): void => {
+      if (settle()) {
+        reject(new Error('its top-level await never settles: nothing is left running that could settle it (a promise nobody resolves?)'));
+      }
+    };
+    process.on('beforeExit', onIdle);
+    load().then(
+      (exported) => {
+        if (settle()) resolve(exported);
+      },
+      (err: unknown) => {
+        if (settle()) reject(err);
+      },
+    );
+  });
 }
 
 /**

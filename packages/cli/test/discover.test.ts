@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findModuleSources } from '../src/discover';
+import { findModuleSources, loadWithin } from '../src/discover';
 import { BadPackageJsonError, CliError } from '../src/errors';
 
 let root: string;
@@ -114,5 +114,17 @@ exports.Good = Good;`,
     expect(found.failures.map((f) => f.file)).toEqual([path.join(root, 'bad.js'), path.join(root, 'unbuilt.js')]);
     expect(found.failures[0].message).toContain('bad module');
     expect(found.failures[1].message).toContain('does not exist');
+  });
+});
+
+describe('loadWithin (the deadline of loading one module)', () => {
+  test('a load still pending after the timeout fails, naming the timeout', async () => {
+    // A top-level await nobody settles; the test process itself stays up, so only the timeout can end it.
+    await expect(loadWithin(() => new Promise(() => undefined), 200)).rejects.toThrow(/did not finish loading within 0.2 s/);
+  });
+
+  test('a load that finishes in time gives its exports; its failure is passed on', async () => {
+    await expect(loadWithin(async () => ({ a: 1 }), 1000)).resolves.toEqual({ a: 1 });
+    await expect(loadWithin(() => Promise.reject(new Error('broken')), 1000)).rejects.toThrow('broken');
   });
 });

@@ -7,6 +7,7 @@
 import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import type { Emitter, Handler } from './handler';
 import { createLogger, type Logger } from './logger';
+import { MemoryBudget } from './memory-budget';
 import type { OptionNames } from './option-names';
 import { READ_INTERVAL_MS } from './read-pacer';
 
@@ -29,9 +30,10 @@ export interface AgentOptions {
    */
   maxQueuedRequests?: number;
   /**
-   * Bytes of requests kept beyond maxQueuedRequests before the agent stops
-   * reading its input (default 64 MiB). Reading on is what lets keepalives
-   * behind them be answered while a handler is pending.
+   * Bytes of requests kept waiting behind a pending handler (estimated heap
+   * bytes of the decoded ones, plus the bytes of those kept as bytes) before
+   * the agent stops reading its input (default 64 MiB). Reading on is what
+   * lets keepalives behind them be answered while a handler is pending.
    */
   maxQueuedSize?: number;
   /**
@@ -39,8 +41,22 @@ export interface AgentOptions {
    * partially received frames. Default: a budget of this agent's own.
    */
   frameBudget?: FrameBudget;
+  /**
+   * Shared by every agent of a thread: the retained memory budget (queued
+   * requests, partial frames, and what the handler collects through
+   * Emitter.retained). Default: this thread's (threadMemoryBudget()).
+   */
+  memoryBudget?: MemoryBudget;
   /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
   frameTimeoutMs?: number;
+  /**
+   * After the input ended (EOF: a task stop, or a peer that read everything
+   * and closed), how long the conversation may take to finish: pending
+   * handlers, stop(), flushing. Past it, it ends with an ErrorResponse
+   * (DrainTimeoutError) and the output is released. Default 0: no deadline
+   * (serveSocket sets the shutdown timeout).
+   */
+  drainTimeoutMs?: number;
   /**
    * Under sustained load, take input and write output at most about once
    * per this many ms (default 1; 0 = on every chunk and tick). Input or
@@ -67,7 +83,9 @@ export interface ResolvedAgentOptions {
   readonly maxQueuedRequests: number;
   readonly maxQueuedSize: number;
   readonly frameBudget: FrameBudget;
+  readonly memoryBudget: MemoryBudget;
   readonly frameTimeoutMs: number;
+  readonly drainTimeoutMs: number;
   readonly pacingMs: number;
   readonly optionNames: OptionNames | undefined;
 }
@@ -96,6 +114,10 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
   if (!Number.isSafeInteger(frameTimeout) || frameTimeout < 0 || frameTimeout > MAX_TIMER_MS) {
     throw new RangeError(`frameTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(frameTimeout)}`);
   }
+  const drainTimeout = options.drainTimeoutMs ?? 0;
+  if (!Number.isSafeInteger(drainTimeout) || drainTimeout < 0 || drainTimeout > MAX_TIMER_MS) {
+    throw new RangeError(`drainTimeoutMs must be an integer from 0 (no limit) to ${MAX_TIMER_MS} ms, got ${String(drainTimeout)}`);
+  }
   const pacingMs = options.pacingMs ?? READ_INTERVAL_MS;
   if (!Number.isFinite(pacingMs) || pacingMs < 0)
     throw new RangeError(`pacingMs must be a number of milliseconds >= 0, got ${String(pacingMs)}`);
@@ -109,8 +131,22 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     maxQueuedRequests: maxQueued,
     maxQueuedSize,
     frameBudget,
+    memoryBudget: options.memoryBudget ?? threadMemoryBudget(),
     frameTimeoutMs: frameTimeout,
+    drainTimeoutMs: drainTimeout,
     pacingMs,
     optionNames: options.optionNames,
   };
+}
+
+let threadBudget: MemoryBudget | undefined;
+
+/**
+ * This thread's default retained memory budget (half its heap limit), shared
+ * by every Agent created without a `memoryBudget` of its own. Module state is
+ * per thread: a worker thread gets its own, sized from its own heap limit.
+ */
+export function threadMemoryBudget(): MemoryBudget {
+  threadBudget ??= new MemoryBudget();
+  return threadBudget;
 }

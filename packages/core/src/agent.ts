@@ -2,6 +2,7 @@ import { type AgentOptions, resolveAgentOptions } from './agent-options';
 import { decodePointRequestAt, decodeRequestAt } from './codec';
 import {
   BatchOrderError,
+  DrainTimeoutError,
   describeError,
   HandlerError,
   HandlerTimeoutError,
@@ -9,11 +10,14 @@ import {
   OutputClosedError,
   ProtocolError,
   type RequestKind,
+  SnapshotTooLargeError,
 } from './errors';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
 import type { Emitter, Handler } from './handler';
 import type { Logger } from './logger';
+import type { RetainedAccount } from './memory-budget';
+import type { OptionNames } from './option-names';
 import { PartialFrame } from './partial-frame';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './protocol/udf';
 import { lowerReadAhead, ReadPacer } from './read-pacer';
@@ -22,7 +26,7 @@ import { EOF, QueuedBody, RequestQueue } from './request-queue';
 export type { AgentOptions } from './agent-options';
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
-const PAUSE_QUEUE = 2; // more than maxQueuedSize bytes of requests waiting for an async handler
+const PAUSE_QUEUE = 2; // more than maxQueuedSize (estimated heap) bytes of requests waiting for an async handler
 const PAUSE_PACE = 4; // input held until the pacing interval is over (read-pacer.ts)
 
 type Reply = 'info' | 'init' | 'snapshot' | 'restore';
@@ -85,6 +89,11 @@ export class Agent implements Emitter {
   /** A request was completed by the chunk being handled (for the pacer). */
   private framesInChunk = false;
   private readonly handlerTimeoutMs: number;
+  private readonly drainTimeoutMs: number;
+  /** How error messages name options (AgentOptions.optionNames). */
+  private readonly optionNames: OptionNames | undefined;
+  /** Runs from the input's end until the conversation settled (drainTimeoutMs > 0). */
+  private drainTimer: NodeJS.Timeout | null = null;
   private readonly maxQueued: number;
   private readonly maxQueuedSize: number;
   /** The decoder's incomplete frame, charged to the shared frame budget. */
@@ -99,8 +108,16 @@ export class Agent implements Emitter {
   /** The kind of handler call whose promise is pending (later requests wait in the queue), or null. */
   private pendingCall: RequestKind | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * This connection's account in the thread's retained memory budget:
+   * charged for queued requests, the partial frame, and what the handler
+   * keeps (Emitter.retained). Closed when the conversation ends.
+   */
+  readonly retained: RetainedAccount;
+  /** Bytes of the partial frame charged to `retained`. */
+  private partialCharged = 0;
   /** Requests waiting for the pending call or the output; each one's body size is restored into requestBytes when it is handled. */
-  private readonly queue = new RequestQueue();
+  private readonly queue: RequestQueue;
   /** Emitter.requestBytes: body size of the request being handled. */
   requestBytes = 0;
   private pauseReasons = 0;
@@ -116,6 +133,8 @@ export class Agent implements Emitter {
     this.output = output;
     this.logger = resolved.logger;
     this.handlerTimeoutMs = resolved.handlerTimeoutMs;
+    this.drainTimeoutMs = resolved.drainTimeoutMs;
+    this.optionNames = resolved.optionNames;
     this.maxQueued = resolved.maxQueuedRequests;
     this.maxQueuedSize = resolved.maxQueuedSize;
     this.decoder = new FrameDecoder({ maxMessageSize: resolved.maxMessageSize });
@@ -140,7 +159,25 @@ export class Agent implements Emitter {
     this.onOutputFinish = this.onOutputFinish.bind(this);
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
-    this.partial = new PartialFrame(resolved.frameBudget, resolved.frameTimeoutMs, this.onFrameTimer, resolved.optionNames);
+    this.onDrainTimer = this.onDrainTimer.bind(this);
+    // Evicted (the largest holder of an exhausted memory budget), possibly
+    // from another connection's input: fail now, so that what it held is let go at once.
+    this.retained = resolved.memoryBudget.open((reason) => this.fail(reason));
+    this.queue = new RequestQueue(this.retained);
+    this.partial = new PartialFrame(
+      resolved.frameBudget,
+      resolved.frameTimeoutMs,
+      this.onFrameTimer,
+      (reason) => {
+        // Evicted from another connection's input: its bytes go back now, the
+        // error is handled after the requests this connection sent before it.
+        this.partial.release();
+        this.decoder.abandon();
+        if (this.partialCharged !== 0) this.chargePartial(0);
+        this.inputFailed(reason);
+      },
+      resolved.optionNames,
+    );
 
     if (typeof handler === 'function') {
       this.handler = (handler as (emitter: Emitter) => Handler)(this);
@@ -242,7 +279,7 @@ export class Agent implements Emitter {
     }
     if (this.lifecycle !== OPEN) return;
     this.stopReading();
-    this.queue.push(EOF);
+    this.queue.pushMarker(EOF);
     this.pump();
   }
 
@@ -261,19 +298,33 @@ export class Agent implements Emitter {
       this.inputFailed(err);
       return;
     }
+    if (this.lifecycle !== OPEN) return; // failed by a request of this chunk
     if (this.decoder.inFrame) this.watchPartialFrame();
-    else this.partial.clear();
+    else {
+      this.partial.clear();
+      if (this.partialCharged !== 0) this.chargePartial(0);
+    }
     if (this.framesInChunk && this.lifecycle === OPEN) this.pacer.afterWork(chunk.length);
   }
 
   /** After a chunk that left a frame incomplete: account its bytes, (re)start the idle timer. */
   private watchPartialFrame(): void {
-    const overBudget = this.partial.hold(this.decoder.partialBytes);
+    const overBudget = this.partial.hold(this.decoder.partialBytes, this.framesInChunk);
     if (overBudget !== undefined) {
       this.fail(overBudget);
       return;
     }
+    if (!this.chargePartial(this.decoder.partialBytes)) return; // this connection held the most: failed
     if (this.lifecycle === OPEN) this.partial.watch();
+  }
+
+  /** Charges the partial frame's bytes to the memory budget; false when that failed the conversation. */
+  private chargePartial(bytes: number): boolean {
+    const delta = bytes - this.partialCharged;
+    this.partialCharged = bytes;
+    if (delta >= 0) return this.retained.hold(delta);
+    this.retained.drop(-delta);
+    return true;
   }
 
   private onFrameTimer(): void {
@@ -311,14 +362,14 @@ export class Agent implements Emitter {
       this.requestBytes = end - start;
       this.dispatch(req!);
     } else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
-    else if (this.queue.length < this.maxQueued) this.queue.push(req!, end - start);
-    else this.enqueueBody(buf.slice(start, end));
+    else if (this.queue.length < this.maxQueued) this.enqueued(this.queue.push(req!, end - start));
+    else this.enqueued(this.queue.pushBody(buf.slice(start, end)));
   }
 
   /** A framing / decoding error: handled after the requests received before it. */
   private inputFailed(err: unknown): void {
     this.stopReading();
-    this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
+    this.queue.pushMarker(err instanceof Error ? err : new InputError(describeError(err)));
     this.pump();
   }
 
@@ -327,11 +378,45 @@ export class Agent implements Emitter {
     this.stopReading();
     try {
       this.decoder.end();
-      this.queue.push(EOF);
+      this.queue.pushMarker(EOF);
     } catch (err) {
-      this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
+      this.queue.pushMarker(err instanceof Error ? err : new InputError(describeError(err)));
     }
     this.pump();
+    // The peer is done sending (and, over a socket, may be gone without a
+    // word: Kapacitor reads everything and closes, which looks like a
+    // half-close here). What is left must finish within the deadline.
+    if (this.drainTimeoutMs > 0 && !this.settled && this.drainTimer === null) {
+      this.drainTimer = setTimeout(this.onDrainTimer, this.drainTimeoutMs);
+    }
+  }
+
+  /**
+   * The conversation did not finish within drainTimeoutMs of the input's end:
+   * end it with an ErrorResponse; if even that cannot be flushed (nobody
+   * reads), release the output after DRAIN_GRACE_MS.
+   */
+  private onDrainTimer(): void {
+    if (this.lifecycle === SETTLED) return;
+    if (this.failure === null && this.lifecycle < ENDING) {
+      // The queue ends with the EOF marker (or the error) pushed at the input's end: not a request.
+      this.fail(new DrainTimeoutError(this.drainTimeoutMs, this.pendingCall, Math.max(0, this.queue.length - 1), this.optionNames));
+    } else {
+      this.logger.error(
+        `the peer ended its input ${this.drainTimeoutMs} ms ago and has not read the last responses: the connection is closed`,
+        { code: 'ERR_DRAIN_TIMEOUT' },
+      );
+    }
+    if (this.settled) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = null;
+      if (this.settled) return;
+      if (this.failure === null) this.failure = new DrainTimeoutError(this.drainTimeoutMs, null, 0, this.optionNames);
+      const output = this.output as { destroy?: () => void };
+      this.writer.close();
+      if (typeof output.destroy === 'function') output.destroy();
+      this.moveTo(SETTLED);
+    }, DRAIN_GRACE_MS);
   }
 
   private onInputError(err: Error): void {
@@ -370,12 +455,13 @@ export class Agent implements Emitter {
   // --------------------------------------------------------------- queue
 
   /**
-   * Past maxQueuedRequests, a request waits as its bytes: input goes on being
-   * read (so keepalives behind it are answered) until maxQueuedSize is held.
+   * After a request was queued (the first maxQueuedRequests decoded, later
+   * ones as their bytes): input goes on being read (so keepalives behind
+   * them are answered) until the queue holds maxQueuedSize (estimated heap
+   * bytes), then pauses. `ok` false: the charge failed the conversation.
    */
-  private enqueueBody(body: Uint8Array): void {
-    this.queue.pushBody(body);
-    if (this.queue.bodyBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
+  private enqueued(ok: boolean): void {
+    if (ok && this.queue.heldBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
   }
 
   /** Handles queued items while nothing blocks: no pending handler, output not full. */
@@ -390,7 +476,7 @@ export class Agent implements Emitter {
       else this.dispatch(item);
     }
     queue.compact();
-    if (this.pauseReasons & PAUSE_QUEUE && queue.bodyBytes <= this.maxQueuedSize / 2) {
+    if (this.pauseReasons & PAUSE_QUEUE && queue.heldBytes <= this.maxQueuedSize / 2) {
       this.setPaused(PAUSE_QUEUE, false);
     }
   }
@@ -493,6 +579,11 @@ export class Agent implements Emitter {
     );
   }
 
+  /** Read through a getter: a check after a call that may settle is not narrowed away by TypeScript. */
+  private get settled(): boolean {
+    return this.lifecycle === SETTLED;
+  }
+
   private settledOrFailed(): boolean {
     return this.lifecycle === SETTLED || this.failure !== null;
   }
@@ -508,6 +599,13 @@ export class Agent implements Emitter {
       this.fail(new HandlerError(kind, new TypeError(`it returned ${value === null ? 'null' : typeof value}, expected an ${expected}`)));
       return;
     }
+    if (kind === 'snapshot') {
+      const tooLarge = this.unrestorable(value as { snapshot?: unknown });
+      if (tooLarge !== undefined) {
+        this.fail(tooLarge);
+        return;
+      }
+    }
     try {
       this.writer.writeResponse({ message: { $case: kind, value } } as Response);
     } catch (err) {
@@ -518,6 +616,20 @@ export class Agent implements Emitter {
     // now, not at the next tick, so a handler that then blocks the thread
     // (a synchronous loop in the next request's handler) cannot hold them back.
     this.writer.flush();
+  }
+
+  /**
+   * The error for a snapshot whose RestoreRequest would exceed our own
+   * maxMessageSize: written, it would make every restart of the task fail
+   * at Restore. Refused now, while the task runs and the message can say why.
+   */
+  private unrestorable(value: { snapshot?: unknown }): SnapshotTooLargeError | undefined {
+    const bytes = value.snapshot instanceof Uint8Array ? value.snapshot.length : 0;
+    // Request{restore (field 5): RestoreRequest{snapshot (field 1): bytes}}: a tag and a length prefix each.
+    const inner = 1 + varintLength(bytes) + bytes;
+    const restoreBytes = 1 + varintLength(inner) + inner;
+    const max = this.decoder.maxMessageSize;
+    return restoreBytes > max ? new SnapshotTooLargeError(bytes, restoreBytes, max, this.optionNames) : undefined;
   }
 
   private answerKeepalive(time: bigint): void {
@@ -558,6 +670,7 @@ export class Agent implements Emitter {
     this.decoder.abandon();
     this.clearTimer();
     this.queue.clear();
+    this.retained.close();
     const outputBroken = err instanceof OutputClosedError;
     this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });
     // Where the handler failed: its stack, at debug (the error line above says what).
@@ -653,7 +766,12 @@ export class Agent implements Emitter {
         return;
       case SETTLED: {
         this.clearTimer();
+        if (this.drainTimer !== null) {
+          clearTimeout(this.drainTimer);
+          this.drainTimer = null;
+        }
         this.partial.release();
+        this.retained.close();
         const { input, output } = this;
         input.removeListener('end', this.onInputEnd);
         input.removeListener('close', this.onInputClose);
@@ -668,3 +786,15 @@ export class Agent implements Emitter {
     }
   }
 }
+
+function varintLength(n: number): number {
+  let length = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    length++;
+  }
+  return length;
+}
+
+/** After a drain timeout, how long the ErrorResponse may take to flush before the output is destroyed. */
+const DRAIN_GRACE_MS = 1000;

@@ -4,6 +4,8 @@
  * `code` so callers can branch on it without parsing messages.
  */
 
+import { nameOption, type OptionNames } from './option-names';
+
 /**
  * The base class of every kapacitor-udf error (core, decorators, transports,
  * cli, testing): `err instanceof UdfError` tells ours from anything else, and
@@ -77,6 +79,31 @@ export class HandlerTimeoutError extends UdfError<'ERR_HANDLER_TIMEOUT'> {
 }
 
 /**
+ * The peer ended its input (a task stop, or a peer that read everything and
+ * closed) and the conversation had not finished `drainTimeoutMs` later: a
+ * handler that never settles, or responses nobody reads. Without this bound
+ * such a connection (its fd, its UDF instance) was held forever.
+ */
+export class DrainTimeoutError extends UdfError<'ERR_DRAIN_TIMEOUT'> {
+  constructor(
+    readonly timeoutMs: number,
+    readonly pendingKind: RequestKind | null,
+    readonly waiting: number,
+    names?: OptionNames,
+  ) {
+    super(
+      'ERR_DRAIN_TIMEOUT',
+      `the peer ended its input ${timeoutMs} ms ago and ` +
+        (pendingKind === null
+          ? 'the responses since were not read'
+          : `the ${pendingKind} handler has still not finished (${waiting} request${waiting === 1 ? '' : 's'} waiting behind it)`) +
+        `: the connection is closed; raise ${nameOption(names, 'drainTimeoutMs')} if handlers legitimately take that long ` +
+        `after a task stops, and set ${nameOption(names, 'handlerTimeoutMs')} so a handler that never finishes fails the task while it runs`,
+    );
+  }
+}
+
+/**
  * The output stream failed or was closed by the peer (EPIPE, ECONNRESET...)
  * before the agent finished writing.
  */
@@ -101,6 +128,39 @@ export type InputLimitErrorCode = 'ERR_PARTIAL_FRAMES_BUDGET' | 'ERR_FRAME_TIMEO
  * frames (see FrameBudget): this conversation ends, others go on.
  */
 export class InputLimitError extends UdfError<InputLimitErrorCode> {}
+
+/**
+ * The connections of a thread together held more than their retained-memory
+ * budget (see MemoryBudget), and this one held the most: it ends, the others
+ * go on.
+ */
+export class MemoryBudgetError extends UdfError<'ERR_RETAINED_MEMORY_BUDGET'> {
+  constructor(message: string) {
+    super('ERR_RETAINED_MEMORY_BUDGET', message);
+  }
+}
+
+/**
+ * A SnapshotResponse this UDF could not take back: Kapacitor returns the
+ * bytes in a RestoreRequest, which would be larger than maxMessageSize and
+ * refused at every restart of the task. Refused when the snapshot is taken.
+ */
+export class SnapshotTooLargeError extends UdfError<'ERR_SNAPSHOT_TOO_LARGE'> {
+  constructor(
+    readonly snapshotBytes: number,
+    readonly restoreBytes: number,
+    readonly maxMessageSize: number,
+    names?: OptionNames,
+  ) {
+    super(
+      'ERR_SNAPSHOT_TOO_LARGE',
+      `the snapshot is ${snapshotBytes} bytes: the RestoreRequest carrying it back after a restart would be ${restoreBytes} bytes, ` +
+        `more than the ${maxMessageSize} bytes a request may have (maxMessageSize), so this UDF could not restore it; ` +
+        `raise ${nameOption(names, 'maxMessageSize')} to at least ${restoreBytes} bytes ` +
+        `(and ${nameOption(names, 'maxPartialFramesSize')} with it), or keep less state`,
+    );
+  }
+}
 
 /** A value of the wrong type was given to an encoder (e.g. a number where int64 needs a bigint). */
 export class EncodeError extends UdfError<'ERR_INVALID_VALUE'> {

@@ -116,6 +116,8 @@ export function forgetHeads(): void {
   lastHead = undefined;
   lastSlot = -1;
   repeating = false;
+  recentCount = 0;
+  recentNext = 0;
   windowLookups = 0;
   windowEvictions = 0;
   pause = MIN_PAUSE;
@@ -123,18 +125,46 @@ export function forgetHeads(): void {
 }
 
 /**
- * When the point's head at bytes[start..] is the previous point's head again
- * (checked only while points keep repeating their head), returns where it
- * ends, having made it lastHead; otherwise -1.
+ * When the point's head at bytes[start..] is one of the recently found heads
+ * again (checked only while points keep repeating recent heads), returns
+ * where it ends, having made it lastHead; otherwise -1.
  */
 export function repeatedHead(bytes: Uint8Array, view: DataView, start: number, limit: number): number {
   if (!repeating) return -1;
-  const n = lengths[lastSlot];
-  const stop = start + n;
-  // The same bytes, and the head ends there too (no further head field follows).
-  if (stop <= limit && sameBytes(storeView, lastSlot * MAX_HEAD_BYTES, view, start, n) && headEnd(bytes, stop, limit) === stop) return stop;
+  // The previous point's head first (sorted frames repeat it exactly), then
+  // the other recent ones (Kapacitor's frames: the same series in another
+  // tag order).
+  if (sameHeadAt(lastSlot, bytes, view, start, limit)) return start + lengths[lastSlot];
+  for (let k = 0; k < recentCount; k++) {
+    const slot = recent[k];
+    if (slot !== lastSlot && sameHeadAt(slot, bytes, view, start, limit)) {
+      lastSlot = slot;
+      lastHead = heads[slot];
+      return start + lengths[slot];
+    }
+  }
   repeating = false;
   return -1;
+}
+
+/** True when the head in `slot` is the head at bytes[start..]: the same bytes, and the head ends there too. */
+function sameHeadAt(slot: number, bytes: Uint8Array, view: DataView, start: number, limit: number): boolean {
+  const n = lengths[slot];
+  const stop = start + n;
+  return n !== 0 && stop <= limit && sameBytesFromEnd(slot * MAX_HEAD_BYTES, view, start, n) && headEnd(bytes, stop, limit) === stop;
+}
+
+/**
+ * sameBytes() (every byte compared) from the last bytes backwards: the heads
+ * of one series in other tag orders differ in their tags, which come last,
+ * so a wrong candidate is told apart in a step or two instead of after the
+ * ~70 bytes of name, database, retention policy, group and dimensions.
+ */
+function sameBytesFromEnd(at: number, b: DataView, start: number, n: number): boolean {
+  let i = n;
+  for (; i >= 4; i -= 4) if (storeView.getInt32(at + i - 4, true) !== b.getInt32(start + i - 4, true)) return false;
+  for (; i > 0; i--) if (storeView.getUint8(at + i - 1) !== b.getUint8(start + i - 1)) return false;
+  return true;
 }
 
 /** Set of the last lookup (so remember() does not hash again). */
@@ -142,13 +172,33 @@ let lastSet = 0;
 /** Slot of lastHead (-1: none). */
 let lastSlot = -1;
 /**
- * True while points repeat the head of the point before them (the points of
- * a batch usually do): the next point is then first compared with that head,
- * without hashing. Set when a lookup finds the previous point's head again,
- * cleared by the first point that does not repeat it, so streams that
- * interleave series pay nothing for it.
+ * True while points repeat recently found heads (the points of a batch do:
+ * one series, whose tags Kapacitor marshals in a random order, so up to n!
+ * byte orders of one head): the next point is then first compared with
+ * those heads, without hashing. Set when a lookup finds one of them again,
+ * cleared by the first point that matches none, so streams that interleave
+ * many series rarely pay for it.
  */
 let repeating = false;
+/**
+ * Slots of the last RECENT distinct heads found or stored (a ring). A slot's
+ * head may have changed since (evicted to the other way, or replaced): a
+ * candidate is only ever taken after comparing every byte, so a stale entry
+ * costs a comparison, never a wrong head.
+ */
+const RECENT = 8;
+const recent = new Int32Array(RECENT);
+let recentCount = 0;
+let recentNext = 0;
+
+/** Notes `slot` as recently found; returns whether it already was. */
+function noteRecent(slot: number): boolean {
+  for (let k = 0; k < recentCount; k++) if (recent[k] === slot) return true;
+  recent[recentNext] = slot;
+  recentNext = (recentNext + 1) % RECENT;
+  if (recentCount < RECENT) recentCount++;
+  return false;
+}
 
 /**
  * The cached head for bytes[start, end), or undefined. `view` is a DataView
@@ -178,7 +228,7 @@ export function lookupHead(bytes: Uint8Array, view: DataView, start: number, end
   else if (lengths[slot + 1] === n && sameBytes(storeView, (slot + 1) * MAX_HEAD_BYTES, view, start, n)) found = slot + 1;
   countLookup();
   if (found < 0) return undefined;
-  repeating = found === lastSlot;
+  repeating = noteRecent(found);
   lastSlot = found;
   return (lastHead = heads[found]);
 }
@@ -197,6 +247,7 @@ export function rememberHead(bytes: Uint8Array, start: number, end: number, head
   heads[slot] = head;
   lastHead = head;
   lastSlot = slot;
+  noteRecent(slot);
   repeating = false;
 }
 

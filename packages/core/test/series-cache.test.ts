@@ -119,6 +119,42 @@ describe('series head cache: decoding', () => {
     }
   });
 
+  test("a batch's points in every tag order of their series (Kapacitor's random map order), mixed with a same-length series, decode exactly", () => {
+    // Heads built by hand: the three tag entries in each of their six orders,
+    // for two series whose heads have the same length (more distinct heads
+    // than the decoder's recent-heads ring holds).
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    const frames: Uint8Array[] = [];
+    for (const host of ['server01', 'server02']) {
+      const entries = [entry('cpu', 'cpu-total'), entry('host', host), entry('region', 'us-west')];
+      for (const order of orders) {
+        const head = [...field(18, str('cpu')), ...field(26, str('telegraf')), ...field(42, str(`cpu\nhost=${host}`))];
+        const tags = order.flatMap((k) => field(58, entries[k]));
+        frames.push(requestOf([...TIME, ...head, ...tags, ...field(66, [...field(10, str('f')), 17, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f])]));
+      }
+    }
+    const expected = frames.map((f) => fromScratch(() => decodePoint(f)));
+    // Runs of one series in shuffled orders (a batch), then the other, then both interleaved.
+    const sequence: number[] = [];
+    for (let i = 0; i < 60; i++) sequence.push((i * 7 + (i >> 2)) % 6);
+    for (let i = 0; i < 60; i++) sequence.push(6 + ((i * 5 + (i >> 1)) % 6));
+    for (let i = 0; i < 60; i++) sequence.push((i * 11) % 12);
+    for (const i of sequence) {
+      const p = decodePoint(frames[i]);
+      expect(p).toEqual(expected[i]);
+      expect(p).toEqual(generated(frames[i]));
+      expect(p.tags.host).toBe(i < 6 ? 'server01' : 'server02');
+      expect(Object.keys(p.tags)).toEqual(['cpu', 'host', 'region']); // Go order, whatever order the bytes had
+    }
+  });
+
   test('40,000 series (far more than the cache holds, so it pauses) decode exactly, in two passes, and then a few series again', () => {
     const bytes: Uint8Array[] = [];
     for (let i = 0; i < 40_000; i++)

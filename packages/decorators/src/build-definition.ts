@@ -188,6 +188,7 @@ export function buildDefinition(
   const options = new Map<string, OptionDefinition>();
   const handlers = new Map<HandlerKind, { method: string; className: string }>();
   const state = new Set<string>();
+  const stateShapes: Record<string, string> = {};
   for (const { cls: declaringClass, className: declaredIn, declared } of chain) {
     const ownOptions = new Set<string>();
     for (const option of declared.options) {
@@ -209,7 +210,12 @@ export function buildDefinition(
       ownKinds.set(kind, method);
       handlers.set(kind, { method, className: declaredIn });
     }
-    for (const property of declared.state) state.add(property);
+    for (const property of declared.state) {
+      state.add(property);
+      const shape = declared.stateShapes?.[property];
+      if (shape !== undefined) stateShapes[property] = shape;
+      else delete stateShapes[property];
+    }
   }
 
   const byName = new Map<string, OptionDefinition>();
@@ -288,5 +294,6 @@ export function buildDefinition(
     options: Object.freeze([...options.values()]),
     handlers: Object.freeze(handlerMethods),
     state: Object.freeze([...state]),
+    stateShapes: Object.freeze(stateShapes),
   });
 }

@@ -134,4 +134,9 @@ export interface UdfDefinition {
   readonly handlers: Readonly<Partial<Record<HandlerKind, string>>>;
   /** Properties saved in the automatic snapshot. */
   readonly state: readonly string[];
+  /**
+   * `@State({ shape })` declarations, by property (checked on Restore).
+   * Optional: definitions built by older copies of this package have none.
+   */
+  readonly stateShapes?: Readonly<Record<string, string>>;
 }

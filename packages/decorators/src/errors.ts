@@ -21,7 +21,8 @@ export type UdfDefinitionErrorCode =
   | 'ERR_HANDLER_CONFLICT'
   | 'ERR_NO_DATA_HANDLER'
   | 'ERR_SNAPSHOT_RESTORE_PAIR'
-  | 'ERR_STATE_WITH_CUSTOM_SNAPSHOT';
+  | 'ERR_STATE_WITH_CUSTOM_SNAPSHOT'
+  | 'ERR_STATE_SHAPE';
 
 /**
  * Thrown while a class is being decorated (or when a class that is not a UDF

@@ -39,6 +39,6 @@ export { toInfoResponse } from './info';
 export { getUdfDefinition, isUdfClass, type UdfClass } from './metadata';
 export { Option } from './option';
 export type { OptionValueOf } from './option-type';
-export { State } from './state';
+export { State, type StateOptions } from './state';
 export { Udf } from './udf';
 export { ValidateWith } from './validate-with';

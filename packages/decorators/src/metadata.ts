@@ -39,6 +39,8 @@ export interface DeclaredMembers {
   readonly options: DeclaredOption[];
   readonly handlers: DeclaredHandler[];
   readonly state: string[];
+  /** `@State({ shape })` per property. Optional: records written by older copies of this package have none. */
+  readonly stateShapes?: Record<string, string>;
   /** Optional: records written by older copies of this package have none. */
   readonly validators?: DeclaredValidators[];
 }
@@ -58,7 +60,7 @@ export interface ClassRecord {
 }
 
 function emptyRecord(): ClassRecord {
-  return { format: 1, declared: { options: [], handlers: [], state: [], validators: [] } };
+  return { format: 1, declared: { options: [], handlers: [], state: [], validators: [], stateShapes: {} } };
 }
 
 export function ownRecordOf(holder: object): ClassRecord | undefined {

@@ -7,6 +7,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { describeError, type RestoreResponse } from '@kapacitor-udf/core';
 import { abbreviate } from './abbreviate';
+import { parseShape, shapeMismatch } from './declared-shape';
 import type { UdfDefinition } from './definition';
 import { outerKind, stateShape } from './state-shape';
 
@@ -97,12 +98,23 @@ export function restoreState(definition: UdfDefinition, instance: Record<string,
   const restored: string[] = [];
   for (const property of definition.state) {
     if (!Object.hasOwn(values, property)) continue;
-    const problem = shapeProblem(property, values[property], instance[property], types?.[property]);
+    const problem =
+      shapeProblem(property, values[property], instance[property], types?.[property]) ??
+      declaredShapeProblem(definition, property, values[property]);
     if (problem !== undefined) return refuse(problem);
     restored.push(property);
   }
   for (const property of restored) instance[property] = values[property];
   return { success: true, error: '' };
+}
+
+/** Where a restored value departs from the property's `@State({ shape })`, if it declares one. */
+function declaredShapeProblem(definition: UdfDefinition, property: string, value: unknown): string | undefined {
+  const declared = definition.stateShapes?.[property];
+  if (declared === undefined || value === null || value === undefined) return undefined;
+  const mismatch = shapeMismatch(value, parseShape(declared, `@State ${definition.className}.${property}`));
+  if (mismatch === undefined) return undefined;
+  return `@State ${property} is declared as ${abbreviate(declared)} but in the snapshot ${property}${mismatch.startsWith('the value') ? mismatch.slice('the value'.length) : mismatch}; the snapshot is not from this UDF's code or is corrupt`;
 }
 
 /** Why a restored value cannot be used for `property`, or undefined when it can. */

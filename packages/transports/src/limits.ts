@@ -103,7 +103,7 @@ export const LIMITS = {
     defaultText: '128MiB',
     help: 'most bytes of points one collected batch may hold',
   },
-  /** Bytes of requests held (beyond 1024) behind a pending handler before input pauses (default 64 MiB). */
+  /** Bytes of requests held behind a pending handler (estimated heap bytes of the decoded ones) before input pauses (default 64 MiB). */
   maxQueuedSize: {
     flag: 'max-queued-size',
     unit: 'bytes',
@@ -120,6 +120,22 @@ export const LIMITS = {
     default: DEFAULT_MAX_PARTIAL_FRAMES_SIZE,
     defaultText: '128MiB',
     help: 'bytes all connections may hold in partially received frames',
+  },
+  /**
+   * Heap bytes all connections of a thread (the main thread, and each
+   * worker) may hold in collected batches, requests queued behind a pending
+   * handler and partial frames (estimated heap size of the decoded objects).
+   * When exceeded, the connection holding the most is failed. Default (unset
+   * or 0): half the thread's heap limit (v8 heap_size_limit; see core's
+   * memory-budget.ts for why half).
+   */
+  maxRetainedSize: {
+    flag: 'max-retained-size',
+    unit: 'bytes',
+    scope: 'connection',
+    default: 0,
+    defaultText: 'auto',
+    help: "heap bytes each thread's connections may hold in collected batches, queued requests and partial frames; over it the connection holding the most is failed (auto: half the heap limit)",
   },
   /** An incomplete frame with no new byte for this long ends its conversation (default 30 s, 0 = never). */
   frameTimeoutMs: {
@@ -142,6 +158,22 @@ export const LIMITS = {
     default: DEFAULT_SHUTDOWN_TIMEOUT_MS,
     defaultText: '10s',
     help: 'on SIGINT/SIGTERM (and at end of input for a process UDF), how long pending handlers and open connections may finish before they are cut',
+  },
+  /**
+   * After a socket peer ended its input (a task stop; or Kapacitor read
+   * everything and closed, which looks the same), how long the conversation
+   * may take to finish (pending handlers, stop, flushing) before it ends
+   * with an ErrorResponse and the connection is released (default: the
+   * shutdown timeout; 0 = no deadline). Without it, a handler that never
+   * settles held its connection and fd forever.
+   */
+  drainTimeoutMs: {
+    flag: 'drain-timeout',
+    unit: 'ms',
+    scope: 'socket',
+    default: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    defaultText: '10s',
+    help: 'after a peer ended its input, how long its pending handlers may take before the connection is closed (unset: the --shutdown-timeout); 0 = never',
   },
   /** Permission bits of the socket file (default 0o660: owner and group, which Kapacitor's user should be in). */
   mode: {

@@ -1,11 +1,11 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { FrameBudget, type Logger } from '@kapacitor-udf/core';
+import { FrameBudget, type Logger, MemoryBudget } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError } from './errors';
 import { errorFields } from './field-logger';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE, pickConnectionLimits, type SocketLimits } from './limits';
 import { checkLimits, checkServeOptions, resolveLogger, type ServeOptions } from './options';
-import { SocketFile } from './socket-file';
+import { SocketFile, socketDirectoryWarning } from './socket-file';
 import { prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
 import { startConnection } from './udf-connection';
@@ -88,6 +88,10 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   const socketPath = path.resolve(options.path);
   const fields = { udf: cls.name, transport: 'socket', path: socketPath };
 
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  // A connection whose peer is gone ends within this, like a process UDF at the end of its input.
+  const drainTimeoutMs = options.drainTimeoutMs ?? shutdownTimeoutMs;
+
   let pool: WorkerPool | undefined;
   if (options.workers !== undefined && options.workers > 0) {
     const source = resolveUdfSource(cls, options.module, options.exportName);
@@ -98,6 +102,7 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       className: cls.name,
       moduleLoader: options.moduleLoader,
       limits: pickConnectionLimits(options),
+      drainTimeoutMs,
       optionNames: options.optionNames,
       logger,
       fields,
@@ -108,7 +113,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
   const server = new UdfSocketServer(cls, options, {
     path: socketPath,
     mode: options.mode ?? DEFAULT_SOCKET_MODE,
-    shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    shutdownTimeoutMs,
+    drainTimeoutMs,
     logger,
     fields,
     pool,
@@ -128,6 +134,8 @@ interface ServerSettings {
   readonly path: string;
   readonly mode: number;
   readonly shutdownTimeoutMs: number;
+  /** After a peer ended its input, how long its conversation may take (drainTimeoutMs, resolved). */
+  readonly drainTimeoutMs: number;
   readonly logger: Logger;
   readonly fields: Readonly<Record<string, unknown>>;
   /** The worker threads serving the connections; unset: served in this thread. */
@@ -160,6 +168,8 @@ class UdfSocketServer implements SocketServer {
   private readonly connections = new Set<OpenConnection>();
   /** One budget for the partial frames of every connection of this thread. */
   private readonly frameBudget: FrameBudget;
+  /** One budget for what every connection of this thread holds (without workers; each worker has its own). */
+  private readonly memoryBudget: MemoryBudget;
   private nextId = 1;
   private socketFile: SocketFile | undefined;
   private closing: Promise<void> | undefined;
@@ -172,6 +182,7 @@ class UdfSocketServer implements SocketServer {
   ) {
     this.path = settings.path;
     this.frameBudget = new FrameBudget(options.maxPartialFramesSize);
+    this.memoryBudget = new MemoryBudget(options.maxRetainedSize || undefined, options.optionNames);
     this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
     this.listener.on('connection', (socket) => this.accept(socket));
   }
@@ -185,6 +196,8 @@ class UdfSocketServer implements SocketServer {
     const { logger, fields, mode } = this.settings;
     this.socketFile = await SocketFile.listen(this.listener, this.path, mode);
     this.listener.on('error', (err) => logger.error('socket server error', { ...fields, ...errorFields(err) }));
+    const directoryWarning = await socketDirectoryWarning(this.path);
+    if (directoryWarning !== undefined) logger.warn(directoryWarning, fields);
     // Warned before "listening", which whoever started the server waits for:
     // the warning is then never missed by a reader that stops there.
     if ((mode & 0o007) !== 0) {
@@ -254,6 +267,8 @@ class UdfSocketServer implements SocketServer {
           logger,
           fields,
           frameBudget: this.frameBudget,
+          memoryBudget: this.memoryBudget,
+          drainTimeoutMs: this.settings.drainTimeoutMs,
         });
         abort = (reason) => agent.close(reason);
         done = finished;

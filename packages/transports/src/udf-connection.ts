@@ -5,8 +5,10 @@ import {
   type Handler,
   type InitRequest,
   type Logger,
+  type MemoryBudget,
   type RestoreRequest,
   type RestoreResponse,
+  rateLimitedLogger,
   type SnapshotResponse,
 } from '@kapacitor-udf/core';
 import { createHandler, getUdfDefinition } from '@kapacitor-udf/decorators';
@@ -32,11 +34,17 @@ export interface ConnectionParams {
   fields: Record<string, unknown>;
   /** Shared by the connections of a server (thread); default: one of this connection's own. */
   frameBudget?: FrameBudget;
+  /** The retained memory budget of the connections of a thread; default: the thread's (core's threadMemoryBudget()). */
+  memoryBudget?: MemoryBudget;
+  /** After the input ended, how long the conversation may take (AgentOptions.drainTimeoutMs; socket connections). */
+  drainTimeoutMs?: number;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
   const { cls, input, output, options, fields } = params;
-  const log = withFields(params.logger, fields);
+  // Rate-limited per connection and kind: a peer that makes every request log
+  // a line (empty frames, a handler warning per point) costs a few lines.
+  const log = rateLimitedLogger(withFields(params.logger, fields));
   const agent = new Agent({
     input,
     output,
@@ -57,13 +65,19 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    memoryBudget: params.memoryBudget,
+    drainTimeoutMs: params.drainTimeoutMs,
     optionNames: options.optionNames,
     logger: log,
   });
   log.info('connection opened');
   const done = agent.start().then(
-    () => log.info('connection closed'),
+    () => {
+      log.flush();
+      log.info('connection closed');
+    },
     (err: unknown) => {
+      log.flush();
       // The agent already logged the cause at error level (with these fields).
       log.warn('connection closed after an error', errorFields(err));
       throw err;

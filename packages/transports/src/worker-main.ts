@@ -6,19 +6,25 @@
  * bytes through the thread's message port.
  */
 import { Readable, Writable } from 'node:stream';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { describeError, FrameBudget, type Logger, type LogLevel } from '@kapacitor-udf/core';
+import { describeError, FrameBudget, type Logger, type LogLevel, MemoryBudget } from '@kapacitor-udf/core';
 import { errorFields } from './field-logger';
 import type { UdfClass } from './udf-class';
 import { startConnection, type UdfConnection } from './udf-connection';
 import { loadUdfClass } from './udf-module';
-import { type FromWorker, OUTPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
+import { type FromWorker, HEARTBEAT_INTERVAL_MS, OUTPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
 if (parentPort === null) throw new Error('worker-main runs as a worker thread of serveSocket({ workers })');
 const port = parentPort;
 const init = workerData as WorkerInit;
 /** The partial frames of every connection this thread serves share one budget. */
 const frameBudget = new FrameBudget(init.limits.maxPartialFramesSize);
+/**
+ * What the connections of this thread hold, against one budget sized from
+ * this worker's own heap limit (its resourceLimits, see worker-pool.ts).
+ */
+const memoryBudget = new MemoryBudget(init.limits.maxRetainedSize || undefined, init.optionNames);
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -71,6 +77,8 @@ class WorkerSideConnection {
       output: this.output,
       options: { ...init.limits, optionNames: init.optionNames },
       frameBudget,
+      memoryBudget,
+      drainTimeoutMs: init.drainTimeoutMs,
       logger,
       fields,
     });
@@ -139,12 +147,16 @@ async function run(): Promise<void> {
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
 
+  // The heartbeat: written from this thread's event loop, so it goes stale
+  // exactly when this thread is stuck (synchronous code), whatever the main
+  // thread is doing. Unref'd: it never keeps the thread alive.
+  const heartbeat = new BigInt64Array(init.heartbeat);
+  const beat = (): void => void Atomics.store(heartbeat, 0, BigInt(Date.now()));
+  beat();
+  setInterval(beat, HEARTBEAT_INTERVAL_MS).unref();
+
   const connections = new Map<number, WorkerSideConnection>();
   port.on('message', (message: ToWorker) => {
-    if (message.t === 'ping') {
-      post({ t: 'pong' });
-      return;
-    }
     if (message.t === 'open') {
       let conn: WorkerSideConnection;
       try {
@@ -182,7 +194,7 @@ async function run(): Promise<void> {
         break;
     }
   });
-  post({ t: 'ready', threadId });
+  post({ t: 'ready', threadId, heapLimit: getHeapStatistics().heap_size_limit, maxRetainedSize: memoryBudget.limit });
 }
 
 void run();

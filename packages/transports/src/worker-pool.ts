@@ -7,7 +7,8 @@ import { WorkerStartError } from './errors';
 import { errorFields } from './field-logger';
 import type { ConnectionLimits } from './limits';
 import type { UdfSource } from './udf-module';
-import { type FromWorker, INPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
+import { workerOldGenerationMb } from './worker-heap';
+import { type FromWorker, HEARTBEAT_INTERVAL_MS, heartbeatLag, INPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
 export interface WorkerPoolOptions {
   size: number;
@@ -16,6 +17,8 @@ export interface WorkerPoolOptions {
   moduleLoader?: string;
   /** What every conversation applies; sent to each thread as it starts. */
   limits: ConnectionLimits;
+  /** After a peer ended its input, how long its conversation may take (resolved by the socket server). */
+  drainTimeoutMs?: number;
   optionNames?: OptionNames;
   logger: Logger;
   fields: Record<string, unknown>;
@@ -37,6 +40,9 @@ export interface WorkerConnection {
  * thread dies at once.
  */
 const RESTART_DELAY_MS = 1000;
+
+/** A worker whose own event loop has not run for longer than this gets no new connection while another can take it. */
+const UNRESPONSIVE_LAG_MS = 1000;
 
 /** The main thread's view of one connection: its socket and the credit of both directions. */
 interface Routed {
@@ -61,8 +67,8 @@ interface Slot {
   readyAt: number;
   threadId?: number;
   readonly connections: Map<number, Routed>;
-  /** When the thread last answered a ping (or became ready). */
-  lastPong: number;
+  /** The thread's heartbeat (worker-protocol.ts), read without messages. */
+  heartbeat: BigInt64Array;
   /** Set when the watchdog terminated the thread: why its connections fail. */
   killedBecause?: string;
 }
@@ -87,28 +93,30 @@ export class WorkerPool {
     const timeout = options.limits.handlerTimeoutMs ?? 0;
     if (timeout > 0) {
       // A handler stuck in synchronous code blocks its whole thread: the
-      // agent's own timer cannot fire there. The main thread pings every
-      // thread and terminates one that has not answered for longer than the
-      // handler timeout (plus one ping interval of slack).
+      // agent's own timer cannot fire there. The main thread reads every
+      // thread's heartbeat and terminates one whose own event loop has not
+      // run for longer than the handler timeout (plus a heartbeat and a
+      // check interval of slack). The heartbeat is the worker's own clock:
+      // a main thread that was busy itself (writing a flood of log lines)
+      // sees the workers' true lag when it looks again, not its own.
       const interval = Math.max(10, Math.min(1000, Math.floor(timeout / 4)));
-      this.watchdog = setInterval(() => this.checkThreads(timeout, interval), interval);
+      this.watchdog = setInterval(() => this.checkThreads(timeout + HEARTBEAT_INTERVAL_MS + interval), interval);
       this.watchdog.unref();
     }
   }
 
-  private checkThreads(timeout: number, interval: number): void {
+  private checkThreads(maxLag: number): void {
     const now = Date.now();
+    const timeout = this.options.limits.handlerTimeoutMs ?? 0;
     for (const slot of this.slots) {
       if (!slot.ready || slot.killedBecause !== undefined) continue;
-      if (now - slot.lastPong > timeout + interval) {
+      if (heartbeatLag(slot.heartbeat, now) > maxLag) {
         slot.killedBecause =
           `the UDF worker thread serving this connection was stuck in synchronous code for more than ${timeout} ms ` +
           `(the handler timeout; a handler that never returns, or a long computation: raise ${nameOption(this.options.optionNames, 'handlerTimeoutMs')} if it is legitimate)`;
         this.options.logger.error(slot.killedBecause, { ...this.options.fields, worker: slot.index, connections: slot.connections.size });
         void slot.worker.terminate();
-        continue;
       }
-      slot.worker.postMessage({ t: 'ping' } satisfies ToWorker);
     }
   }
 
@@ -143,11 +151,20 @@ export class WorkerPool {
       moduleLoader: options.moduleLoader,
       limits: options.limits,
       optionNames: options.optionNames,
+      drainTimeoutMs: options.drainTimeoutMs,
+      heartbeat: new SharedArrayBuffer(8),
     };
-    const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });
+    const worker = new Worker(this.entry.file, {
+      workerData: init,
+      execArgv: this.entry.execArgv,
+      // A share of the machine, not V8's default per thread (worker-heap.ts).
+      resourceLimits: { maxOldGenerationSizeMb: workerOldGenerationMb(options.size) },
+    });
+    const heartbeat = new BigInt64Array(init.heartbeat);
     const existing = this.slots[index];
-    const slot: Slot = existing ?? { index, worker, ready: false, readyAt: 0, connections: new Map(), lastPong: 0 };
+    const slot: Slot = existing ?? { index, worker, ready: false, readyAt: 0, connections: new Map(), heartbeat };
     slot.worker = worker;
+    slot.heartbeat = heartbeat;
     slot.ready = false;
     slot.killedBecause = undefined;
     this.slots[index] = slot;
@@ -159,9 +176,13 @@ export class WorkerPool {
         if (message.t === 'ready') {
           slot.ready = true;
           slot.readyAt = Date.now();
-          slot.lastPong = slot.readyAt;
           slot.threadId = message.threadId;
-          options.logger.debug('worker thread ready', { ...log, threadId: message.threadId });
+          options.logger.debug('worker thread ready', {
+            ...log,
+            threadId: message.threadId,
+            heapLimit: message.heapLimit,
+            maxRetainedSize: message.maxRetainedSize,
+          });
           resolve();
         } else if (message.t === 'load-failed') {
           lastError = new WorkerStartError(options.className, options.source.module, message.error);
@@ -264,13 +285,38 @@ export class WorkerPool {
     };
   }
 
+  /**
+   * The responsive worker with the fewest connections. A worker whose own
+   * event loop has not run for UNRESPONSIVE_LAG_MS (stuck in a CPU loop, or
+   * busy with a long computation) gets no new connection while another can
+   * take it: counting connections only, a new task was handed to a stuck
+   * worker and never got its Init answer. When none is responsive, the
+   * least lagging one takes it (its messages wait until it runs).
+   */
   private leastBusy(): Slot {
+    const now = Date.now();
+    // Lower is better: responsive first, then live (a worker being restarted
+    // still takes connections, its messages queue until it runs), then
+    // fewer connections, then less lag.
+    const rank = (s: Slot): [number, number, number] => {
+      const lag = s.ready ? heartbeatLag(s.heartbeat, now) : Number.POSITIVE_INFINITY;
+      return [lag > UNRESPONSIVE_LAG_MS ? 1 : 0, s.connections.size, lag];
+    };
     let best = this.slots[0];
+    let bestRank = rank(best);
     for (const slot of this.slots) {
-      // A worker being restarted still takes connections (its messages queue
-      // until it runs), but a live one is preferred.
-      const load = (s: Slot): number => s.connections.size + (s.ready ? 0 : 1e6);
-      if (load(slot) < load(best)) best = slot;
+      const r = rank(slot);
+      if (r[0] < bestRank[0] || (r[0] === bestRank[0] && (r[1] < bestRank[1] || (r[1] === bestRank[1] && r[2] < bestRank[2])))) {
+        best = slot;
+        bestRank = r;
+      }
+    }
+    if (bestRank[0] === 1) {
+      this.options.logger.warn('every worker thread is busy (its event loop has not run for over 1 s): the new connection waits for one', {
+        ...this.options.fields,
+        worker: best.index,
+        lagMs: Number.isFinite(bestRank[2]) ? bestRank[2] : undefined,
+      });
     }
     return best;
   }
@@ -278,10 +324,6 @@ export class WorkerPool {
   private onMessage(slot: Slot, message: FromWorker): void {
     if (message.t === 'log') {
       this.options.logger[message.level](message.msg, message.fields);
-      return;
-    }
-    if (message.t === 'pong') {
-      slot.lastPong = Date.now();
       return;
     }
     if (message.t === 'ready' || message.t === 'load-failed') return;

@@ -38,6 +38,24 @@ export interface WorkerInit {
   limits: ConnectionLimits;
   /** How error messages name options (ServeOptions.optionNames). */
   optionNames?: OptionNames;
+  /** After a peer ended its input, how long its conversation may take (SocketOptions.drainTimeoutMs, resolved). */
+  drainTimeoutMs?: number;
+  /**
+   * The worker's heartbeat (a BigInt64Array(1) over it): the thread stores
+   * Date.now() there every HEARTBEAT_INTERVAL_MS from its own event loop.
+   * The main thread reads it directly, not through messages, so a busy main
+   * thread never takes its own lag for the worker's.
+   */
+  heartbeat: SharedArrayBuffer;
+}
+
+/** How often a worker writes its heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 100;
+
+/** A worker's own event-loop lag: how long ago it last wrote its heartbeat (0 before its first). */
+export function heartbeatLag(heartbeat: BigInt64Array, now: number): number {
+  const last = Number(Atomics.load(heartbeat, 0));
+  return last === 0 ? 0 : Math.max(0, now - last);
 }
 
 /**
@@ -58,12 +76,10 @@ export type ToWorker =
   | { t: 'gone'; id: number }
   | { t: 'ack'; id: number; bytes: number }
   /** End the conversation from outside with this ErrorResponse message (shutdown timeout). */
-  | { t: 'abort'; id: number; reason: string }
-  /** Liveness probe: a thread answers from its event loop, so a thread stuck in synchronous code does not. */
-  | { t: 'ping' };
+  | { t: 'abort'; id: number; reason: string };
 
 export type FromWorker =
-  | { t: 'ready'; threadId: number }
+  | { t: 'ready'; threadId: number; heapLimit: number; maxRetainedSize: number }
   | { t: 'load-failed'; error: string }
   | { t: 'consumed'; id: number; bytes: number }
   | { t: 'data'; id: number; chunk: Uint8Array }
@@ -71,5 +87,4 @@ export type FromWorker =
   | { t: 'end'; id: number }
   /** The conversation is over (cleanly or not; the worker logged how). */
   | { t: 'done'; id: number }
-  | { t: 'log'; level: LogLevel; msg: string; fields?: object }
-  | { t: 'pong' };
+  | { t: 'log'; level: LogLevel; msg: string; fields?: object };

@@ -27,6 +27,8 @@ export interface SocketServerOptions {
   socketPath?: string;
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Start it under `ulimit -n <n>` (through sh, which then execs node: child.pid is node's). */
+  maxOpenFiles?: number;
 }
 
 function isSocket(p: string): boolean {
@@ -43,7 +45,11 @@ export async function startSocketServer(options: SocketServerOptions = {}): Prom
   const args = [...(options.nodeArgs ?? []), UDF_RUN, options.name ?? 'mirror'];
   if (options.module !== undefined) args.push('--module', options.module);
   args.push('--socket', socketPath, ...(options.args ?? []));
-  const child = spawn(process.execPath, args, {
+  const [command, commandArgs] =
+    options.maxOpenFiles === undefined
+      ? [process.execPath, args]
+      : ['sh', ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: options.cwd ?? MIRROR_DIR,
     env: options.env ?? process.env,
     stdio: ['ignore', 'ignore', 'pipe'],
