@@ -1,5 +1,5 @@
 /**
- * The publishing path, end to end (slow: packs and installs five packages,
+ * The publishing path, end to end (slow: packs and installs six packages,
  * ~30-60 s). The mirror example and the framework packages it needs are
  * packed with `npm pack`, installed from the tarballs into a fresh project
  * outside this repository (so no workspace links), and run by name with
@@ -16,7 +16,7 @@ import { BUILD_TIMEOUT_MS, ensureBuilt, REPO_ROOT } from '../../../test/support/
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-const PACKAGES = ['packages/core', 'packages/decorators', 'packages/transports', 'packages/cli', 'examples/mirror'];
+const PACKAGES = ['packages/core', 'packages/replay', 'packages/decorators', 'packages/transports', 'packages/cli', 'examples/mirror'];
 
 describe('a packed UDF package (npm pack → npm install → npx udf-run)', () => {
   let work: string;

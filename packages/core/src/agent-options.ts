@@ -7,6 +7,7 @@
 import { DEFAULT_FRAME_TIMEOUT_MS, FrameBudget } from './frame-budget';
 import type { Emitter, Handler } from './handler';
 import { createLogger, type Logger } from './logger';
+import { MemoryBudget } from './memory-budget';
 import type { OptionNames } from './option-names';
 import { READ_INTERVAL_MS } from './read-pacer';
 
@@ -36,9 +37,10 @@ export interface AgentOptions {
    */
   maxQueuedRequests?: number;
   /**
-   * Bytes of requests kept beyond maxQueuedRequests before the agent stops
-   * reading its input (default 64 MiB). Reading on is what lets keepalives
-   * behind them be answered while a handler is pending.
+   * Bytes of requests kept waiting behind a pending handler (estimated heap
+   * bytes of the decoded ones, plus the bytes of those kept as bytes) before
+   * the agent stops reading its input (default 64 MiB). Reading on is what
+   * lets keepalives behind them be answered while a handler is pending.
    */
   maxQueuedSize?: number;
   /**
@@ -46,6 +48,12 @@ export interface AgentOptions {
    * partially received frames. Default: a budget of this agent's own.
    */
   frameBudget?: FrameBudget;
+  /**
+   * Shared by every agent of a thread: the retained memory budget (queued
+   * requests, partial frames, and what the handler collects through
+   * Emitter.retained). Default: this thread's (threadMemoryBudget()).
+   */
+  memoryBudget?: MemoryBudget;
   /** An incomplete frame with no new byte for this long ends the conversation (default 30 s; 0 = never). */
   frameTimeoutMs?: number;
   /**
@@ -91,6 +99,7 @@ export interface ResolvedAgentOptions {
   readonly maxQueuedRequests: number;
   readonly maxQueuedSize: number;
   readonly frameBudget: FrameBudget;
+  readonly memoryBudget: MemoryBudget;
   readonly frameTimeoutMs: number;
   readonly drainTimeoutMs: number;
   readonly pacingMs: number;
@@ -142,9 +151,22 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     maxQueuedRequests: maxQueued,
     maxQueuedSize,
     frameBudget,
+    memoryBudget: options.memoryBudget ?? threadMemoryBudget(),
     frameTimeoutMs: frameTimeout,
     drainTimeoutMs: drainTimeout,
     pacingMs,
     optionNames: options.optionNames,
   };
+}
+
+let threadBudget: MemoryBudget | undefined;
+
+/**
+ * This thread's default retained memory budget (half its heap limit), shared
+ * by every Agent created without a `memoryBudget` of its own. Module state is
+ * per thread: a worker thread gets its own, sized from its own heap limit.
+ */
+export function threadMemoryBudget(): MemoryBudget {
+  threadBudget ??= new MemoryBudget();
+  return threadBudget;
 }

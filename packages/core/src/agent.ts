@@ -16,6 +16,7 @@ import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
 import type { Emitter, Handler } from './handler';
 import type { Logger } from './logger';
+import type { RetainedAccount } from './memory-budget';
 import { nameOption, type OptionNames } from './option-names';
 import { PartialFrame } from './partial-frame';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './protocol/udf';
@@ -25,7 +26,7 @@ import { EOF, QueuedBody, RequestQueue } from './request-queue';
 export type { AgentOptions } from './agent-options';
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
-const PAUSE_QUEUE = 2; // more than maxQueuedSize bytes of requests waiting for an async handler
+const PAUSE_QUEUE = 2; // more than maxQueuedSize (estimated heap) bytes of requests waiting for an async handler
 const PAUSE_PACE = 4; // input held until the pacing interval is over (read-pacer.ts)
 
 type Reply = 'info' | 'init' | 'snapshot' | 'restore';
@@ -109,8 +110,16 @@ export class Agent implements Emitter {
   /** The kind of handler call whose promise is pending (later requests wait in the queue), or null. */
   private pendingCall: RequestKind | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * This connection's account in the thread's retained memory budget:
+   * charged for queued requests, the partial frame, and what the handler
+   * keeps (Emitter.retained). Closed when the conversation ends.
+   */
+  readonly retained: RetainedAccount;
+  /** Bytes of the partial frame charged to `retained`. */
+  private partialCharged = 0;
   /** Requests waiting for the pending call or the output; each one's body size is restored into requestBytes when it is handled. */
-  private readonly queue = new RequestQueue();
+  private readonly queue: RequestQueue;
   /** Emitter.requestBytes: body size of the request being handled. */
   requestBytes = 0;
   private pauseReasons = 0;
@@ -154,6 +163,10 @@ export class Agent implements Emitter {
     this.onTimer = this.onTimer.bind(this);
     this.onFrameTimer = this.onFrameTimer.bind(this);
     this.onDrainTimer = this.onDrainTimer.bind(this);
+    // Evicted (the largest holder of an exhausted memory budget), possibly
+    // from another connection's input: fail now, so that what it held is let go at once.
+    this.retained = resolved.memoryBudget.open((reason) => this.fail(reason));
+    this.queue = new RequestQueue(this.retained);
     this.partial = new PartialFrame(
       resolved.frameBudget,
       resolved.frameTimeoutMs,
@@ -163,6 +176,7 @@ export class Agent implements Emitter {
         // error is handled after the requests this connection sent before it.
         this.partial.release();
         this.decoder.abandon();
+        if (this.partialCharged !== 0) this.chargePartial(0);
         this.inputFailed(reason);
       },
       resolved.optionNames,
@@ -268,7 +282,7 @@ export class Agent implements Emitter {
     }
     if (this.lifecycle !== OPEN) return;
     this.stopReading();
-    this.queue.push(EOF);
+    this.queue.pushMarker(EOF);
     this.pump();
   }
 
@@ -287,8 +301,12 @@ export class Agent implements Emitter {
       this.inputFailed(err);
       return;
     }
+    if (this.lifecycle !== OPEN) return; // failed by a request of this chunk
     if (this.decoder.inFrame) this.watchPartialFrame();
-    else this.partial.clear();
+    else {
+      this.partial.clear();
+      if (this.partialCharged !== 0) this.chargePartial(0);
+    }
     if (this.framesInChunk && this.lifecycle === OPEN) this.pacer.afterWork(chunk.length);
   }
 
@@ -299,7 +317,17 @@ export class Agent implements Emitter {
       this.fail(overBudget);
       return;
     }
+    if (!this.chargePartial(this.decoder.partialBytes)) return; // this connection held the most: failed
     if (this.lifecycle === OPEN) this.partial.watch();
+  }
+
+  /** Charges the partial frame's bytes to the memory budget; false when that failed the conversation. */
+  private chargePartial(bytes: number): boolean {
+    const delta = bytes - this.partialCharged;
+    this.partialCharged = bytes;
+    if (delta >= 0) return this.retained.hold(delta);
+    this.retained.drop(-delta);
+    return true;
   }
 
   private onFrameTimer(): void {
@@ -329,8 +357,8 @@ export class Agent implements Emitter {
       this.requestBytes = end - start;
       this.dispatch(req!);
     } else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
-    else if (this.queue.length < this.maxQueued) this.queue.push(req!, end - start);
-    else this.enqueueBody(buf.slice(start, end));
+    else if (this.queue.length < this.maxQueued) this.enqueued(this.queue.push(req!, end - start));
+    else this.enqueued(this.queue.pushBody(buf.slice(start, end)));
   }
 
   /** A decoder's error about the request at `offset` of the input, in the input's terms. */
@@ -351,7 +379,7 @@ export class Agent implements Emitter {
   /** A framing / decoding error: handled after the requests received before it. */
   private inputFailed(err: unknown): void {
     this.stopReading();
-    this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
+    this.queue.pushMarker(err instanceof Error ? err : new InputError(describeError(err)));
     this.pump();
   }
 
@@ -360,9 +388,9 @@ export class Agent implements Emitter {
     this.stopReading();
     try {
       this.decoder.end();
-      this.queue.push(EOF);
+      this.queue.pushMarker(EOF);
     } catch (err) {
-      this.queue.push(err instanceof Error ? err : new InputError(describeError(err)));
+      this.queue.pushMarker(err instanceof Error ? err : new InputError(describeError(err)));
     }
     this.pump();
     // The peer is done sending (and, over a socket, may be gone without a
@@ -437,12 +465,13 @@ export class Agent implements Emitter {
   // --------------------------------------------------------------- queue
 
   /**
-   * Past maxQueuedRequests, a request waits as its bytes: input goes on being
-   * read (so keepalives behind it are answered) until maxQueuedSize is held.
+   * After a request was queued (the first maxQueuedRequests decoded, later
+   * ones as their bytes): input goes on being read (so keepalives behind
+   * them are answered) until the queue holds maxQueuedSize (estimated heap
+   * bytes), then pauses. `ok` false: the charge failed the conversation.
    */
-  private enqueueBody(body: Uint8Array): void {
-    this.queue.pushBody(body);
-    if (this.queue.bodyBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
+  private enqueued(ok: boolean): void {
+    if (ok && this.queue.heldBytes > this.maxQueuedSize) this.setPaused(PAUSE_QUEUE, true);
   }
 
   /** Handles queued items while nothing blocks: no pending handler, output not full. */
@@ -458,7 +487,7 @@ export class Agent implements Emitter {
       else this.dispatch(item);
     }
     queue.compact();
-    if (this.pauseReasons & PAUSE_QUEUE && queue.bodyBytes <= this.maxQueuedSize / 2) {
+    if (this.pauseReasons & PAUSE_QUEUE && queue.heldBytes <= this.maxQueuedSize / 2) {
       this.setPaused(PAUSE_QUEUE, false);
     }
   }
@@ -652,6 +681,7 @@ export class Agent implements Emitter {
     this.decoder.abandon();
     this.clearTimer();
     this.queue.clear();
+    this.retained.close();
     const outputBroken = err instanceof OutputClosedError;
     this.logger.error(`conversation aborted: ${err.message}`, { code: (err as { code?: unknown }).code });
     // Where the handler failed: its stack, at debug (the error line above says what).
@@ -752,6 +782,7 @@ export class Agent implements Emitter {
           this.drainTimer = null;
         }
         this.partial.release();
+        this.retained.close();
         const { input, output } = this;
         input.removeListener('end', this.onInputEnd);
         input.removeListener('close', this.onInputClose);

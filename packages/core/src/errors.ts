@@ -136,6 +136,17 @@ export type InputLimitErrorCode = 'ERR_PARTIAL_FRAMES_BUDGET' | 'ERR_FRAME_TIMEO
 export class InputLimitError extends UdfError<InputLimitErrorCode> {}
 
 /**
+ * The connections of a thread together held more than their retained-memory
+ * budget (see MemoryBudget), and this one held the most: it ends, the others
+ * go on.
+ */
+export class MemoryBudgetError extends UdfError<'ERR_RETAINED_MEMORY_BUDGET'> {
+  constructor(message: string) {
+    super('ERR_RETAINED_MEMORY_BUDGET', message);
+  }
+}
+
+/**
  * A SnapshotResponse this UDF could not take back: Kapacitor returns the
  * bytes in a RestoreRequest, which would be larger than maxMessageSize and
  * refused at every restart of the task. Refused when the snapshot is taken.

@@ -1,3 +1,4 @@
+import type { RetainedAccount } from './memory-budget';
 import type {
   BeginBatch,
   EndBatch,
@@ -47,6 +48,13 @@ export interface Emitter {
    * batch) bound the memory they hold without measuring them itself.
    */
   readonly requestBytes?: number;
+  /**
+   * This connection's account in the thread's retained memory budget: a
+   * handler that keeps requests (a collected batch) charges their estimated
+   * heap bytes (estimatePointHeapBytes) and drops them when done. When the
+   * budget is exhausted the connection holding the most is failed.
+   */
+  readonly retained?: RetainedAccount;
   point(point: Point): void;
   beginBatch(begin: BeginBatch): void;
   endBatch(end: EndBatch): void;

@@ -6,7 +6,7 @@
 export type { AgentState } from './agent';
 export { Agent } from './agent';
 export type { AgentOptions } from './agent-options';
-export { DEFAULT_MAX_MESSAGE_ENTRIES, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS } from './agent-options';
+export { DEFAULT_MAX_MESSAGE_ENTRIES, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS, threadMemoryBudget } from './agent-options';
 export { closest } from './closest';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { createPoint } from './data-messages';
@@ -21,6 +21,7 @@ export {
   HandlerTimeoutError,
   InputError,
   InputLimitError,
+  MemoryBudgetError,
   OutputClosedError,
   ProtocolError,
   SnapshotTooLargeError,
@@ -32,8 +33,10 @@ export { DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from './frame-decoder';
 export type { FrameWriterOptions } from './frame-writer';
 export { FrameWriter } from './frame-writer';
 export type { Emitter, Handler, MaybePromise } from './handler';
+export { estimatePointHeapBytes, estimateRequestHeapBytes, estimateStringHeapBytes } from './heap-estimate';
 export type { Logger, LoggerOptions, LogLevel } from './logger';
 export { childLogger, createLogger, silentLogger } from './logger';
+export { DEFAULT_RETAINED_HEAP_SHARE, defaultMaxRetainedSize, MemoryBudget, RetainedAccount } from './memory-budget';
 export { nameOption, type OptionNames } from './option-names';
 export type { BatchBounds, FieldValues } from './point-helpers';
 export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';

@@ -5,11 +5,11 @@ import { ScaffoldError } from './errors';
 
 /**
  * The framework packages a generated package installs, directly (cli,
- * decorators, testing) or through them (core, transports). All of them are
+ * decorators, testing) or through them (core, transports, replay). All of them are
  * packed: with only the direct ones, npm would look the others up on the
  * registry, where an unpublished version does not exist.
  */
-export const FRAMEWORK_PACKAGES = ['core', 'decorators', 'transports', 'cli', 'testing'] as const;
+export const FRAMEWORK_PACKAGES = ['core', 'replay', 'decorators', 'transports', 'cli', 'testing'] as const;
 
 /** The folder of a new package that holds the packed framework packages. */
 export const VENDOR_DIR = 'vendor';

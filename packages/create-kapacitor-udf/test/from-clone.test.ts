@@ -29,6 +29,17 @@ function run(argv: string[]): { code: number; out: string; err: string } {
 }
 
 describe('create-kapacitor-udf --from <clone>', () => {
+  it('packs every @kapacitor-udf package the framework packages depend on', () => {
+    // A package the cli or testing depends on but that is not packed would be
+    // looked up on the registry (E404 before it is published).
+    for (const short of FRAMEWORK_PACKAGES) {
+      const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'packages', short, 'package.json'), 'utf8'));
+      for (const dep of Object.keys(manifest.dependencies ?? {})) {
+        if (dep.startsWith('@kapacitor-udf/')) expect(FRAMEWORK_PACKAGES).toContain(dep.slice('@kapacitor-udf/'.length));
+      }
+    }
+  });
+
   it('packs every framework package into vendor/ and installs all of them from there', () => {
     const { code, out, err } = run(['my-udfs', '--from', REPO_ROOT]);
     expect([code, err]).toEqual([0, '']);

@@ -13,6 +13,7 @@ import {
   describeError,
   type Emitter,
   type EndBatch,
+  estimatePointHeapBytes,
   type Handler,
   type InfoResponse,
   type InitRequest,
@@ -82,6 +83,8 @@ class UdfHandler implements Handler {
   private collecting: Batch | undefined;
   /** Request bytes of the points in `collecting`. */
   private collectingBytes = 0;
+  /** Estimated heap bytes of the points in `collecting`, charged to emitter.retained (the thread's memory budget). */
+  private collectingHeld = 0;
 
   readonly point: (point: Point) => MaybePromise<void>;
   readonly beginBatch: (begin: BeginBatch) => MaybePromise<void>;
@@ -102,6 +105,12 @@ class UdfHandler implements Handler {
       this.constructError = error;
     }
     this.instance = instance;
+    // Failed as the largest holder of the thread's memory budget: the
+    // collected batch is let go now (the conversation is over).
+    emitter.retained?.onEvicted(() => {
+      this.collecting = undefined;
+      this.collectingHeld = 0;
+    });
     this.point = this.gated('a point', this.pointHandler());
     this.beginBatch = this.gated('a BeginBatch', this.beginHandler());
     this.endBatch = this.gated('an EndBatch', this.endHandler());
@@ -161,6 +170,13 @@ class UdfHandler implements Handler {
         if (batch.points.length >= maxBatchPoints) throw batchTooManyPoints(this.definition.name, maxBatchPoints, this.limits.optionNames);
         this.collectingBytes += emitter.requestBytes ?? 0;
         if (this.collectingBytes > maxBatchSize) throw batchTooManyBytes(this.definition.name, maxBatchSize, this.limits.optionNames);
+        const account = emitter.retained;
+        if (account !== undefined) {
+          const bytes = estimatePointHeapBytes(point);
+          this.collectingHeld += bytes;
+          // False: this connection held the most of an exhausted budget and was failed.
+          if (!account.hold(bytes)) return;
+        }
         batch.points.push(point);
       };
     }
@@ -186,6 +202,7 @@ class UdfHandler implements Handler {
         if (this.collecting !== undefined) this.unexpected('received a BeginBatch inside an open batch');
         this.collecting = { begin, points: [], end: undefined as unknown as EndBatch };
         this.collectingBytes = 0;
+        this.collectingHeld = 0;
       };
     }
     const fn = this.method('beginBatch');
@@ -209,7 +226,21 @@ class UdfHandler implements Handler {
         if (batch === undefined) this.unexpected('received an EndBatch without a BeginBatch');
         this.collecting = undefined;
         batch.end = end;
-        return this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
+        // The batch stays charged until @OnBatch is done with it (an async one holds it meanwhile).
+        const held = this.collectingHeld;
+        this.collectingHeld = 0;
+        const account = this.emitter.retained;
+        if (account === undefined || held === 0) return this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
+        let result: MaybePromise<void>;
+        try {
+          result = this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
+        } catch (error) {
+          account.drop(held);
+          throw error;
+        }
+        if (result === undefined) account.drop(held);
+        else result = result.finally(() => account.drop(held));
+        return result;
       };
     }
     const fn = this.method('endBatch');
@@ -336,6 +367,8 @@ class UdfHandler implements Handler {
         points: this.collecting.points.length,
       });
       this.collecting = undefined;
+      this.emitter.retained?.drop(this.collectingHeld);
+      this.collectingHeld = 0;
     }
     const fn = this.method('stop');
     // @OnStop flushes what data handlers built: with no successful Init there is none.

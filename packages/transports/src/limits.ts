@@ -118,7 +118,7 @@ export const LIMITS = {
     defaultText: '128MiB',
     help: 'most bytes of points one collected batch may hold',
   },
-  /** Bytes of requests held (beyond 1024) behind a pending handler before input pauses (default 64 MiB). */
+  /** Bytes of requests held behind a pending handler (estimated heap bytes of the decoded ones) before input pauses (default 64 MiB). */
   maxQueuedSize: {
     flag: 'max-queued-size',
     unit: 'bytes',
@@ -135,6 +135,22 @@ export const LIMITS = {
     default: DEFAULT_MAX_PARTIAL_FRAMES_SIZE,
     defaultText: '128MiB',
     help: 'bytes all connections may hold in partially received frames',
+  },
+  /**
+   * Heap bytes all connections of a thread (the main thread, and each
+   * worker) may hold in collected batches, requests queued behind a pending
+   * handler and partial frames (estimated heap size of the decoded objects).
+   * When exceeded, the connection holding the most is failed. Default (unset
+   * or 0): half the thread's heap limit (v8 heap_size_limit; see core's
+   * memory-budget.ts for why half).
+   */
+  maxRetainedSize: {
+    flag: 'max-retained-size',
+    unit: 'bytes',
+    scope: 'connection',
+    default: 0,
+    defaultText: 'auto',
+    help: "heap bytes each thread's connections may hold in collected batches, queued requests and partial frames; over it the connection holding the most is failed (auto: half the heap limit)",
   },
   /** An incomplete frame with no new byte for this long ends its conversation (default 30 s, 0 = never). */
   frameTimeoutMs: {

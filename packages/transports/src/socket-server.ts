@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { FrameBudget, type Logger } from '@kapacitor-udf/core';
+import { FrameBudget, type Logger, MemoryBudget } from '@kapacitor-udf/core';
 import { InvalidTransportOptionError } from './errors';
 import { errorFields } from './field-logger';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE, pickConnectionLimits, type SocketLimits } from './limits';
@@ -168,6 +168,8 @@ class UdfSocketServer implements SocketServer {
   private readonly connections = new Set<OpenConnection>();
   /** One budget for the partial frames of every connection of this thread. */
   private readonly frameBudget: FrameBudget;
+  /** One budget for what every connection of this thread holds (without workers; each worker has its own). */
+  private readonly memoryBudget: MemoryBudget;
   private nextId = 1;
   private socketFile: SocketFile | undefined;
   private closing: Promise<void> | undefined;
@@ -180,6 +182,7 @@ class UdfSocketServer implements SocketServer {
   ) {
     this.path = settings.path;
     this.frameBudget = new FrameBudget(options.maxPartialFramesSize);
+    this.memoryBudget = new MemoryBudget(options.maxRetainedSize || undefined, options.optionNames);
     this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
     this.listener.on('connection', (socket) => this.accept(socket));
   }
@@ -264,6 +267,7 @@ class UdfSocketServer implements SocketServer {
           logger,
           fields,
           frameBudget: this.frameBudget,
+          memoryBudget: this.memoryBudget,
           drainTimeoutMs: this.settings.drainTimeoutMs,
         });
         abort = (reason) => agent.close(reason);

@@ -1,3 +1,4 @@
+import { MemoryBudget } from '@kapacitor-udf/core';
 import { ShutdownTimeoutError } from './errors';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './limits';
 import { checkServeOptions, resolveLogger, type ServeOptions } from './options';
@@ -60,6 +61,7 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
     options,
     logger,
     fields,
+    memoryBudget: new MemoryBudget(options.maxRetainedSize || undefined, options.optionNames),
   });
 
   // Kapacitor closing our stdout (EPIPE) must end the conversation, not crash

@@ -5,6 +5,7 @@ import {
   type Handler,
   type InitRequest,
   type Logger,
+  type MemoryBudget,
   type RestoreRequest,
   type RestoreResponse,
   rateLimitedLogger,
@@ -33,6 +34,8 @@ export interface ConnectionParams {
   fields: Record<string, unknown>;
   /** Shared by the connections of a server (thread); default: one of this connection's own. */
   frameBudget?: FrameBudget;
+  /** The retained memory budget of the connections of a thread; default: the thread's (core's threadMemoryBudget()). */
+  memoryBudget?: MemoryBudget;
   /** After the input ended, how long the conversation may take (AgentOptions.drainTimeoutMs; socket connections). */
   drainTimeoutMs?: number;
 }
@@ -63,6 +66,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
     frameBudget: params.frameBudget,
+    memoryBudget: params.memoryBudget,
     drainTimeoutMs: params.drainTimeoutMs,
     optionNames: options.optionNames,
     logger: log,

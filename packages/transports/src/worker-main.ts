@@ -6,8 +6,9 @@
  * bytes through the thread's message port.
  */
 import { Readable, Writable } from 'node:stream';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { describeError, FrameBudget, type Logger, type LogLevel } from '@kapacitor-udf/core';
+import { describeError, FrameBudget, type Logger, type LogLevel, MemoryBudget } from '@kapacitor-udf/core';
 import { errorFields } from './field-logger';
 import type { UdfClass } from './udf-class';
 import { startConnection, type UdfConnection } from './udf-connection';
@@ -19,6 +20,11 @@ const port = parentPort;
 const init = workerData as WorkerInit;
 /** The partial frames of every connection this thread serves share one budget. */
 const frameBudget = new FrameBudget(init.limits.maxPartialFramesSize);
+/**
+ * What the connections of this thread hold, against one budget sized from
+ * this worker's own heap limit (its resourceLimits, see worker-pool.ts).
+ */
+const memoryBudget = new MemoryBudget(init.limits.maxRetainedSize || undefined, init.optionNames);
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -71,6 +77,7 @@ class WorkerSideConnection {
       output: this.output,
       options: { ...init.limits, optionNames: init.optionNames },
       frameBudget,
+      memoryBudget,
       drainTimeoutMs: init.drainTimeoutMs,
       logger,
       fields,
@@ -187,7 +194,7 @@ async function run(): Promise<void> {
         break;
     }
   });
-  post({ t: 'ready', threadId });
+  post({ t: 'ready', threadId, heapLimit: getHeapStatistics().heap_size_limit, maxRetainedSize: memoryBudget.limit });
 }
 
 void run();

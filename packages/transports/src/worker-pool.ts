@@ -7,6 +7,7 @@ import { WorkerStartError } from './errors';
 import { errorFields } from './field-logger';
 import type { ConnectionLimits } from './limits';
 import type { UdfSource } from './udf-module';
+import { workerOldGenerationMb } from './worker-heap';
 import { type FromWorker, HEARTBEAT_INTERVAL_MS, heartbeatLag, INPUT_WINDOW, type ToWorker, type WorkerInit } from './worker-protocol';
 
 export interface WorkerPoolOptions {
@@ -153,7 +154,12 @@ export class WorkerPool {
       drainTimeoutMs: options.drainTimeoutMs,
       heartbeat: new SharedArrayBuffer(8),
     };
-    const worker = new Worker(this.entry.file, { workerData: init, execArgv: this.entry.execArgv });
+    const worker = new Worker(this.entry.file, {
+      workerData: init,
+      execArgv: this.entry.execArgv,
+      // A share of the machine, not V8's default per thread (worker-heap.ts).
+      resourceLimits: { maxOldGenerationSizeMb: workerOldGenerationMb(options.size) },
+    });
     const heartbeat = new BigInt64Array(init.heartbeat);
     const existing = this.slots[index];
     const slot: Slot = existing ?? { index, worker, ready: false, readyAt: 0, connections: new Map(), heartbeat };
@@ -171,7 +177,12 @@ export class WorkerPool {
           slot.ready = true;
           slot.readyAt = Date.now();
           slot.threadId = message.threadId;
-          options.logger.debug('worker thread ready', { ...log, threadId: message.threadId });
+          options.logger.debug('worker thread ready', {
+            ...log,
+            threadId: message.threadId,
+            heapLimit: message.heapLimit,
+            maxRetainedSize: message.maxRetainedSize,
+          });
           resolve();
         } else if (message.t === 'load-failed') {
           lastError = new WorkerStartError(options.className, options.source.module, message.error);

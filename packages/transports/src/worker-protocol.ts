@@ -79,7 +79,7 @@ export type ToWorker =
   | { t: 'abort'; id: number; reason: string };
 
 export type FromWorker =
-  | { t: 'ready'; threadId: number }
+  | { t: 'ready'; threadId: number; heapLimit: number; maxRetainedSize: number }
   | { t: 'load-failed'; error: string }
   | { t: 'consumed'; id: number; bytes: number }
   | { t: 'data'; id: number; chunk: Uint8Array }
