@@ -125,3 +125,21 @@ test('a point at maxMessageEntries is served, a 60 MB point of 4M tags is refuse
     expect(await server.stop()).toBe(0);
   }
 }, 300_000);
+
+test('--max-message-entries is applied in worker threads too (--workers 1)', async () => {
+  const server = await startSocketServer({ args: ['--workers', '1', '--max-message-entries', '1000'] });
+  try {
+    const { peer } = await server.connect();
+    peer.send(init());
+    await peer.until(() => peer.count('init') === 1, 'Init');
+    peer.sendRaw(tagsPointFrame(998, true)); // 1000 entries with the point field and the name
+    await peer.until(() => peer.count('point') === 1, 'the point at the limit, mirrored', 30_000);
+    expect(Object.keys(peer.of('point')[0].tags)).toHaveLength(998);
+    peer.sendRaw(tagsPointFrame(999, true));
+    await peer.until(() => peer.count('error') === 1, 'the ErrorResponse', 30_000);
+    expect(peer.of('error')[0].error).toMatch(/more than 1000 entries .*raise --max-message-entries/);
+    await peer.closed(30_000);
+  } finally {
+    expect(await server.stop()).toBe(0);
+  }
+}, 60_000);
