@@ -61,6 +61,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
         stateFields(cls),
       ),
     maxMessageSize: options.maxMessageSize,
+    maxMessageEntries: options.maxMessageEntries,
     handlerTimeoutMs: options.handlerTimeoutMs,
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,
