@@ -12,6 +12,8 @@ const config: Config = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/packages/create-kapacitor-udf/template/'],
   moduleNameMapper: {
     '^@kapacitor-udf/(core|decorators|transports|replay|cli|testing)$': '<rootDir>/packages/$1/src',
+    // Internals shared between our packages (package.json "exports" ./internal).
+    '^@kapacitor-udf/(core|decorators|transports|replay|cli|testing)/internal$': '<rootDir>/packages/$1/src/internal',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],

@@ -23,7 +23,8 @@
  * conversation (ErrorResponse, exit 1); a socket server logs it and keeps
  * serving, so one task's stray error never stops the others.
  */
-import { describeError, type Logger } from '@kapacitor-udf/core';
+import type { Logger } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 
 /** What the owner needs from a running server. */
 export interface OwnedServer {

@@ -1,4 +1,4 @@
-import { closest } from '@kapacitor-udf/core';
+import { closest } from '@kapacitor-udf/core/internal';
 import type { Discovery, FoundUdf } from './discover';
 import { ambiguityAdvice, DuplicateUdfError, UnknownUdfError } from './errors';
 

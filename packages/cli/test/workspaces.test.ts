@@ -68,3 +68,62 @@ describe('findModuleSources at a workspace root', () => {
     expect(searched).toContain('2 UDF packages among its 3 workspace packages');
   });
 });
+
+/**
+ * npm's own implementation (`@npmcli/map-workspaces`, a devDependency: see
+ * why in src/workspaces.ts) decides what a pattern means; ours must find the
+ * same folders in the same order.
+ */
+describe("workspacePackages matches npm's @npmcli/map-workspaces", () => {
+  const mapWorkspaces = require('@npmcli/map-workspaces') as (opts: { pkg: object; cwd: string }) => Promise<Map<string, string>>;
+  const TREE = [
+    'packages/a',
+    'packages/b',
+    'packages/B2',
+    'packages/c.x',
+    'packages/c-y',
+    'packages/b/nested',
+    'packages/.hidden',
+    'packages/node_modules/nm',
+    'packages/no-manifest',
+    'udfs/g/deep',
+    'udfs/old',
+    'udfs/new',
+    'tools/gen',
+  ];
+  const CASES: string[][] = [
+    ['packages/*'],
+    ['packages/**'],
+    ['packages/*', '!packages/b'],
+    ['./packages/*'],
+    ['/packages/a'],
+    ['packages/*/'],
+    ['packages/{a,b}'],
+    ['packages/{a,{b,c.x}}', 'tools/{gen}'],
+    ['packages/[ab]'],
+    ['packages/[!ab]*'],
+    ['packages/?'],
+    ['packages/*.x'],
+    ['packages/*', '!packages/b', 'packages/b'],
+    ['!packages/a', 'packages/*'],
+    ['packages/*', '!!packages/b/nested'],
+    ['udfs/**', '!udfs/old'],
+    ['**'],
+    ['packages/**/nested'],
+    ['packages/*/*'],
+    ['tools/gen', 'packages/*', 'udfs/*'],
+    ['packages/a', 'packages/a'],
+  ];
+
+  test.each(CASES.map((c) => [JSON.stringify(c), c] as const))('%s', async (_name, workspaces) => {
+    for (const dir of TREE) {
+      fs.mkdirSync(path.join(root, dir), { recursive: true });
+      if (!dir.endsWith('no-manifest')) write(`${dir}/package.json`, json({ name: dir.replace(/[/.]/g, '-') }));
+    }
+    const pkg = { name: 'mono', workspaces };
+    write('package.json', json(pkg));
+    const npm = [...(await mapWorkspaces({ pkg, cwd: root })).values()].map((dir) => path.relative(root, dir));
+    expect(npm.length).toBeGreaterThan(0);
+    expect(workspacePackages(rootPackage()).map((p) => path.relative(root, p.dir))).toEqual(npm);
+  });
+});

@@ -18,7 +18,7 @@ import { FrameWriter } from './frame-writer';
 import type { Emitter, Handler } from './handler';
 import type { Logger } from './logger';
 import type { RetainedAccount } from './memory-budget';
-import type { OptionNames } from './option-names';
+import { nameOption, type OptionNames } from './option-names';
 import { PartialFrame } from './partial-frame';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './protocol/udf';
 import { lowerReadAhead, ReadPacer } from './read-pacer';
@@ -99,6 +99,8 @@ export class Agent implements Emitter {
   private drainTimer: NodeJS.Timeout | null = null;
   private readonly maxQueued: number;
   private readonly maxQueuedSize: number;
+  /** maxMessageEntries: counted while each request is decoded. */
+  private readonly maxEntries: number;
   /** The decoder's incomplete frame, charged to the shared frame budget. */
   private readonly partial: PartialFrame;
 
@@ -153,6 +155,7 @@ export class Agent implements Emitter {
     this.optionNames = resolved.optionNames;
     this.maxQueued = resolved.maxQueuedRequests;
     this.maxQueuedSize = resolved.maxQueuedSize;
+    this.maxEntries = resolved.maxMessageEntries;
     this.decoder = new FrameDecoder({ maxMessageSize: resolved.maxMessageSize });
     this.writer = new FrameWriter(output, {
       onBlocked: () => this.setPaused(PAUSE_OUTPUT, true),
@@ -367,18 +370,10 @@ export class Agent implements Emitter {
     let req: Request | undefined;
     try {
       // A point frame decodes straight to the Point, without Request wrappers.
-      if (direct) point = decodePointRequestAt(buf, start, end);
-      if (point === undefined) req = decodeRequestAt(buf, start, end);
+      if (direct) point = decodePointRequestAt(buf, start, end, this.maxEntries);
+      if (point === undefined) req = decodeRequestAt(buf, start, end, this.maxEntries);
     } catch (err) {
-      this.inputFailed(
-        err instanceof ProtocolError
-          ? new ProtocolError(
-              'ERR_INVALID_MESSAGE',
-              `invalid request at byte ${offset + err.offset} of the input: ${err.message}`,
-              offset + err.offset,
-            )
-          : err,
-      );
+      this.inputFailed(err instanceof ProtocolError ? this.requestError(err, offset) : err);
       return;
     }
     if (point !== undefined) {
@@ -390,6 +385,21 @@ export class Agent implements Emitter {
     } else if (req!.message?.$case === 'keepalive') this.answerKeepalive(req!.message.value.time);
     else if (this.queue.length < this.maxQueued) this.enqueued(this.queue.push(req!, end - start));
     else this.enqueued(this.queue.pushBody(buf.slice(start, end)));
+  }
+
+  /** A decoder's error about the request at `offset` of the input, in the input's terms. */
+  private requestError(err: ProtocolError, offset: number): ProtocolError {
+    const at = offset + err.offset;
+    if (err.code === 'ERR_TOO_MANY_ENTRIES') {
+      return new ProtocolError(
+        'ERR_TOO_MANY_ENTRIES',
+        `the request at byte ${offset} of the input holds more than ${this.maxEntries} entries ` +
+          `(tags, fields, dimensions; refused at byte ${at}): raise ${nameOption(this.optionNames, 'maxMessageEntries')} ` +
+          'if points really are that wide',
+        at,
+      );
+    }
+    return new ProtocolError('ERR_INVALID_MESSAGE', `invalid request at byte ${at} of the input: ${err.message}`, at);
   }
 
   /** A framing / decoding error: handled after the requests received before it. */
@@ -498,6 +508,7 @@ export class Agent implements Emitter {
       this.requestBytes = queue.lastBytes;
       if (item === EOF) this.onEof();
       else if (item instanceof Error) this.fail(item);
+      // (Its entries were counted when it arrived.)
       else if (item instanceof QueuedBody) this.dispatch(decodeRequestAt(item.body, 0, item.body.length));
       else this.dispatch(item);
     }

@@ -78,14 +78,24 @@ export function decodeRequest(body: Uint8Array): Request {
   return decodeRequestAt(body, 0, body.length);
 }
 
+/** No limit on a body's entries: what the decoders count up from unless given maxEntries. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
 const sharedReader = new WireReader(new Uint8Array(0));
 
-/** decodeRequest of body[start, end), without making a subarray (the Agent's hot path). */
-export function decodeRequestAt(body: Uint8Array, start: number, end: number): Request {
-  const r = sharedReader.reset(body, start, end);
+/**
+ * decodeRequest of body[start, end), without making a subarray (the Agent's
+ * hot path). With `maxEntries`, a body holding more entries (each field of
+ * the request and of its message, each tag, field and dimension of a point)
+ * is refused at the first one over (ProtocolError ERR_TOO_MANY_ENTRIES),
+ * never decoded to its end.
+ */
+export function decodeRequestAt(body: Uint8Array, start: number, end: number, maxEntries = UNLIMITED): Request {
+  const r = sharedReader.reset(body, start, end).limitEntries(maxEntries);
   let message: Request['message'];
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     switch (tag) {
       case POINT:
         message = { $case: 'point', value: readPoint(r, r.lenEnd(end)) };
@@ -124,10 +134,11 @@ export function decodeRequestAt(body: Uint8Array, start: number, end: number): R
  * the Request wrappers. Returns undefined for any other layout (use
  * decodeRequestAt then). Throws ProtocolError on a malformed point.
  */
-export function decodePointRequestAt(body: Uint8Array, start: number, end: number): Point | undefined {
+export function decodePointRequestAt(body: Uint8Array, start: number, end: number, maxEntries = UNLIMITED): Point | undefined {
   if (body[start] !== POINT_BYTE0 || body[start + 1] !== POINT_BYTE1 || end - start < 3) return undefined;
-  const r = sharedReader.reset(body, start, end);
+  const r = sharedReader.reset(body, start, end).limitEntries(maxEntries);
   r.pos = start + 2;
+  r.countEntry(); // the Request's point field, as decodeRequestAt counts it
   const pointEnd = r.lenEnd(end);
   if (pointEnd !== end) return undefined;
   return readPoint(r, end);

@@ -105,10 +105,12 @@ export function readPoint(r: WireReader, end: number, cached = true): Point {
   const buf = r.buf;
   if (r.pos < end && buf[r.pos] === POINT_TIME) {
     r.pos++;
+    r.countEntry();
     time = r.int64(end);
   }
   const head = cached ? readHead(r, end) : undefined;
   if (head !== undefined) {
+    r.countEntries(head.entries);
     name = head.name;
     database = head.database;
     retentionPolicy = head.retentionPolicy;
@@ -125,6 +127,8 @@ export function readPoint(r: WireReader, end: number, cached = true): Point {
 
   while (r.pos < end) {
     const tag = r.tag(end);
+    // Each field once: every tag, field and dimension is one (maxMessageEntries).
+    r.countEntry();
     switch (tag) {
       case POINT_TIME:
         time = r.int64(end);
@@ -237,7 +241,12 @@ function readHead(r: WireReader, end: number): SeriesHead | undefined {
  * its values (copied on the way out), computed once per head.
  */
 function decodeHead(r: WireReader, stop: number): SeriesHead {
+  const before = r.entriesLeft;
   const { name, database, retentionPolicy, group, dimensions, tags: asRead } = readPoint(r, stop, false);
+  // The head's fields, as readPoint counted them; given back here, since
+  // the caller counts a head's entries once, whether it was a hit or not.
+  const entries = before - r.entriesLeft;
+  r.entriesLeft = before;
   const tags: { [key: string]: string } = {};
   for (const key of sortedKeys(asRead)) setOwn(tags, key, asRead[key]);
   const tagKeys: string[] = [];
@@ -254,7 +263,7 @@ function decodeHead(r: WireReader, stop: number): SeriesHead {
   const written = headWriter.buf;
   const canonical = Buffer.allocUnsafe(n);
   for (let i = 0; i < n; i++) canonical[i] = written[i];
-  return { name, database, retentionPolicy, group, dimensions, tags, tagKeys, tagValues, canonical };
+  return { name, database, retentionPolicy, group, dimensions, tags, tagKeys, tagValues, canonical, entries };
 }
 
 const headWriter = new WireWriter(MAX_HEAD_BYTES);
@@ -263,6 +272,7 @@ export function readBeginBatch(r: WireReader, end: number): BeginBatch {
   const b: BeginBatch = { name: '', group: '', tags: {}, size: 0n, byName: false };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     switch (tag) {
       case BEGIN_BATCH_NAME:
         b.name = r.string(end);
@@ -290,6 +300,7 @@ export function readEndBatch(r: WireReader, end: number): EndBatch {
   const e: EndBatch = { name: '', group: '', tmax: 0n, tags: {}, byName: false };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     switch (tag) {
       case END_BATCH_NAME:
         e.name = r.string(end);

@@ -22,7 +22,13 @@ export abstract class UdfError<Code extends string = string> extends Error {
 }
 
 /** Codes of {@link ProtocolError}. */
-export type ProtocolErrorCode = 'ERR_VARINT_TOO_LONG' | 'ERR_FRAME_TOO_LARGE' | 'ERR_TRUNCATED_FRAME' | 'ERR_INVALID_MESSAGE';
+export type ProtocolErrorCode =
+  | 'ERR_VARINT_TOO_LONG'
+  | 'ERR_FRAME_TOO_LARGE'
+  | 'ERR_TRUNCATED_FRAME'
+  | 'ERR_INVALID_MESSAGE'
+  /** A request holds more entries (fields, tags, dimensions) than maxMessageEntries. */
+  | 'ERR_TOO_MANY_ENTRIES';
 
 /**
  * The bytes received do not follow the protocol (bad framing or a malformed

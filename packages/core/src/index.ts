@@ -6,8 +6,7 @@
 export type { AgentState } from './agent';
 export { Agent } from './agent';
 export type { AgentOptions } from './agent-options';
-export { DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS, POINT_TIME_SAMPLE, threadMemoryBudget } from './agent-options';
-export { closest } from './closest';
+export { DEFAULT_MAX_MESSAGE_ENTRIES, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS, POINT_TIME_SAMPLE, threadMemoryBudget } from './agent-options';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { createPoint } from './data-messages';
 export { encodeFrame } from './encode-frame';
@@ -15,7 +14,6 @@ export type { InputLimitErrorCode, ProtocolErrorCode, RequestKind } from './erro
 export {
   BatchOrderError,
   DrainTimeoutError,
-  describeError,
   EncodeError,
   HandlerError,
   HandlerTimeoutError,
@@ -37,7 +35,7 @@ export { estimatePointHeapBytes, estimateRequestHeapBytes, estimateStringHeapByt
 export type { Logger, LoggerOptions, LogLevel } from './logger';
 export { childLogger, createLogger, silentLogger } from './logger';
 export { DEFAULT_RETAINED_HEAP_SHARE, defaultMaxRetainedSize, MemoryBudget, RetainedAccount } from './memory-budget';
-export { nameOption, type OptionNames } from './option-names';
+export type { OptionNames } from './option-names';
 export type { BatchBounds, FieldValues } from './point-helpers';
 export { groupID, numericField, pointFromBatch, replaceFields, withFields } from './point-helpers';
 export type {

@@ -29,7 +29,11 @@ const NO_NAMES: (string | undefined)[] = [];
 
 /** Skips every field of an empty message (InfoRequest, SnapshotRequest). */
 export function readEmpty(r: WireReader, end: number): Record<string, never> {
-  while (r.pos < end) r.skipField(r.tag(end), end, NONE, '', NO_NAMES);
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    r.countEntry();
+    r.skipField(tag, end, NONE, '', NO_NAMES);
+  }
   return {};
 }
 
@@ -44,6 +48,7 @@ export function readInfoResponse(r: WireReader, end: number): InfoResponse {
   const m: InfoResponse = { wants: 0, provides: 0, options: {} };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     switch (tag) {
       case tagOf(1, VARINT):
         m.wants = r.int32(end);
@@ -75,6 +80,7 @@ function readOptionInfo(r: WireReader, end: number): OptionInfo {
   const m: OptionInfo = { valueTypes: [] };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     if (tag === tagOf(1, LEN)) {
       // packed (what every encoder writes for proto3)
       const packedEnd = r.lenEnd(end);
@@ -138,6 +144,7 @@ export function readInitRequest(r: WireReader, end: number): InitRequest {
   const m: InitRequest = { options: [], taskID: '', nodeID: '' };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     switch (tag) {
       case tagOf(1, LEN):
         m.options.push(readOption(r, r.lenEnd(end)));
@@ -159,6 +166,7 @@ function readOption(r: WireReader, end: number): Option {
   const m: Option = { name: '', values: [] };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     if (tag === tagOf(1, LEN)) m.name = r.string(end);
     else if (tag === tagOf(2, LEN)) m.values.push(readOptionValue(r, r.lenEnd(end)));
     else r.skipField(tag, end, OPTION_WIRE, 'Option', OPTION_NAMES);
@@ -170,6 +178,7 @@ function readOptionValue(r: WireReader, end: number): OptionValue {
   const m: OptionValue = { type: 0, value: undefined };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     switch (tag) {
       case tagOf(1, VARINT):
         m.type = r.int32(end);
@@ -261,6 +270,7 @@ export function readSuccessError(r: WireReader, end: number, message: string): I
   const m = { success: false, error: '' };
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     if (tag === tagOf(1, VARINT)) m.success = r.bool(end);
     else if (tag === tagOf(2, LEN)) m.error = r.string(end);
     else r.skipField(tag, end, SUCCESS_ERROR_WIRE, message, SUCCESS_ERROR_NAMES);
@@ -287,6 +297,7 @@ export function readSnapshot(r: WireReader, end: number, message: string): Snaps
   let snapshot: Buffer = Buffer.alloc(0);
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     if (tag === tagOf(1, LEN)) snapshot = r.bytes(end);
     else r.skipField(tag, end, SNAPSHOT_WIRE, message, SNAPSHOT_NAMES);
   }
@@ -311,6 +322,7 @@ export function readKeepalive(r: WireReader, end: number, message: string): Keep
   let time = 0n;
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     if (tag === tagOf(1, VARINT)) time = r.int64(end);
     else r.skipField(tag, end, TIME_WIRE, message, TIME_NAMES);
   }
@@ -332,6 +344,7 @@ export function readErrorResponse(r: WireReader, end: number): ErrorResponse {
   let error = '';
   while (r.pos < end) {
     const tag = r.tag(end);
+    r.countEntry();
     if (tag === tagOf(1, LEN)) error = r.string(end);
     else r.skipField(tag, end, ERROR_WIRE, 'ErrorResponse', ERROR_NAMES);
   }

@@ -38,6 +38,8 @@ export interface SeriesHead {
    * is written by copying them.
    */
   readonly canonical: Uint8Array | undefined;
+  /** Entries (fields) of the head's bytes, counted against maxMessageEntries at every use. */
+  readonly entries: number;
 }
 
 /** See lastSeriesHead(). */

@@ -73,6 +73,16 @@ export class WireReader {
   // The 64-bit varint just read, as two unsigned 32-bit halves.
   private lo = 0;
   private hi = 0;
+  /**
+   * Entries (fields of the request and of its message, each map entry and
+   * dimension once) the body may still hold before countEntry() refuses it:
+   * maxMessageEntries, set by the codec for each body. It bounds the work
+   * one message costs: millions of map keys take seconds to decode and
+   * encode, however few bytes each has.
+   */
+  entriesLeft = Number.MAX_SAFE_INTEGER;
+  /** The limit entriesLeft started from (for the error message). */
+  maxEntries = Number.MAX_SAFE_INTEGER;
 
   /** Reads `bytes`, or only bytes[start, end) when given. */
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
@@ -94,7 +104,40 @@ export class WireReader {
     this.pos = start;
     this.end = end;
     this.base = start;
+    this.entriesLeft = Number.MAX_SAFE_INTEGER;
+    this.maxEntries = Number.MAX_SAFE_INTEGER;
     return this;
+  }
+
+  /** Starts counting entries of the body just reset() to, up to `max`. */
+  limitEntries(max: number): this {
+    this.entriesLeft = max;
+    this.maxEntries = max;
+    return this;
+  }
+
+  /**
+   * Counts one entry (called before reading it); throws ERR_TOO_MANY_ENTRIES
+   * at the first one over the limit, so a refused body is never decoded
+   * past it.
+   */
+  countEntry(): void {
+    if (--this.entriesLeft < 0) this.tooManyEntries();
+  }
+
+  /** Counts `n` entries at once (a cached series head's). */
+  countEntries(n: number): void {
+    this.entriesLeft -= n;
+    if (this.entriesLeft < 0) this.tooManyEntries();
+  }
+
+  private tooManyEntries(): never {
+    const offset = this.pos - this.base;
+    throw new ProtocolError(
+      'ERR_TOO_MANY_ENTRIES',
+      `more than ${this.maxEntries} entries (fields, tags, dimensions) in one message, refused at byte ${offset} of the message`,
+      offset,
+    );
   }
 
   fail(what: string, at: number = this.pos): never {

@@ -1,4 +1,4 @@
-import { closest } from '@kapacitor-udf/core';
+import { closest } from '@kapacitor-udf/core/internal';
 
 describe('closest', () => {
   test('typos and case are suggested, unrelated names are not', () => {

@@ -3,7 +3,8 @@
  * is held whole in memory, so without them one huge batch (a query over a
  * long range) can exhaust the heap and kill every task the process serves.
  */
-import { nameOption, type OptionNames } from '@kapacitor-udf/core';
+import type { OptionNames } from '@kapacitor-udf/core';
+import { nameOption } from '@kapacitor-udf/core/internal';
 import { UdfRuntimeError } from './errors';
 
 /** Most points one collected batch may hold (option `maxBatchPoints`). */

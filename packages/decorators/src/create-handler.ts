@@ -10,7 +10,6 @@
 import {
   type BeginBatch,
   createLogger,
-  describeError,
   type Emitter,
   type EndBatch,
   estimatePointHeapBytes,
@@ -26,6 +25,7 @@ import {
   type RestoreResponse,
   type SnapshotResponse,
 } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 import { abbreviate } from './abbreviate';
 import type { Batch } from './batch';
 import { type BatchLimits, batchTooManyBytes, batchTooManyPoints, resolveBatchLimits } from './batch-limits';

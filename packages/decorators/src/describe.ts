@@ -3,7 +3,7 @@
  * and descriptions, and a TICKscript usage line. Defaults are read from a
  * throwaway instance (so UDF constructors must be free of side effects).
  */
-import { describeError } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 import type { EdgeName, OptionDefinition, OptionShape, ValueTypeName } from './definition';
 import { getUdfDefinition, type UdfClass } from './metadata';
 import { placeholder, tickLiteral } from './tickscript-literal';

@@ -5,7 +5,8 @@
  * value at all), so every rule is checked again here. Every problem becomes one
  * readable line; nothing throws.
  */
-import { closest, type OptionValue, type Option as ProtoOption } from '@kapacitor-udf/core';
+import type { OptionValue, Option as ProtoOption } from '@kapacitor-udf/core';
+import { closest } from '@kapacitor-udf/core/internal';
 import { abbreviate } from './abbreviate';
 import type { OptionDefinition, UdfDefinition, ValueTypeName } from './definition';
 import { Duration } from './duration';

@@ -8,7 +8,8 @@
  * lines are rate-limited per connection; the count of lines left out is
  * carried by the next line written. Nothing here runs unless a handler failed.
  */
-import { describeError, type Logger, type Point } from '@kapacitor-udf/core';
+import type { Logger, Point } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 
 /** Log lines per second one connection may write about skipped items (a burst of this many is allowed). */
 const LINES_PER_SECOND = 10;

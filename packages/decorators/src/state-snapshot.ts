@@ -5,7 +5,8 @@
  * RestoreResponse error instead of corrupting the instance.
  */
 import { deserialize, serialize } from 'node:v8';
-import { describeError, type RestoreResponse } from '@kapacitor-udf/core';
+import type { RestoreResponse } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 import { abbreviate } from './abbreviate';
 import { parseShape, shapeMismatch } from './declared-shape';
 import type { UdfDefinition } from './definition';

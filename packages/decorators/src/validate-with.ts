@@ -9,7 +9,7 @@
  * it is given; `@Udf` later calls each with `(prototype, property)`, which is
  * exactly the call they expect, whatever mode the class was compiled in.
  */
-import { describeError } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 import type { PropertyValidator } from './definition';
 import { UdfDefinitionError } from './errors';
 import { declareMember, type PropertyDecorator } from './member';

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RequestFrames } from './encode-requests';
 import { ReplayError } from './errors';
 import { planInput, type ReplayPlan } from './replay-plan';
+import { streamRecordingFrames } from './stream-recording-frames';
 
 const CHUNK_BYTES = 256 * 1024;
 const MAX_IN_FLIGHT = 4;
@@ -34,9 +35,30 @@ async function send(frames: RequestFrames): Promise<void> {
   port?.postMessage({ chunk: { ...chunk } }, chunk.bytes.byteOffset === 0 && chunk.bytes.byteLength === buffer.byteLength ? [buffer] : []);
 }
 
+/** A stream recording replayed as it is: read straight into frames (streamRecordingFrames). */
+async function runRecording(file: string): Promise<void> {
+  for await (const chunk of streamRecordingFrames(file, CHUNK_BYTES)) {
+    while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
+    inFlight++;
+    // The chunk owns its whole buffer: transferred, not copied.
+    port?.postMessage({ chunk }, [chunk.bytes.buffer as ArrayBuffer]);
+  }
+  port?.postMessage({ done: { held: 0 } });
+}
+
 async function run(): Promise<void> {
+  const plan = workerData as ReplayPlan;
+  if (plan.format === 'srpl' && plan.groupBy === undefined && plan.window === undefined) {
+    try {
+      await runRecording(plan.file);
+    } catch (err) {
+      const e = err as Error & { code?: string; line?: number };
+      port?.postMessage({ error: { name: e.name, message: e.message, code: e.code, line: e.line, replay: err instanceof ReplayError } });
+    }
+    return;
+  }
   let held: () => number = () => 0;
-  const input = planInput(workerData as ReplayPlan, undefined, (h) => {
+  const input = planInput(plan, undefined, (h) => {
     held = h;
   });
   const frames = new RequestFrames();

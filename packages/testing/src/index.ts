@@ -11,6 +11,7 @@ export { formatEmitted } from './line-protocol-output';
 export { type LogEntry, MemoryLogger } from './memory-logger';
 export { type DeclaredOptions, type OptionsInput, raw, type TickOptions, type TickValue, toInitOptions } from './options';
 export { type ReplayOptions, type ReplaySource, readReplaySource } from './replay-input';
+export { type InitIds, kapacitorPoint, requests } from './requests';
 export { fromDate, ns, type TimeInput, time } from './time';
 export { type SocketUdf, type SpawnSocketUdfOptions, type SpawnUdfOptions, spawnSocketUdf, spawnUdf } from './udf-run';
 export {

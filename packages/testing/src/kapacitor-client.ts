@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createConnection } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type {
   BeginBatch,
@@ -17,6 +16,7 @@ import type { Emitted } from './emitted';
 import { HarnessError } from './errors';
 import { formatResponse } from './format';
 import { type DeclaredOptions, type OptionsInput, toInitOptions } from './options';
+import { connectUdfSocket } from './udf-socket';
 import { type OutputErrorStage, WirePeer } from './wire-peer';
 
 /** A message on the wire, as seen from Kapacitor's side. */
@@ -140,22 +140,10 @@ export class KapacitorClient {
   }
 
   /** Connects to a socket UDF, as Kapacitor does for each task (and once at startup for Info). */
-  static connect(socketPath: string, options: KapacitorClientOptions = {}): Promise<KapacitorClient> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection(socketPath);
-      socket.once('error', (err) =>
-        reject(
-          new HarnessError(
-            'ERR_UDF_CLOSED',
-            `could not connect to the UDF socket ${socketPath}: ${err.message}; is the UDF server running?`,
-          ),
-        ),
-      );
-      socket.once('connect', () => {
-        socket.removeAllListeners('error');
-        resolve(new KapacitorClient(socket, socket, options));
-      });
-    });
+  static async connect(socketPath: string, options: KapacitorClientOptions = {}): Promise<KapacitorClient> {
+    // The same half-open socket as WirePeer.connect: Kapacitor's stop ends only its side.
+    const socket = await connectUdfSocket(socketPath);
+    return new KapacitorClient(socket, socket, options);
   }
 
   /** What the spawned UDF wrote to stderr (its log), or '' for other transports. */

@@ -1,7 +1,7 @@
-import { createConnection } from 'node:net';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { decodeResponse, encodeFrame, encodeRequest, FrameDecoder, type Point, type Request, type Response } from '@kapacitor-udf/core';
 import { HarnessError } from './errors';
+import { connectUdfSocket } from './udf-socket';
 
 export type RequestMessage = Request['message'];
 export type ResponseKind = NonNullable<Response['message']>['$case'];
@@ -114,22 +114,9 @@ export class WirePeer {
    * Connects to a socket UDF. The socket allows half-open connections, so
    * `endInput()` half-closes as Kapacitor does and the UDF can still answer.
    */
-  static connect(socketPath: string, options: WirePeerOptions = {}): Promise<WirePeer> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection({ path: socketPath, allowHalfOpen: true });
-      socket.once('error', (err) =>
-        reject(
-          new HarnessError(
-            'ERR_UDF_CLOSED',
-            `could not connect to the UDF socket ${socketPath}: ${err.message}; is the UDF server running?`,
-          ),
-        ),
-      );
-      socket.once('connect', () => {
-        socket.removeAllListeners('error');
-        resolve(new WirePeer(socket, socket, options));
-      });
-    });
+  static async connect(socketPath: string, options: WirePeerOptions = {}): Promise<WirePeer> {
+    const socket = await connectUdfSocket(socketPath);
+    return new WirePeer(socket, socket, options);
   }
 
   // ---- writing --------------------------------------------------------------

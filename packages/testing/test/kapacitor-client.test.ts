@@ -2,6 +2,10 @@
  * The client's own checks, against a peer that writes hand-made frames: these
  * are UDFs that misbehave on purpose, which no real UDF of this project does.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { decodeRequest, encodeFrame, encodeResponse, FrameDecoder, type Request, type Response } from '@kapacitor-udf/core';
 import { KapacitorClient, point, type Traffic } from '../src';
@@ -142,5 +146,37 @@ describe('KapacitorClient', () => {
     });
     expect(await client.close()).toEqual([{ $case: 'point', value: point({ time: 9n }) }]);
     expect(() => client.point(point())).toThrow(/closed/);
+  });
+});
+
+describe('KapacitorClient.connect', () => {
+  // Kapacitor's UDF socket is half-open capable (WirePeer.connect, which this
+  // builds on): a UDF that ends its side first does not end the client's.
+  it('keeps writing after the UDF half-closed its side', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-connect-'));
+    const socketPath = path.join(dir, 'udf.sock');
+    const server = createServer({ allowHalfOpen: true });
+    const serverGot = new Promise<Request[]>((resolve) =>
+      server.once('connection', (socket) => {
+        const decoder = new FrameDecoder();
+        const got: Request[] = [];
+        socket.on('data', (chunk: Buffer) => {
+          for (const f of decoder.push(chunk)) got.push(decodeRequest(f));
+        });
+        socket.on('end', () => {
+          socket.destroy();
+          server.close();
+          resolve(got);
+        });
+        socket.end();
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    const client = await KapacitorClient.connect(socketPath);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the UDF's end has arrived
+    client.send({ message: { $case: 'keepalive', value: { time: 7n } } });
+    await client.close();
+    expect(await serverGot).toEqual([{ message: { $case: 'keepalive', value: { time: 7n } } }]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

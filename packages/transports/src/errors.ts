@@ -5,7 +5,8 @@
  * value that is not a UDF class is the decorators' `UdfDefinitionError`
  * `ERR_NOT_A_UDF_CLASS`, as everywhere else.)
  */
-import { nameOption, type OptionNames, UdfError } from '@kapacitor-udf/core';
+import { type OptionNames, UdfError } from '@kapacitor-udf/core';
+import { nameOption } from '@kapacitor-udf/core/internal';
 
 /** Codes of {@link TransportError}. */
 export type TransportErrorCode =

@@ -1,4 +1,5 @@
-import { describeError, type Logger } from '@kapacitor-udf/core';
+import type { Logger } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 
 /**
  * A logger that adds `fields` to every line. The object is read at each call,

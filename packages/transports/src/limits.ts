@@ -22,6 +22,7 @@
  */
 import {
   DEFAULT_FRAME_TIMEOUT_MS,
+  DEFAULT_MAX_MESSAGE_ENTRIES,
   DEFAULT_MAX_MESSAGE_SIZE,
   DEFAULT_MAX_PARTIAL_FRAMES_SIZE,
   DEFAULT_MAX_QUEUED_SIZE,
@@ -75,6 +76,20 @@ export const LIMITS = {
     default: DEFAULT_MAX_MESSAGE_SIZE,
     defaultText: '64MiB',
     help: 'largest accepted request (e.g. 1048576, 16MiB)',
+  },
+  /**
+   * Most entries one request may hold: each tag, field and dimension of a
+   * point, each tag of a BeginBatch or EndBatch, and any other protobuf
+   * field in it (default: core's 65,536). Bounds the time one message takes
+   * on the thread every connection shares.
+   */
+  maxMessageEntries: {
+    flag: 'max-message-entries',
+    unit: 'count',
+    scope: 'connection',
+    default: DEFAULT_MAX_MESSAGE_ENTRIES,
+    defaultText: '65536',
+    help: 'most tags, fields and dimensions (any protobuf fields) one request may hold',
   },
   /** Abort the conversation when one handler call takes longer than this (0 = no limit, the default). */
   handlerTimeoutMs: {

@@ -5,9 +5,9 @@ import {
   type Logger,
   type LogLevel,
   MAX_TIMER_MS,
-  nameOption,
   type OptionNames,
 } from '@kapacitor-udf/core';
+import { nameOption } from '@kapacitor-udf/core/internal';
 import { InvalidTransportOptionError } from './errors';
 import { type ConnectionLimits, LIMITS, type LimitName, type LimitScope, limitsOfScope, type ServerLimits } from './limits';
 

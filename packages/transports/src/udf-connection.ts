@@ -72,6 +72,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     output,
     handler: makeHandler,
     maxMessageSize: options.maxMessageSize,
+    maxMessageEntries: options.maxMessageEntries,
     handlerTimeoutMs: options.handlerTimeoutMs,
     maxQueuedSize: options.maxQueuedSize,
     frameTimeoutMs: options.frameTimeoutMs,

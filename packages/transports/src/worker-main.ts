@@ -8,7 +8,8 @@
 import { Readable, Writable } from 'node:stream';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { describeError, FrameBudget, type Logger, type LogLevel, MemoryBudget } from '@kapacitor-udf/core';
+import { FrameBudget, type Logger, type LogLevel, MemoryBudget } from '@kapacitor-udf/core';
+import { describeError } from '@kapacitor-udf/core/internal';
 import { getUdfDefinition } from '@kapacitor-udf/decorators';
 import { type ConnectionStats, StatsRegistry } from './connection-stats';
 import { errorFields } from './field-logger';

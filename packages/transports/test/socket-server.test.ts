@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UdfDefinitionError } from '@kapacitor-udf/decorators';
 import { WirePeer } from '@kapacitor-udf/testing';
-import { Echo, HoldUntilStop } from '../../../test/fixtures/udfs/transport-udfs';
+import { Echo } from '../../../test/fixtures/udfs/transport-udfs';
 import { InvalidTransportOptionError, SocketInUseError } from '../src/errors';
 import { init, point } from './helpers/messages';
 import { serverFixture, untilClosed } from './helpers/server-fixture';
@@ -28,28 +28,6 @@ describe('serveSocket', () => {
     expect(fs.lstatSync(server.path).mode & 0o777).toBe(0o600);
   });
 
-  test('each connection has its own instance; half-close still delivers pending output', async () => {
-    const server = await start(HoldUntilStop);
-    const a = await WirePeer.connect(server.path);
-    const b = await WirePeer.connect(server.path);
-    a.send(init('ta', 'na'));
-    b.send(init('tb', 'nb'));
-    await a.waitFor(1);
-    await b.waitFor(1);
-    expect(server.connectionCount).toBe(2);
-    a.send({ $case: 'point', value: point(1n) });
-    a.send({ $case: 'point', value: point(2n) });
-    b.send({ $case: 'point', value: point(3n) });
-    a.endInput();
-    b.endInput();
-    const [ra, rb] = await Promise.all([untilClosed(a), untilClosed(b)]);
-    expect(ra.slice(1).map((r) => (r.message?.$case === 'point' ? r.message.value.time : r.message?.$case))).toEqual([1n, 2n]);
-    expect(rb.slice(1).map((r) => (r.message?.$case === 'point' ? r.message.value.time : r.message?.$case))).toEqual([3n]);
-    while (server.connectionCount > 0) await new Promise((r) => setTimeout(r, 5));
-    const closedLines = fx.logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
-    expect(closedLines.sort()).toEqual(['ta', 'tb']);
-  });
-
   test('a failing connection ends with an ErrorResponse and is logged with its task and node; others go on', async () => {
     const server = await start(Echo);
     const good = await WirePeer.connect(server.path);
@@ -68,21 +46,6 @@ describe('serveSocket', () => {
     const failure = fx.logger.entries.find((l) => l.level === 'error');
     expect(failure?.fields).toMatchObject({ taskID: 'bad', nodeID: 'b' });
     expect(failure?.msg).toContain('failing on purpose: x');
-  });
-
-  test('close waits for open connections to finish', async () => {
-    const server = await start(HoldUntilStop, { shutdownTimeoutMs: 10_000 });
-    const client = await WirePeer.connect(server.path);
-    client.send(init());
-    await client.waitFor(1);
-    client.send({ $case: 'point', value: point(7n) });
-    const closing = server.close();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(fs.existsSync(server.path)).toBe(false); // no new connections
-    client.endInput();
-    const responses = await untilClosed(client);
-    expect(responses.map((r) => r.message?.$case)).toEqual(['init', 'point']);
-    await closing;
   });
 
   test('close cuts connections still open after the shutdown timeout', async () => {

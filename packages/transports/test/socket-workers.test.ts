@@ -5,7 +5,7 @@ import { threadId } from 'node:worker_threads';
 import { encodeFrame, encodeRequest, type Point, type Response } from '@kapacitor-udf/core';
 import type { UdfClass } from '@kapacitor-udf/decorators';
 import { WirePeer } from '@kapacitor-udf/testing';
-import { Compute, HoldUntilStop, WhereAmI } from '../../../test/fixtures/udfs/transport-udfs';
+import { Compute, WhereAmI } from '../../../test/fixtures/udfs/transport-udfs';
 import { InvalidTransportOptionError, WorkerStartError } from '../src/errors';
 import type { SocketOptions } from '../src/socket-server';
 import { init, point } from './helpers/messages';
@@ -110,25 +110,6 @@ describe('serveSocket with workers', () => {
     expect(fx.logger.entries.some((l) => l.msg.startsWith('worker thread stopped unexpectedly'))).toBe(true);
   });
 
-  test('half-close: the agent in the worker sees EOF, runs @OnStop and flushes before our side ends', async () => {
-    const server = await start(HoldUntilStop, withWorkers(2));
-    const a = await WirePeer.connect(server.path);
-    const b = await WirePeer.connect(server.path);
-    a.send(init('ta'));
-    b.send(init('tb'));
-    a.send({ $case: 'point', value: point(1n) });
-    a.send({ $case: 'point', value: point(2n) });
-    b.send({ $case: 'point', value: point(3n) });
-    a.endInput();
-    b.endInput();
-    const [ra, rb] = await Promise.all([untilClosed(a), untilClosed(b)]);
-    expect(pointsOf(ra).map((p) => p.time)).toEqual([1n, 2n]);
-    expect(pointsOf(rb).map((p) => p.time)).toEqual([3n]);
-    while (server.connectionCount > 0) await new Promise((r) => setTimeout(r, 5));
-    const closed = fx.logger.entries.filter((l) => l.msg === 'connection closed').map((l) => l.fields?.taskID);
-    expect(closed.sort()).toEqual(['ta', 'tb']);
-  });
-
   test('backpressure holds end to end: a peer that does not read stops the server reading, and nothing is lost', async () => {
     const server = await start(Compute, withWorkers(1));
     const client = await WirePeer.connect(server.path);
@@ -164,22 +145,6 @@ describe('serveSocket with workers', () => {
     expect(all.length).toBe(1 + sent);
     expect(kinds(all).filter((k) => k !== 'point')).toEqual(['init']);
     expect(pointsOf(all)[sent - 1].fieldsInt.seq).toBe(BigInt(sent));
-  });
-
-  test('close lets open connections finish, then stops the worker threads', async () => {
-    const server = await start(HoldUntilStop, { ...withWorkers(2), shutdownTimeoutMs: 10_000 });
-    const client = await WirePeer.connect(server.path);
-    client.send(init());
-    await client.waitFor(1);
-    client.send({ $case: 'point', value: point(7n) });
-    const closing = server.close();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(fs.existsSync(server.path)).toBe(false);
-    client.endInput();
-    expect(kinds(await untilClosed(client))).toEqual(['init', 'point']);
-    await closing;
-    await server.done;
-    expect(fx.logger.entries.some((l) => l.msg === 'stopped')).toBe(true);
   });
 
   test('close cuts connections still open after the shutdown timeout, with an ErrorResponse from their worker', async () => {

@@ -1,27 +1,16 @@
-import { createPoint, type Option, type Point, type Request, type Response } from '@kapacitor-udf/core';
+import type { Option, Point, Response } from '@kapacitor-udf/core';
+import { kapacitorPoint, requests } from '@kapacitor-udf/testing';
 
-/** A point as Kapacitor sends it; `time` is int64 nanoseconds (bigint). */
+/** A point as Kapacitor sends it (the kit's kapacitorPoint); `time` is int64 nanoseconds (bigint). */
 export function point(fields: Partial<Point> = {}): Point {
-  return {
-    ...createPoint(),
-    time: 1_700_000_000_123_456_789n,
-    name: 'cpu',
-    database: 'telegraf',
-    retentionPolicy: 'autogen',
-    tags: { host: 'a' },
-    fieldsDouble: { value: 1.5 },
-    ...fields,
-  };
+  return kapacitorPoint({ time: 1_700_000_000_123_456_789n, ...fields });
 }
 
-export const info = (): Request['message'] => ({ $case: 'info', value: {} });
-export const init = (options: Option[] = [], taskID = 'task1', nodeID = 'node1'): Request['message'] => ({
-  $case: 'init',
-  value: { options, taskID, nodeID },
-});
-export const pointRequest = (p: Point): Request['message'] => ({ $case: 'point', value: p });
-export const keepalive = (time: bigint): Request['message'] => ({ $case: 'keepalive', value: { time } });
-export const snapshot = (): Request['message'] => ({ $case: 'snapshot', value: {} });
+export const info = requests.info;
+export const init = (options: Option[] = [], taskID = 'task1', nodeID = 'node1') => requests.init(options, { taskID, nodeID });
+export const pointRequest = requests.point;
+export const keepalive = requests.keepalive;
+export const snapshot = requests.snapshot;
 
 type ResponseMessage = NonNullable<Response['message']>;
 type ResponseValues = { [M in ResponseMessage as M['$case']]: M['value'] };

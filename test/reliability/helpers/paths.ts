@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+import { ROOT, UDF_RUN_PROGRAM } from '../../support/udf-run';
+
+export { ROOT };
 /** The built udf-run binary (never the sources): what Kapacitor would start. */
-export const UDF_RUN = path.join(ROOT, 'packages', 'cli', 'dist', 'bin', 'udf-run.js');
+export const UDF_RUN = UDF_RUN_PROGRAM;
 /** The mirror example package: `udf-run mirror` run from here finds its built UDFs. */
 export const MIRROR_DIR = path.join(ROOT, 'examples', 'mirror');
 export const FIXTURES = path.join(__dirname, '..', 'fixtures');

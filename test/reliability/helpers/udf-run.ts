@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Response } from '@kapacitor-udf/core';
 import { WirePeer } from '@kapacitor-udf/testing';
+import { exitStatus, UdfRun } from '../../support/udf-run';
 import { MIRROR_DIR, UDF_RUN } from './paths';
 
 /**
  * The reliability tests drive the built `udf-run` as Kapacitor does, through
  * the testing kit's byte-level peer (raw bytes, every response kept). This
- * file only starts the process or connects the socket.
+ * file only puts that peer on a udf-run started by test/support/udf-run.ts.
  */
 export type { WirePeer } from '@kapacitor-udf/testing';
 
@@ -35,29 +36,27 @@ export interface SpawnOptions {
 }
 
 export function spawnUdfRun(options: SpawnOptions = {}): ProcessUdf {
-  const args = [...(options.nodeArgs ?? []), UDF_RUN, options.name ?? 'mirror'];
+  const args = [options.name ?? 'mirror'];
   if (options.module !== undefined) args.push('--module', options.module);
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, {
+  const proc = new UdfRun(args, {
+    script: UDF_RUN,
+    nodeArgs: options.nodeArgs,
     cwd: options.cwd ?? MIRROR_DIR,
-    env: options.env ?? process.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    env: options.env,
+    stderrLimit: 256 * 1024,
   });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => {
-    stderr = (stderr + c.toString('utf8')).slice(-256 * 1024);
-  });
-  const exit = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const { child } = proc;
+  const exit = proc.exited.then(exitStatus);
   const peer = new WirePeer(child.stdout!, child.stdin!);
   return {
     child,
     peer,
-    stderr: () => stderr,
+    stderr: () => proc.stderr,
     exit,
-    exited: (timeoutMs = 15_000) => withTimeout(exit, timeoutMs, () => `udf-run did not exit within ${timeoutMs} ms; stderr:\n${stderr}`),
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
+    exited: (timeoutMs = 15_000) =>
+      withTimeout(exit, timeoutMs, () => `udf-run did not exit within ${timeoutMs} ms; stderr:\n${proc.stderr}`),
+    kill: () => proc.kill('SIGKILL'),
   };
 }
 

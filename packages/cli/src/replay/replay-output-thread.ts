@@ -13,7 +13,7 @@ const POST_BYTES = 256 * 1024;
 
 type FromWorker =
   | { ack: number }
-  | { text: string }
+  | { bytes: ArrayBuffer; length: number; offset?: number }
   | { done: { points: number; batches: number } }
   | { error: { message: string; code?: string } };
 
@@ -34,8 +34,8 @@ export class ReplayOutputThread {
         if ('ack' in m) {
           this.inFlight -= m.ack;
           this.wake?.();
-        } else if ('text' in m) {
-          this.out.write(m.text);
+        } else if ('bytes' in m) {
+          this.out.write(Buffer.from(m.bytes, m.offset ?? 0, m.length));
         } else if ('done' in m) {
           resolve(m.done);
         } else {

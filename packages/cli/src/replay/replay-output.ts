@@ -50,6 +50,11 @@ export class ReplayOutputWriter {
   points = 0;
   batches = 0;
 
+  /** True between a BeginBatch and its EndBatch. */
+  get inBatch(): boolean {
+    return this.begin !== undefined;
+  }
+
   constructor(
     private readonly format: 'lp' | 'json',
     private readonly sink: OutputSink,

@@ -1,24 +1,19 @@
+import { kapacitorPoint } from '@kapacitor-udf/testing';
 import { decodeRequest, encodeRequest } from '../../src/codec';
-import { createPoint } from '../../src/data-messages';
 import type { Point } from '../../src/generated/udf';
 import { forgetCaches } from '../../src/hot-path';
 
 export { forgetCaches };
 
-/** A cpu point of series host=server01 (two double fields), with `over` applied. */
+/** A cpu point of series host=server01 (two double fields), with `over` applied: the kit's Kapacitor-shaped point. */
 export function seriesPoint(over: Partial<Point> = {}): Point {
-  return {
-    ...createPoint(),
-    time: 1_700_000_000_000_000_000n,
-    name: 'cpu',
-    database: 'telegraf',
-    retentionPolicy: 'autogen',
+  return kapacitorPoint({
     group: 'cpu\nhost=server01',
     dimensions: ['host'],
     tags: { cpu: 'cpu-total', host: 'server01', region: 'us-west' },
     fieldsDouble: { usage_idle: 90.5, usage_user: 3.25 },
     ...over,
-  };
+  });
 }
 
 /** A Request{point} body. */

@@ -1,34 +1,18 @@
 /**
- * Requests as Kapacitor sends them, for the core's tests. The Kapacitor side
- * itself is the testing kit's WirePeer (see agent.test.ts).
+ * Requests as Kapacitor sends them, for the core's tests: the testing kit's
+ * builders (the kit's WirePeer is the Kapacitor side, see agent.test.ts),
+ * with the IDs and shapes these tests were written with.
  */
-import { createPoint } from '../../src/data-messages';
-import type { Point, Request } from '../../src/generated/udf';
+import { kapacitorPoint, requests } from '@kapacitor-udf/testing';
 
-type RequestMessage = NonNullable<Request['message']>;
-
-export function point(overrides: Partial<Point> = {}): Point {
-  return {
-    ...createPoint(),
-    time: 1700000000000000000n,
-    name: 'cpu',
-    database: 'telegraf',
-    retentionPolicy: 'autogen',
-    tags: { host: 'a' },
-    fieldsDouble: { value: 1.5 },
-    ...overrides,
-  };
-}
+/** The kit's Kapacitor-shaped point (cpu, telegraf/autogen, host=a, value=1.5, time 1.7e18 ns). */
+export const point = kapacitorPoint;
 
 export const req = {
-  info: (): RequestMessage => ({ $case: 'info', value: {} }),
-  init: (): RequestMessage => ({ $case: 'init', value: { options: [], taskID: 't', nodeID: 'n' } }),
-  keepalive: (time: bigint): RequestMessage => ({ $case: 'keepalive', value: { time } }),
-  snapshot: (): RequestMessage => ({ $case: 'snapshot', value: {} }),
-  restore: (snapshot: Buffer): RequestMessage => ({ $case: 'restore', value: { snapshot } }),
-  point: (p: Point): RequestMessage => ({ $case: 'point', value: p }),
-  begin: (name: string): RequestMessage => ({ $case: 'begin', value: { name, group: '', tags: {}, size: 0n, byName: false } }),
-  end: (name: string): RequestMessage => ({ $case: 'end', value: { name, group: '', tmax: 0n, tags: {}, byName: false } }),
+  ...requests,
+  init: () => requests.init([], { taskID: 't', nodeID: 'n' }),
+  begin: (name: string) => requests.begin({ name }),
+  end: (name: string) => requests.end({ name }),
 };
 
 export function tick(ms = 0): Promise<void> {

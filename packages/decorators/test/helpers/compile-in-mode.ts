@@ -43,6 +43,7 @@ function compilerOptions(mode: DecoratorMode, extra: ts.CompilerOptions): ts.Com
     baseUrl: ROOT,
     paths: {
       '@kapacitor-udf/core': ['packages/core/src'],
+      '@kapacitor-udf/core/internal': ['packages/core/src/internal'],
       '@kapacitor-udf/decorators': ['packages/decorators/src'],
     },
     ...extra,

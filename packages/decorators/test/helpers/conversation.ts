@@ -7,21 +7,9 @@
  * and the root tsconfig paths only (no package.json dependency: the kit
  * depends on this package, not the other way round).
  */
-import {
-  Agent,
-  type BeginBatch,
-  createPoint,
-  type EndBatch,
-  type InitRequest,
-  type Option,
-  type OptionValue,
-  type Point,
-  type Request,
-  type Response,
-  ValueType,
-} from '@kapacitor-udf/core';
+import { Agent, createPoint, type Option, type OptionValue, type Point, type Request, type Response, ValueType } from '@kapacitor-udf/core';
 import { type CreateHandlerOptions, createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
-import { MemoryLogger, type ResponseKind, type ResponseValue, WirePeer } from '@kapacitor-udf/testing';
+import { MemoryLogger, type ResponseKind, type ResponseValue, requests, WirePeer } from '@kapacitor-udf/testing';
 
 export type RequestMessage = NonNullable<Request['message']>;
 export type ResponseMessage = NonNullable<Response['message']>;
@@ -131,46 +119,16 @@ function optionValue(arg: OptionArg): OptionValue {
   }
 }
 
-export function info(): RequestMessage {
-  return { $case: 'info', value: {} };
-}
-
-export function init(options: Option[] = [], ids: Partial<Pick<InitRequest, 'taskID' | 'nodeID'>> = {}): RequestMessage {
-  return { $case: 'init', value: { options, taskID: ids.taskID ?? 'task1', nodeID: ids.nodeID ?? 'node1' } };
-}
-
-export function snapshot(): RequestMessage {
-  return { $case: 'snapshot', value: {} };
-}
-
-export function restore(bytes: Uint8Array): RequestMessage {
-  return { $case: 'restore', value: { snapshot: Buffer.from(bytes) } };
-}
-
-export function keepalive(time: bigint): RequestMessage {
-  return { $case: 'keepalive', value: { time } };
-}
+// Requests as Kapacitor sends them: the testing kit's builders (default IDs task1 / node1).
+export const { info, init, snapshot, restore, keepalive } = requests;
 
 export function makePoint(fields: Partial<Point> = {}): Point {
   return { ...createPoint(), name: 'cpu', ...fields };
 }
 
 export function point(fields: Partial<Point> = {}): RequestMessage {
-  return { $case: 'point', value: makePoint(fields) };
+  return requests.point(makePoint(fields));
 }
 
-export function makeBegin(fields: Partial<BeginBatch> = {}): BeginBatch {
-  return { name: 'cpu', group: '', tags: {}, size: 0n, byName: false, ...fields };
-}
-
-export function makeEnd(fields: Partial<EndBatch> = {}): EndBatch {
-  return { name: 'cpu', group: '', tmax: 0n, tags: {}, byName: false, ...fields };
-}
-
-export function begin(fields: Partial<BeginBatch> = {}): RequestMessage {
-  return { $case: 'begin', value: makeBegin(fields) };
-}
-
-export function end(fields: Partial<EndBatch> = {}): RequestMessage {
-  return { $case: 'end', value: makeEnd(fields) };
-}
+export const begin = requests.begin;
+export const end = requests.end;

@@ -1,18 +1,10 @@
-import { createPoint, type Point, type Request } from '@kapacitor-udf/core';
+import type { Point } from '@kapacitor-udf/core';
+import { kapacitorPoint, requests } from '@kapacitor-udf/testing';
 
-/** A point as the socket tests send it: measurement 'm', one double field. */
+/** A point as the socket tests send it: measurement 'm', one double field, nothing else set. */
 export function point(time: bigint, fields: Partial<Point> = {}): Point {
-  return {
-    ...createPoint(),
-    time,
-    name: 'm',
-    fieldsDouble: { v: 1 },
-    ...fields,
-  };
+  return kapacitorPoint({ time, name: 'm', database: '', retentionPolicy: '', tags: {}, fieldsDouble: { v: 1 }, ...fields });
 }
 
 /** Init as Kapacitor sends it, with no options. */
-export const init = (taskID = 't', nodeID = 'n'): NonNullable<Request['message']> => ({
-  $case: 'init',
-  value: { options: [], taskID, nodeID },
-});
+export const init = (taskID = 't', nodeID = 'n') => requests.init([], { taskID, nodeID });

@@ -1,0 +1,11 @@
+/**
+ * @kapacitor-udf/core/internal: what the other kapacitor-udf packages share
+ * with core and a UDF author never needs. It is not the public API (the
+ * package index is): names here may change in any release, in step with the
+ * packages that import them (they are released together, same version).
+ * docs/architecture.md ("Public and internal API") says who may import it.
+ */
+
+export { closest } from './closest';
+export { describeError } from './errors';
+export { nameOption } from './option-names';
