@@ -5,6 +5,9 @@
 //   npm run e2e:kapacitor              (ours: udf-run + examples/*; needs `npm run build`)
 //   npm run e2e:kapacitor -- --reference   (Kapacitor's own Go example UDFs: checks the harness)
 //   options: --kapacitor 1.7.6 (the other release known to build here; default 1.5.9),
+//            --no-ops (skip the operations scenario: socket activation,
+//            Prometheus scraping --metrics, reload; it needs systemd-socket-activate
+//            and prometheus, installed with apt-get when missing),
 //            --keep (keep the temp dir), --help
 //
 // kapacitord is built once from the Go module proxy into
@@ -19,7 +22,9 @@ const { Child, describeExit } = require('./lib/child');
 const { KapacitorApi } = require('./lib/kapacitor-api');
 const { kapacitorConf } = require('./lib/kapacitor-conf');
 const { ourUdfs, referenceUdfs } = require('./lib/udf-sets');
-const { mirrorScenario, movingAvgScenario, outliersScenario } = require('./lib/scenarios');
+const { mirrorScenario, movingAvgScenario, outliersScenario, opsScenario } = require('./lib/scenarios');
+const { startSocketActivatedUdf, cmdlineOf } = require('./lib/ops-setup');
+const { ensurePrometheus, Prometheus } = require('./lib/prometheus');
 const { freePort } = require('./lib/free-port');
 const { startFakeInfluxdb } = require('./lib/fake-influxdb');
 const { loadSeries, replayScenario } = require('./lib/replay-scenario');
@@ -27,7 +32,7 @@ const { loadSeries, replayScenario } = require('./lib/replay-scenario');
 const REPO = path.resolve(__dirname, '..');
 
 function parseArgs(argv) {
-  const opts = { reference: false, keep: false, kapacitor: DEFAULT_VERSION };
+  const opts = { reference: false, keep: false, ops: true, kapacitor: DEFAULT_VERSION };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--reference') opts.reference = true;
@@ -38,12 +43,13 @@ function parseArgs(argv) {
         process.exit(2);
       }
     } else if (arg === '--keep') opts.keep = true;
+    else if (arg === '--no-ops') opts.ops = false;
     else if (arg === '--help' || arg === '-h') {
       console.log(
         fs
           .readFileSync(__filename, 'utf8')
           .split('\n')
-          .slice(2, 13)
+          .slice(2, 16)
           .join('\n')
           .replace(/^\/\/ ?/gm, ''),
       );
@@ -65,7 +71,7 @@ function log(msg) {
  * aborted" three times (see SOCKET_STOP_ERROR in lib/scenarios.js).
  */
 function isKnownSocketStopError(line) {
-  return /task=e2e_mirror\b/.test(line) && /(err|error)="(\w+: )?stopping UDF server: node aborted"/.test(line);
+  return /task=e2e_(mirror|ops_\w+)\b/.test(line) && /(err|error)="(\w+: )?stopping UDF server: node aborted"/.test(line);
 }
 
 function formatMs(ms) {
@@ -121,6 +127,31 @@ async function main() {
     log(`UDFs: ${udfs.label}`);
     log(`temp dir: ${tmp}`);
 
+    // Operations (ours only): the `versioned` socket UDF under systemd socket
+    // activation. systemd-socket-activate holds its socket from now on;
+    // udf-run itself starts only when kapacitord first connects.
+    let ops = null;
+    let prometheus = null;
+    if (opts.ops && !opts.reference) {
+      const prometheusBin = await step('prometheus: find or install (apt-get install prometheus)', () => ensurePrometheus(log));
+      ops = await step('socket activation: systemd-socket-activate holds versioned.sock, udf-run not started', async () => {
+        const started = startSocketActivatedUdf({ repo: REPO, tmp, metricsPort: await freePort() });
+        children.push(started.child);
+        const deadline = Date.now() + 10000;
+        while (!fs.existsSync(started.socketPath)) {
+          if (!started.child.running || Date.now() > deadline)
+            throw new Error(`systemd-socket-activate did not create ${started.socketPath}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const argv = cmdlineOf(started.child.proc.pid);
+        if (!/systemd-socket-activate$/.test(argv[0] ?? ''))
+          throw new Error(`expected systemd-socket-activate to wait, it runs ${argv.join(' ')}`);
+        return started;
+      });
+      ops.prometheusBin = prometheusBin;
+      udfs.conf.versioned = { socket: ops.socketPath };
+    }
+
     const port = await freePort();
     const confPath = path.join(tmp, 'kapacitor.conf');
     // A stand-in InfluxDB for the batch task and the recordings of the replay scenario.
@@ -153,6 +184,29 @@ async function main() {
     // udf-run --replay runs our UDFs only (the reference ones are Go programs).
     if (!opts.reference) await replayScenario({ ...ctx, influx, dataDir: path.join(tmp, 'data'), log });
 
+    if (ops) {
+      await step('socket activation: kapacitord started; its Info request started udf-run on the passed socket', async () => {
+        await ops.child.waitForLine((l) => /listening/.test(l) && /systemd/.test(l), {
+          timeoutMs: 15000,
+          what: 'that it serves the passed socket',
+        });
+        const argv = cmdlineOf(ops.child.proc.pid);
+        if (!argv.some((a) => a.endsWith('udf-run.js'))) throw new Error(`expected udf-run to run now, the process runs ${argv.join(' ')}`);
+      });
+      prometheus = await step("prometheus: start on loopback, scraping the UDF's --metrics every second", async () => {
+        const promDir = path.join(tmp, 'prometheus');
+        const p = await Prometheus.start({
+          bin: ops.prometheusBin,
+          dir: promDir,
+          port: await freePort(),
+          target: `127.0.0.1:${ops.metricsPort}`,
+        });
+        children.push(p.child);
+        return p;
+      });
+      await opsScenario({ ...ctx, ops, prometheus });
+    }
+
     await step('kapacitord: logged no error (but the known socket-UDF stop one)', () => {
       const errors = kapacitord.lines.filter((l) => /\blvl=error\b/.test(l) && !isKnownSocketStopError(l));
       if (errors.length) throw new Error(`kapacitord logged ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
@@ -165,6 +219,13 @@ async function main() {
       const exit = await socketUdf.stop(15000);
       if (exit.code !== 0) throw new Error(`the mirror UDF ended with ${describeExit(exit)}`);
     });
+    if (ops) {
+      await step('socket-activated UDF versioned: stop (SIGTERM) and exit 0', async () => {
+        const exit = await ops.child.stop(15000);
+        if (exit.code !== 0) throw new Error(`the versioned UDF ended with ${describeExit(exit)}`);
+      });
+      await step('prometheus: stop', () => prometheus?.stop());
+    }
   } catch (err) {
     failed = true;
     console.error(`\n[e2e] FAILED: ${err.message}`);

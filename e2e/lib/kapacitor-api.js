@@ -50,6 +50,11 @@ class KapacitorApi {
     throw new Error(`kapacitord did not answer /ping within ${timeoutMs} ms (last: ${last})`);
   }
 
+  /** kapacitord's expvar statistics (per node and per edge of every running task). */
+  debugVars() {
+    return this.request('GET', '/debug/vars');
+  }
+
   defineTask({ id, type, script, dbrps, status = 'enabled' }) {
     return this.request('POST', '/tasks', { json: { id, type, dbrps, script, status } });
   }

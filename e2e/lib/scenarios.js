@@ -260,4 +260,140 @@ async function outliersScenario(ctx) {
   await step(`${id}: delete task`, () => api.deleteTask(id));
 }
 
-module.exports = { mirrorScenario, movingAvgScenario, outliersScenario, CheckFailed };
+/** Sum of one metric's samples (Prometheus instant query result) as a number. */
+function promValue(result) {
+  return result.reduce((sum, r) => sum + Number(r.value[1]), 0);
+}
+
+/** kapacitord's edge statistics of one task: [{ parent, child, collected, emitted }]. */
+async function taskEdges(api, task) {
+  const vars = await api.debugVars();
+  const edges = [];
+  for (const stat of Object.values(vars.kapacitor ?? {})) {
+    if (stat?.name !== 'edges' || stat.tags?.task !== task) continue;
+    edges.push({ parent: stat.tags.parent, child: stat.tags.child, collected: stat.values.collected, emitted: stat.values.emitted });
+  }
+  return edges;
+}
+
+/** Writes points and waits until httpOut shows the last one; returns its row. */
+async function writeAndRead(api, id, measurement, seconds) {
+  await api.write(
+    DB,
+    RP,
+    seconds.map((t) => `${measurement},host=ops value=${t} ${ns(t)}`),
+  );
+  const last = seconds.at(-1);
+  const series = await api.waitForOutput(id, 'out', (r) => r.series?.find((s) => s && rows(s).some((row) => sameInstant(row.time, last))), {
+    what: `the point at ${isoAt(last)}`,
+  });
+  return rows(series).find((row) => sameInstant(row.time, last));
+}
+
+/**
+ * Operations, against the socket-activated `versioned` UDF (lib/ops-setup.js):
+ * a real Prometheus scrapes udf-run's --metrics and its point counts match
+ * kapacitord's own edge statistics; a reload (SIGHUP) under a running task
+ * gives the next task the new code while the running one keeps going.
+ */
+async function opsScenario(ctx) {
+  const { api, step, ops, prometheus } = ctx;
+  const script = (measurement) => `stream
+    |from()
+        .measurement('${measurement}')
+    @versioned()
+    |httpOut('out')
+`;
+  const socketCtx = { ...ctx, socketUdf: ops.child };
+
+  // --- metrics, scraped by Prometheus, against kapacitord's own counts
+  const id = 'e2e_ops_metrics';
+  const N = 25;
+  await step(`${id}: define + enable a task using the socket-activated UDF`, async () => {
+    await api.defineTask({ id, type: 'stream', script: script('ops_m'), dbrps: DBRPS });
+    await expectExecuting(api, id, true);
+  });
+  await step(`${id}: write ${N} points; the UDF tags them version=1`, async () => {
+    const row = await writeAndRead(api, id, 'ops_m', [...Array(N).keys()]);
+    check(row.version === 1, `expected version=1, got ${JSON.stringify(row)}`);
+  });
+  const node = await step(`${id}: Prometheus scraped ${N} points received and emitted for the task`, async () => {
+    const received = await prometheus.waitFor(
+      `kapacitor_udf_points_received_total{task="${id}"}`,
+      (r) => r.length && promValue(r) === N && r,
+      {
+        what: `${N} points received`,
+      },
+    );
+    await prometheus.waitFor(`kapacitor_udf_points_emitted_total{task="${id}"}`, (r) => r.length && promValue(r) === N, {
+      what: `${N} points emitted`,
+    });
+    const labels = received[0].metric;
+    check(labels.udf === 'versioned' && labels.node, `unexpected labels ${JSON.stringify(labels)}`);
+    return labels.node;
+  });
+  await step(`${id}: the counts equal kapacitord's /kapacitor/v1/debug/vars for node ${node}'s edges`, async () => {
+    const edges = await taskEdges(api, id);
+    const into = edges.find((e) => e.child === node);
+    const out = edges.find((e) => e.parent === node);
+    check(into && out, `no edges into and out of ${node} in debug/vars: ${JSON.stringify(edges)}`);
+    const received = promValue(await prometheus.query(`kapacitor_udf_points_received_total{task="${id}"}`));
+    const emitted = promValue(await prometheus.query(`kapacitor_udf_points_emitted_total{task="${id}"}`));
+    check(
+      into.emitted === received && into.collected === received,
+      `edge ${into.parent}->${node}: kapacitord collected ${into.collected}, emitted ${into.emitted}; our metrics say ${received} received`,
+    );
+    check(
+      out.collected === emitted,
+      `edge ${node}->${out.child}: kapacitord collected ${out.collected}; our metrics say ${emitted} emitted`,
+    );
+  });
+  await step('metrics: process metrics, handler latency and /ready are served', async () => {
+    const rss = await prometheus.query('process_resident_memory_bytes{job="kapacitor_udf"}');
+    check(rss.length === 1 && Number(rss[0].value[1]) > 0, `no process_resident_memory_bytes: ${JSON.stringify(rss)}`);
+    const lag = await prometheus.query('nodejs_eventloop_lag_seconds{job="kapacitor_udf"}');
+    check(lag.length === 1, 'no nodejs_eventloop_lag_seconds');
+    const timed = await prometheus.query(`kapacitor_udf_handler_duration_seconds_count{task="${id}"}`);
+    check(promValue(timed) >= 1, `no handler latency observed: ${JSON.stringify(timed)}`);
+    const ready = await fetch(`http://127.0.0.1:${ops.metricsPort}/ready`);
+    check(ready.status === 200, `/ready answered ${ready.status}`);
+  });
+  await disableSocketTask(socketCtx, id);
+  await step(`${id}: delete task`, () => api.deleteTask(id));
+
+  // --- reload under a running task
+  const a = 'e2e_ops_reload_a';
+  const b = 'e2e_ops_reload_b';
+  await step(`${a}: define + enable; its points get version=1`, async () => {
+    await api.defineTask({ id: a, type: 'stream', script: script('ops_ra'), dbrps: DBRPS });
+    await expectExecuting(api, a, true);
+    const row = await writeAndRead(api, a, 'ops_ra', [0]);
+    check(row.version === 1, `expected version=1, got ${JSON.stringify(row)}`);
+  });
+  await step('reload: rewrite the module (version=2), SIGHUP udf-run, it logs the reload', async () => {
+    const since = ops.child.mark();
+    ops.rewrite(2);
+    process.kill(ops.child.proc.pid, 'SIGHUP');
+    const line = await ops.child.waitForLine((l) => /reloaded|reload failed/.test(l), { since, timeoutMs: 15000, what: 'the reload' });
+    check(/reloaded/.test(line), `the reload failed: ${line}`);
+  });
+  await step(`${b}: a task enabled after the reload runs the new code (version=2)`, async () => {
+    await api.defineTask({ id: b, type: 'stream', script: script('ops_rb'), dbrps: DBRPS });
+    await expectExecuting(api, b, true);
+    const row = await writeAndRead(api, b, 'ops_rb', [0]);
+    check(row.version === 2, `expected version=2, got ${JSON.stringify(row)}`);
+  });
+  await step(`${a}: the task running through the reload keeps going on its code (version=1)`, async () => {
+    const row = await writeAndRead(api, a, 'ops_ra', [1, 2]);
+    check(row.version === 1, `expected version=1, got ${JSON.stringify(row)}`);
+    await expectExecuting(api, a, true);
+    const open = await prometheus.waitFor(`kapacitor_udf_connection_open{task="${a}"}`, (r) => r.length && r, { what: 'the connection' });
+    check(promValue(open) === 1, `task ${a}'s connection is not open: ${JSON.stringify(open)}`);
+  });
+  for (const task of [a, b]) {
+    await disableSocketTask(socketCtx, task);
+    await step(`${task}: delete task`, () => api.deleteTask(task));
+  }
+}
+
+module.exports = { mirrorScenario, movingAvgScenario, outliersScenario, opsScenario, CheckFailed };

@@ -38,6 +38,8 @@ export interface UdfRunOptions {
   stderrLimit?: number;
   /** Start it under `ulimit -n <n>` (through sh, which then execs node: child.pid is node's). */
   maxOpenFiles?: number;
+  /** Run this program with `args` instead of node with udf-run (e.g. systemd-socket-activate, which execs udf-run itself). */
+  command?: string;
 }
 
 const running = new Set<UdfRun>();
@@ -68,9 +70,11 @@ export class UdfRun {
     const stdout = options.stdout ?? 'pipe';
     const nodeArgs = [...(options.nodeArgs ?? []), options.script ?? UDF_RUN_PROGRAM, ...args];
     const [command, commandArgs] =
-      options.maxOpenFiles === undefined
-        ? [process.execPath, nodeArgs]
-        : ['sh', ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, ...nodeArgs]];
+      options.command !== undefined
+        ? [options.command, [...args]]
+        : options.maxOpenFiles === undefined
+          ? [process.execPath, nodeArgs]
+          : ['sh', ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, ...nodeArgs]];
     this.child = spawn(command, commandArgs, {
       cwd: options.cwd ?? ROOT,
       env: options.env ?? process.env,

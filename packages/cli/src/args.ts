@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type LogLevel, MAX_TIMER_MS } from '@kapacitor-udf/core';
 import { LIMIT_NAMES, LIMITS, type LimitName, type LimitUnit } from '@kapacitor-udf/transports';
 import { UsageError } from './errors';
+import { checkOpsCombination, OPS_FLAG_OPTIONS, type OpsArgs, parseOpsFlags } from './ops-flags';
 import { parseReplayArgs, REPLAY_FLAGS, type ReplayArgs } from './replay/replay-args';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -20,6 +21,8 @@ export interface CliArgs extends LimitArgs {
   modules: string[];
   dir?: string;
   logLevel: LogLevel;
+  /** --on-error, --metrics, --stats-interval, --watch (ops-flags.ts: beside the limits, not limits). */
+  ops: OpsArgs;
   /** Set by --replay FILE: run offline over a recording or line protocol (replay/replay-args.ts). */
   replay?: ReplayArgs;
 }
@@ -68,7 +71,12 @@ const LIMIT_FLAGS = Object.fromEntries(LIMIT_NAMES.map((name) => [LIMITS[name].f
 /** node:util's parseArgs with udf-run's flags; a wrong command line is a UsageError. */
 function parseFlags(argv: string[]) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...FLAGS, ...LIMIT_FLAGS, ...REPLAY_FLAGS } });
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { ...FLAGS, ...OPS_FLAG_OPTIONS, ...LIMIT_FLAGS, ...REPLAY_FLAGS },
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -92,6 +100,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     socket: values.socket,
     ...limits,
     logLevel,
+    ops: parseOpsFlags(values, parseDurationMs),
   };
 
   if (values.help) return { command: 'help', ...common };
@@ -120,6 +129,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (common.socket === '') throw new UsageError('--socket needs a path, e.g. --socket /tmp/mirror.sock');
   const replay = parseReplayArgs(values, common.socket);
   if (replay !== undefined && values.describe) throw new UsageError('--replay and --describe cannot be combined');
+  if (!values.describe && replay === undefined) checkOpsCombination(common.ops, common.socket);
   return { command: values.describe ? 'describe' : 'run', name, ...common, replay };
 }
 

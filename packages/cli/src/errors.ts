@@ -15,7 +15,9 @@ export type CliErrorCode =
   | 'ERR_MODULE_NOT_FOUND'
   | 'ERR_MODULE_LOAD'
   | 'ERR_TS_NODE_MISSING'
-  | 'ERR_BAD_PACKAGE_JSON';
+  | 'ERR_BAD_PACKAGE_JSON'
+  | 'ERR_METRICS_LISTEN'
+  | 'ERR_SOCKET_ACTIVATION';
 
 export class CliError extends UdfError<CliErrorCode> {
   readonly exitCode: number;
@@ -113,5 +115,19 @@ export class TsNodeMissingError extends CliError {
 export class BadPackageJsonError extends CliError {
   constructor(file: string, reason: string) {
     super('ERR_BAD_PACKAGE_JSON', `${file}: ${reason}`);
+  }
+}
+
+/** The --metrics listener cannot start (address taken, not permitted): exit 2, like a wrong command line. */
+export class MetricsListenError extends CliError {
+  constructor(address: string, why: string) {
+    super('ERR_METRICS_LISTEN', `--metrics ${address}: ${why}`, 2);
+  }
+}
+
+/** systemd passed something udf-run cannot serve (not one listening unix stream socket). */
+export class SocketActivationError extends CliError {
+  constructor(why: string) {
+    super('ERR_SOCKET_ACTIVATION', `socket activation: ${why}`, 2);
   }
 }

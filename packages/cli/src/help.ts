@@ -73,6 +73,18 @@ Options:
   -h, --help                 this help
   -v, --version              the package name, version and location of this udf-run
 
+Operations (the cli README's "In production"):
+  --on-error <fail|skip>     a handler failing on one point or batch: fail the task
+                             (default), or skip: log, count and drop it, go on
+                             (wins over @Udf({ onError }))
+  --metrics <addr>           serve /metrics (Prometheus) and /ready on a loopback
+                             host:port (e.g. 127.0.0.1:9464) or unix:PATH
+  --stats-interval <time>    log one JSON stats line per interval on stderr (e.g. 1m)
+  --watch                    with --socket: reload the UDF when a file of its
+                             package changes (development); SIGHUP reloads too
+  Socket activation: started by systemd with a listening socket (LISTEN_FDS),
+  udf-run serves that socket instead of binding --socket.
+
 Limits (docs/limits.md; --socket-mode and --workers only with --socket):
 ${limitsHelp()}
 

@@ -13,25 +13,101 @@ const dynamicImport = new Function('specifier', 'return import(specifier)') as (
 const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
 const ESM_ERRORS = new Set(['ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE']);
 
+export interface LoadModuleOptions {
+  /**
+   * Load the module's code anew (a reload: SIGHUP, --watch), as generation
+   * number `fresh`: CommonJS files of the module's own package leave
+   * require's cache first, and an ES module is imported under a new URL
+   * (`?reload=N`). Node cannot drop an ES module from its cache, so for ES
+   * modules only the entry file is read anew (the files it imports stay
+   * cached), and every generation stays in memory.
+   */
+  fresh?: number;
+}
+
 /**
  * Loads one module file and returns what it exports: TypeScript through
  * ts-node (loaded only then, it is slow to start), `.mjs` through import(),
  * anything else through require() with import() as the fallback for ES
  * modules in "type": "module" packages.
  */
-export async function loadModuleFile(file: string): Promise<unknown> {
+export async function loadModuleFile(file: string, options: LoadModuleOptions = {}): Promise<unknown> {
   const ext = path.extname(file).toLowerCase();
+  const fresh = options.fresh;
+  if (fresh !== undefined) forgetOwnModules(file);
+  const esmUrl = (): string => pathToFileURL(file).href + (fresh === undefined ? '' : `?reload=${fresh}`);
   if (TYPESCRIPT_EXTENSIONS.has(ext)) {
     registerTsNode(file);
     return require(file);
   }
-  if (ext === '.mjs' || (ext === '.js' && isInModulePackage(file))) return dynamicImport(pathToFileURL(file).href);
+  if (ext === '.mjs' || (ext === '.js' && isInModulePackage(file))) return dynamicImport(esmUrl());
   try {
     return require(file);
   } catch (err) {
-    if (ESM_ERRORS.has((err as NodeJS.ErrnoException).code ?? '')) return dynamicImport(pathToFileURL(file).href);
+    if (ESM_ERRORS.has((err as NodeJS.ErrnoException).code ?? '')) return dynamicImport(esmUrl());
     throw err;
   }
+}
+
+/**
+ * Removes from require's cache the module `file` and every file of its own
+ * package (the nearest package.json's directory), so that require() runs
+ * them again. Dependencies (anything under node_modules) and kapacitor-udf's
+ * own packages stay: a second copy of those would be loaded for nothing.
+ */
+export function forgetOwnModules(file: string): string[] {
+  const real = realpathOr(file);
+  const root = packageRootOf(real);
+  const keep = ownPackageDirs();
+  const forgotten: string[] = [];
+  for (const key of Object.keys(require.cache)) {
+    const isEntry = key === real || key === file;
+    const inPackage =
+      root !== undefined &&
+      key.startsWith(root + path.sep) &&
+      !key.slice(root.length).includes(`${path.sep}node_modules${path.sep}`) &&
+      !keep.some((dir) => key.startsWith(dir + path.sep));
+    if (isEntry || inPackage) {
+      delete require.cache[key];
+      forgotten.push(key);
+    }
+  }
+  return forgotten;
+}
+
+function realpathOr(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** The directory of the nearest package.json above `file`. */
+function packageRootOf(file: string): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+let ownDirs: string[] | undefined;
+
+/** The real directories of kapacitor-udf's packages (in a monorepo checkout they are not under node_modules). */
+function ownPackageDirs(): string[] {
+  if (ownDirs !== undefined) return ownDirs;
+  ownDirs = [];
+  for (const name of ['core', 'decorators', 'transports', 'cli', 'testing']) {
+    try {
+      ownDirs.push(path.dirname(fs.realpathSync(require.resolve(`@kapacitor-udf/${name}/package.json`))));
+    } catch {
+      // not installed (testing is optional)
+    }
+  }
+  return ownDirs;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Discovery, FoundUdf } from './discover';
 import { CliError } from './errors';
 import { HELP, version } from './help';
 import { kapacitorConfSection } from './kapacitor-conf';
+import { opsRunArgs } from './ops-flags';
 import { ownProcess } from './process-owner';
 import { ambiguityLines, ambiguousNames, describeSource, selectUdf } from './select-udf';
 
@@ -84,11 +85,15 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
   const limits: Partial<Record<LimitName, number>> = {};
   for (const name of transports.LIMIT_NAMES) limits[name] = args[limitArg(name)];
   const logger = createLogger({ level: args.logLevel, stream: process.stderr });
-  const common = { ...limits, logger, optionNames: FLAG_NAMES };
   if (args.replay !== undefined) {
     const { runReplayCommand } = await import('./replay/replay-command');
     return runReplayCommand(udf, args, args.replay, { stdoutGuard, err: io.err });
   }
+  const { Operations } = await import('./operations');
+  // Before anything listens: a wrong --metrics address or a port in use
+  // stops udf-run here (exit 2), before it accepts a task.
+  const operations = await Operations.start(args.ops, logger, { udf: udf.name });
+  const common = { ...limits, logger, optionNames: FLAG_NAMES, stats: operations.counting, onError: args.ops.onError };
   if (serveOverStdio) {
     if (process.stdin.isTTY) {
       io.err(
@@ -97,6 +102,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
       );
     }
     const server = transports.serveStdio(udf.cls, { ...common, stdoutGuard });
+    operations.attach({ collectStats: () => server.stats() });
     ownProcess(
       {
         done: server.done,
@@ -111,13 +117,46 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
     );
     return undefined;
   }
-  const server = await transports.serveSocket(udf.cls, {
-    ...common,
-    path: args.socket as string,
-    // Worker threads load the class themselves: from where discovery found
-    // it, through the same loader (TypeScript via ts-node, ES modules).
-    ...(args.workers === undefined ? {} : { module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
-  });
+  const { takeListenFd, notUnixStreamSocket } = await import('./socket-activation');
+  let listenFd: number | undefined;
+  let server: Awaited<ReturnType<typeof transports.serveSocket>>;
+  try {
+    // systemd socket activation: serve the socket it passed instead of binding one.
+    listenFd = takeListenFd();
+    server = await transports.serveSocket(udf.cls, {
+      ...common,
+      path: args.socket as string,
+      listenFd,
+      onDraining: () => operations.draining(),
+      // Worker threads load the class themselves: from where discovery found
+      // it, through the same loader (TypeScript via ts-node, ES modules).
+      ...(args.workers === undefined
+        ? {}
+        : { module: udf.file, exportName: udf.exportName, moduleLoader: require.resolve('./load-module') }),
+    });
+  } catch (err) {
+    // Nothing serves: the metrics listener must not keep the process alive.
+    await operations.close();
+    const message = (err as Error | null)?.message ?? '';
+    const passed = /^listenFd \d+: the passed socket is not a listening unix stream socket \((.*)\)$/s.exec(message);
+    if (listenFd !== undefined && passed !== null) throw notUnixStreamSocket(passed[1]);
+    throw err;
+  }
+  const found = udf;
+  operations.attach(
+    { collectStats: () => server.stats(), setUdfClass: (cls, generation) => server.setUdfClass(cls, generation) },
+    {
+      target: { name: found.name, file: found.file, exportName: found.exportName, className: found.className },
+      // The module anew, through the loader discovery used (TypeScript via ts-node, ES modules).
+      load: (generation) =>
+        transports.loadUdfClass(
+          { module: found.file, exportName: found.exportName },
+          found.className,
+          require.resolve('./load-module'),
+          generation,
+        ),
+    },
+  );
   ownProcess(
     {
       done: server.done,
@@ -126,6 +165,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number | undefined> {
       destroy: () => server.destroy(),
       uncaught: 'survive',
       fail: () => undefined,
+      reload: operations.reload,
     },
     logger,
     { udf: udf.cls.name, transport: 'socket', path: server.path },
@@ -178,13 +218,23 @@ async function describe(udf: FoundUdf, args: CliArgs, discovery: Discovery, dir:
     if (value !== undefined) runArgs.push(limitFlag(name), formatLimit(LIMITS[name].unit, value));
   }
   if (args.logLevel !== 'info') runArgs.push('--log-level', args.logLevel);
+  runArgs.push(...opsRunArgs(args.ops, args.socket !== undefined));
   const section = kapacitorConfSection({
     name: udf.name,
     runArgs,
     socketPath: args.socket === undefined ? undefined : path.resolve(args.socket),
   });
+  const declared = describeUdf(udf.cls).onError;
+  const policy = args.ops.onError ?? declared;
+  const policyLine =
+    policy === 'skip'
+      ? 'skip (a handler failing on one point or batch: logged, counted, dropped; the task goes on)'
+      : 'fail (a handler failing on one point or batch ends the task)';
+  const policySource = args.ops.onError !== undefined ? '--on-error' : declared === 'skip' ? '@Udf({ onError })' : 'default';
   return [
     formatDescription(describeUdf(udf.cls)).trimEnd(),
+    '',
+    `On error: ${policyLine} [${policySource}]`,
     '',
     `Source: ${describeSource(udf)}`,
     '',

@@ -13,7 +13,10 @@
  *   that cuts its remaining connections (each told with an ErrorResponse)
  *   has still stopped as asked (0);
  * - a second SIGTERM or SIGINT stops it at once (`destroy`: the socket file
- *   is removed) and exits 1.
+ *   is removed) and exits 1;
+ * - SIGHUP reloads the UDF's code (`reload`, socket servers); a server that
+ *   cannot reload (a process UDF) logs that and goes on: SIGHUP's default
+ *   action would end the process, and the task with it.
  *
  * An error thrown outside any handler call (a user's timer, a forgotten
  * promise) is `uncaught`: a process UDF serves one task, so it ends that
@@ -37,6 +40,8 @@ export interface OwnedServer {
   readonly uncaught: 'fatal' | 'survive';
   /** Ends the server with this error (only called for `uncaught: 'fatal'`). */
   fail(err: Error): void;
+  /** Reloads the UDF's code for new connections (SIGHUP); unset: the server cannot. */
+  reload?(why: string): void;
 }
 
 /** After a fatal error, how long the server may take to tell Kapacitor (flush an ErrorResponse) before exit 1 anyway. */
@@ -58,6 +63,10 @@ export function ownProcess(server: OwnedServer, logger: Logger, fields: Record<s
     void server.destroy().finally(() => process.exit(1));
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('SIGHUP', () => {
+    if (server.reload !== undefined) server.reload('received SIGHUP');
+    else logger.warn('SIGHUP ignored: reloading applies to socket UDFs (restart the task instead)', fields);
+  });
 
   const onUncaught = (err: unknown): void => {
     if (server.uncaught === 'survive') {

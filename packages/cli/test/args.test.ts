@@ -14,7 +14,33 @@ describe('parseCliArgs', () => {
       maxMessageSize: undefined,
       handlerTimeoutMs: undefined,
       logLevel: 'info',
+      ops: { watch: false },
     });
+  });
+
+  test('operations flags: --on-error, --metrics, --stats-interval, --watch', () => {
+    const args = parseCliArgs([
+      'm',
+      '--socket',
+      '/tmp/m.sock',
+      '--on-error',
+      'skip',
+      '--metrics',
+      'unix:/tmp/x.sock',
+      '--stats-interval',
+      '1m',
+      '--watch',
+    ]);
+    expect(args.ops).toEqual({
+      onError: 'skip',
+      metrics: { kind: 'unix', path: '/tmp/x.sock' },
+      metricsText: 'unix:/tmp/x.sock',
+      statsIntervalMs: 60_000,
+      watch: true,
+    });
+    expect(() => parseCliArgs(['m', '--watch'])).toThrow(/--watch only applies with --socket/);
+    expect(() => parseCliArgs(['m', '--stats-interval', '10ms'])).toThrow(/at least 100ms/);
+    expect(() => parseCliArgs(['m', '--metrics', 'nowhere'])).toThrow(UsageError);
   });
 
   test('socket options, repeated modules, tuning flags', () => {

@@ -73,7 +73,16 @@ export interface AgentOptions {
   pacingMs?: number;
   /** How error messages name options (default: these option names; udf-run maps them to its flags). */
   optionNames?: OptionNames;
+  /**
+   * Called with the duration in seconds of one point handler call in
+   * POINT_TIME_SAMPLE (until its promise settles, for an async one), for
+   * stats. Unset: points are not timed.
+   */
+  onPointTimed?: (seconds: number) => void;
 }
+
+/** Point handler calls timed with onPointTimed: one in this many (a power of two). */
+export const POINT_TIME_SAMPLE = 16;
 
 export const DEFAULT_MAX_QUEUED_SIZE = 64 * 1024 * 1024;
 /**
@@ -104,6 +113,7 @@ export interface ResolvedAgentOptions {
   readonly drainTimeoutMs: number;
   readonly pacingMs: number;
   readonly optionNames: OptionNames | undefined;
+  readonly onPointTimed: ((seconds: number) => void) | null;
 }
 
 /** Checks `options` (throwing TypeError or RangeError naming the option) and fills in the defaults. */
@@ -156,6 +166,7 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     drainTimeoutMs: drainTimeout,
     pacingMs,
     optionNames: options.optionNames,
+    onPointTimed: options.onPointTimed ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
-import { type AgentOptions, resolveAgentOptions } from './agent-options';
+import { performance } from 'node:perf_hooks';
+import { type AgentOptions, POINT_TIME_SAMPLE, resolveAgentOptions } from './agent-options';
 import { decodePointRequestAt, decodeRequestAt } from './codec';
 import {
   BatchOrderError,
@@ -24,6 +25,8 @@ import { lowerReadAhead, ReadPacer } from './read-pacer';
 import { EOF, QueuedBody, RequestQueue } from './request-queue';
 
 export type { AgentOptions } from './agent-options';
+
+const POINT_TIME_MASK = POINT_TIME_SAMPLE - 1;
 
 const PAUSE_OUTPUT = 1; // output.write() returned false
 const PAUSE_QUEUE = 2; // more than maxQueuedSize (estimated heap) bytes of requests waiting for an async handler
@@ -122,6 +125,18 @@ export class Agent implements Emitter {
   private readonly queue: RequestQueue;
   /** Emitter.requestBytes: body size of the request being handled. */
   requestBytes = 0;
+  // Traffic counts, for stats: plain increments, always on (no wrapper
+  // around the handler or the emitter could count for less).
+  /** Keepalives answered (a keepalive never reaches the handler). */
+  keepalivesAnswered = 0;
+  /** Points handed to the handler (stream points and the points of batches). */
+  pointsReceived = 0;
+  /** Points written (emitted by the handler while the conversation could still take output). */
+  pointsEmitted = 0;
+  /** BeginBatch responses written. */
+  batchesEmitted = 0;
+  /** options.onPointTimed, or null. */
+  private readonly onPointTimed: ((seconds: number) => void) | null;
   private pauseReasons = 0;
   /** What ended the conversation, once it failed. */
   private failure: Error | null = null;
@@ -135,6 +150,7 @@ export class Agent implements Emitter {
     this.output = output;
     this.logger = resolved.logger;
     this.handlerTimeoutMs = resolved.handlerTimeoutMs;
+    this.onPointTimed = resolved.onPointTimed;
     this.drainTimeoutMs = resolved.drainTimeoutMs;
     this.optionNames = resolved.optionNames;
     this.maxQueued = resolved.maxQueuedRequests;
@@ -228,6 +244,15 @@ export class Agent implements Emitter {
   point(point: Point): void {
     if (!this.canEmit('point')) return;
     this.writer.writePoint(point);
+    this.pointsEmitted++;
+  }
+
+  /**
+   * Bytes held by the requests received and waiting to be handled (behind a
+   * pending async handler call, or an output that does not drain). For stats.
+   */
+  get queuedBytes(): number {
+    return this.queue.heldBytes;
   }
 
   get batchOpen(): boolean {
@@ -241,6 +266,7 @@ export class Agent implements Emitter {
     if (!this.canEmit('beginBatch')) return;
     this.writer.writeBeginBatch(begin);
     this.openBatch = true;
+    this.batchesEmitted++;
   }
 
   endBatch(end: EndBatch): void {
@@ -500,6 +526,11 @@ export class Agent implements Emitter {
   // ------------------------------------------------------------ dispatch
 
   private dispatchPoint(point: Point): void {
+    // Invariant: POINT_TIME_SAMPLE is a power of two, so the mask picks one call in it.
+    if ((++this.pointsReceived & POINT_TIME_MASK) === 0 && this.onPointTimed !== null) {
+      this.dispatchPointTimed(point, this.onPointTimed);
+      return;
+    }
     let result: unknown;
     try {
       result = this.handler.point(point);
@@ -508,6 +539,36 @@ export class Agent implements Emitter {
       return;
     }
     if (isThenable(result)) this.await('point', result);
+  }
+
+  /** dispatchPoint, timing the call (until its promise settles, for an async handler). */
+  private dispatchPointTimed(point: Point, observe: (seconds: number) => void): void {
+    const start = performance.now();
+    let result: unknown;
+    try {
+      result = this.handler.point(point);
+    } catch (err) {
+      observe((performance.now() - start) / 1000);
+      this.fail(new HandlerError('point', err));
+      return;
+    }
+    if (!isThenable(result)) {
+      observe((performance.now() - start) / 1000);
+      return;
+    }
+    const done = (): void => observe((performance.now() - start) / 1000);
+    // A native promise adopting the thenable (whatever its then() returns).
+    const timed = Promise.resolve(result as PromiseLike<unknown>).then(
+      (value) => {
+        done();
+        return value;
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
+    this.await('point', timed);
   }
 
   private dispatch(req: Request): void {
@@ -644,6 +705,7 @@ export class Agent implements Emitter {
   }
 
   private answerKeepalive(time: bigint): void {
+    this.keepalivesAnswered++;
     this.writer.writeResponse({ message: { $case: 'keepalive', value: { time } } });
   }
 

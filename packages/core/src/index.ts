@@ -6,7 +6,7 @@
 export type { AgentState } from './agent';
 export { Agent } from './agent';
 export type { AgentOptions } from './agent-options';
-export { DEFAULT_MAX_MESSAGE_ENTRIES, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS, threadMemoryBudget } from './agent-options';
+export { DEFAULT_MAX_MESSAGE_ENTRIES, DEFAULT_MAX_QUEUED_SIZE, MAX_TIMER_MS, POINT_TIME_SAMPLE, threadMemoryBudget } from './agent-options';
 export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec';
 export { createPoint } from './data-messages';
 export { encodeFrame } from './encode-frame';

@@ -6,6 +6,7 @@
  */
 import {
   EDGE_NAMES,
+  ERROR_POLICIES,
   HANDLER_DECORATOR_NAMES,
   type HandlerKind,
   type OptionDefinition,
@@ -22,7 +23,7 @@ import type { DeclaredMembers, DeclaredOption } from './metadata';
 /** TICKscript identifiers: what may follow `@` or `.` in a script. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const UDF_CONFIG_KEYS = new Set(['wants', 'provides', 'name', 'description', 'stateVersion']);
+const UDF_CONFIG_KEYS = new Set(['wants', 'provides', 'name', 'description', 'stateVersion', 'onError']);
 const OPTION_CONFIG_KEYS = new Set(['type', 'types', 'flag', 'name', 'description', 'required', 'repeatable', 'int', 'validate']);
 
 const fail = (code: ConstructorParameters<typeof UdfDefinitionError>[0], message: string): never => {
@@ -63,7 +64,11 @@ function checkUdfConfig(
   if (config.description !== undefined && typeof config.description !== 'string') {
     fail('ERR_UDF_CONFIG', `${where}: description must be a string`);
   }
-  return { wants: config.wants, provides: config.provides, name, stateVersion, description: config.description };
+  const onError = config.onError ?? 'fail';
+  if (!ERROR_POLICIES.includes(onError)) {
+    fail('ERR_UDF_CONFIG', `${where}: onError must be 'fail' or 'skip', got ${JSON.stringify(config.onError)}`);
+  }
+  return { wants: config.wants, provides: config.provides, name, stateVersion, onError, description: config.description };
 }
 
 function checkValueTypes(where: string, types: unknown): ValueTypeName[] {
@@ -291,6 +296,7 @@ export function buildDefinition(
     wants: udf.wants,
     provides: udf.provides,
     stateVersion: udf.stateVersion,
+    onError: udf.onError,
     options: Object.freeze([...options.values()]),
     handlers: Object.freeze(handlerMethods),
     state: Object.freeze([...state]),

@@ -30,12 +30,13 @@ import { abbreviate } from './abbreviate';
 import type { Batch } from './batch';
 import { type BatchLimits, batchTooManyBytes, batchTooManyPoints, resolveBatchLimits } from './batch-limits';
 import { HandlerContext } from './context';
-import { HANDLER_DECORATOR_NAMES, type HandlerKind, type UdfDefinition } from './definition';
+import { type ErrorPolicy, HANDLER_DECORATOR_NAMES, type HandlerKind, type UdfDefinition } from './definition';
 import { UdfRuntimeError } from './errors';
 import { definitionToInfoResponse } from './info';
 import { getUdfDefinition, type UdfClass } from './metadata';
 import { applyOptions } from './option-values';
 import { isThenable } from './result-check';
+import { pointItem, type SkippedItem, SkipReporter, seriesKey } from './skip-policy';
 import { restoreState, snapshotState } from './state-snapshot';
 import { validateInstance } from './validation';
 
@@ -46,6 +47,10 @@ export interface CreateHandlerOptions {
   maxBatchPoints?: number;
   /** Most request bytes one batch collected for @OnBatch may hold (default 128 MiB). */
   maxBatchSize?: number;
+  /** Overrides the class's `@Udf({ onError })` (udf-run's --on-error: the command line wins). */
+  onError?: ErrorPolicy;
+  /** Called once per point or batch skipped under the 'skip' policy (after it was logged), e.g. to count it. */
+  onSkip?: (error: unknown) => void;
   /** How error messages name options (default: these option names; udf-run maps them to its flags). */
   optionNames?: OptionNames;
 }
@@ -61,8 +66,19 @@ const restoreOk = (): RestoreResponse => ({ success: true, error: '' });
  * `UdfDefinitionError` (`ERR_NOT_A_UDF_CLASS`) for a class without `@Udf`.
  */
 export function createHandler(cls: UdfClass, emitter: Emitter, opts: CreateHandlerOptions = {}): Handler {
-  return new UdfHandler(cls, getUdfDefinition(cls), emitter, opts.logger ?? createLogger({ level: 'info' }), resolveBatchLimits(opts));
+  const definition = getUdfDefinition(cls);
+  const policy = opts.onError ?? definition.onError ?? 'fail';
+  if (policy !== 'fail' && policy !== 'skip') {
+    throw new UdfRuntimeError('ERR_INVALID_OPTION', `onError must be 'fail' or 'skip', got ${JSON.stringify(policy)}`);
+  }
+  const logger = opts.logger ?? createLogger({ level: 'info' });
+  return new UdfHandler(cls, definition, emitter, logger, resolveBatchLimits(opts), policy, opts.onSkip);
 }
+
+/** Which skipped item a handler's input is, for the log line. */
+const beginItem = (begin: BeginBatch): SkippedItem => ({ kind: 'batch', series: seriesKey(begin?.name, begin?.tags), time: undefined });
+const endItem = (end: EndBatch): SkippedItem => ({ kind: 'batch', series: seriesKey(end?.name, end?.tags), time: end?.tmax });
+const batchItem = (batch: Batch): SkippedItem => endItem(batch.end);
 
 class UdfHandler implements Handler {
   private readonly ctx: HandlerContext;
@@ -83,6 +99,8 @@ class UdfHandler implements Handler {
   private collecting: Batch | undefined;
   /** Request bytes of the points in `collecting`. */
   private collectingBytes = 0;
+  /** Set under the 'skip' policy. */
+  private readonly skipper: SkipReporter | undefined;
   /** Estimated heap bytes of the points in `collecting`, charged to emitter.retained (the thread's memory budget). */
   private collectingHeld = 0;
 
@@ -96,8 +114,11 @@ class UdfHandler implements Handler {
     private readonly emitter: Emitter,
     logger: Logger,
     private readonly limits: BatchLimits,
+    policy: ErrorPolicy,
+    onSkip: ((error: unknown) => void) | undefined,
   ) {
     this.ctx = new HandlerContext(emitter, definition.provides, logger, definition.name);
+    this.skipper = policy === 'skip' ? new SkipReporter(logger, this.ctx, definition.name, onSkip) : undefined;
     let instance: Record<string, unknown> = {};
     try {
       instance = new (cls as new () => Record<string, unknown>)();
@@ -185,6 +206,13 @@ class UdfHandler implements Handler {
     const instance = this.instance;
     const ctx = this.ctx;
     const emit = ctx.resultEmitter('point', this.label('point'));
+    if (this.skipper !== undefined) {
+      return this.skipping((point: Point) => {
+        const result = fn.call(instance, point, ctx);
+        if (result === undefined) return;
+        return this.emitResult(result, emit);
+      }, pointItem);
+    }
     return (point) => {
       const result = fn.call(instance, point, ctx);
       if (result === undefined) return;
@@ -208,7 +236,8 @@ class UdfHandler implements Handler {
     const fn = this.method('beginBatch');
     if (fn !== undefined) {
       const emit = this.ctx.resultEmitter('begin', this.label('beginBatch'));
-      return (begin) => this.emitResult(fn.call(this.instance, begin, this.ctx), emit);
+      const run = (begin: BeginBatch) => this.emitResult(fn.call(this.instance, begin, this.ctx), emit);
+      return this.skipper === undefined ? run : this.skipping(run, beginItem);
     }
     // A point-mapping batch UDF (no begin/end handlers) passes batch boundaries through.
     if (provides === 'batch' && handlers.endBatch === undefined) return (begin) => this.ctx.beginBatch(begin);
@@ -221,6 +250,8 @@ class UdfHandler implements Handler {
     const onBatch = this.method('batch');
     if (onBatch !== undefined) {
       const emit = this.ctx.resultEmitter('batch', this.label('batch'));
+      const run = (batch: Batch) => this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
+      const handle = this.skipper === undefined ? run : this.skipping(run, batchItem, true);
       return (end) => {
         const batch = this.collecting;
         if (batch === undefined) this.unexpected('received an EndBatch without a BeginBatch');
@@ -230,10 +261,10 @@ class UdfHandler implements Handler {
         const held = this.collectingHeld;
         this.collectingHeld = 0;
         const account = this.emitter.retained;
-        if (account === undefined || held === 0) return this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
+        if (account === undefined || held === 0) return handle(batch);
         let result: MaybePromise<void>;
         try {
-          result = this.emitResult(onBatch.call(this.instance, batch, this.ctx), emit);
+          result = handle(batch);
         } catch (error) {
           account.drop(held);
           throw error;
@@ -246,10 +277,45 @@ class UdfHandler implements Handler {
     const fn = this.method('endBatch');
     if (fn !== undefined) {
       const emit = this.ctx.resultEmitter('end', this.label('endBatch'));
-      return (end) => this.emitResult(fn.call(this.instance, end, this.ctx), emit);
+      const run = (end: EndBatch) => this.emitResult(fn.call(this.instance, end, this.ctx), emit);
+      return this.skipper === undefined ? run : this.skipping(run, endItem, true);
     }
     if (provides === 'batch' && handlers.beginBatch === undefined) return (end) => this.ctx.endBatch(end);
     return () => undefined;
+  }
+
+  /**
+   * `run` under the 'skip' policy: whatever it throws or rejects with (the
+   * user's error, an invalid result, an emit the output cannot take) is
+   * reported and the item dropped. Except when a handler that should close
+   * the output batch (@OnBatch, @OnEndBatch) failed with one open: the
+   * batches after it would all fail, and Kapacitor must not get half a
+   * batch, so that failure still ends the task.
+   */
+  private skipping<T>(
+    run: (value: T) => MaybePromise<void>,
+    item: (value: T) => SkippedItem,
+    closesBatch = false,
+  ): (value: T) => MaybePromise<void> {
+    const skipper = this.skipper as SkipReporter;
+    const skip = (error: unknown, value: T): void => {
+      if (closesBatch && this.emitter.batchOpen) {
+        throw new UdfRuntimeError(
+          'ERR_OUTPUT_BATCH_LEFT_OPEN',
+          `${this.definition.name}: a handler failed with an output batch open, which skipping cannot repair (${describeError(error)}); ` +
+            'emit whole batches from @OnBatch (emitBatch) so that a failing batch can be skipped',
+        );
+      }
+      skipper.report(error, item(value));
+    };
+    return (value) => {
+      try {
+        const pending = run(value);
+        if (pending !== undefined) return pending.then(undefined, (error: unknown) => skip(error, value));
+      } catch (error) {
+        skip(error, value);
+      }
+    };
   }
 
   /** Emits a handler's result now, or when it settles (any thenable, not only a native Promise). */

@@ -28,7 +28,19 @@ export interface UdfConfig {
    * properties change incompatibly: snapshots of another version are refused.
    */
   stateVersion?: number;
+  /**
+   * What a handler failure on one point or batch does (default 'fail').
+   * 'fail': the task ends (an ErrorResponse, Kapacitor's semantics). 'skip':
+   * a handler that throws, rejects or returns an invalid result for one
+   * point or batch is logged and counted, its output dropped, and the task
+   * goes on. udf-run's --on-error overrides it.
+   */
+  onError?: ErrorPolicy;
 }
+
+/** What a failing point or batch handler does to the task. */
+export type ErrorPolicy = 'fail' | 'skip';
+export const ERROR_POLICIES: readonly ErrorPolicy[] = ['fail', 'skip'];
 
 /**
  * A class-validator property decorator such as `Min(1)` or `IsIn(['a', 'b'])`
@@ -128,6 +140,8 @@ export interface UdfDefinition {
   readonly wants: EdgeName;
   readonly provides: EdgeName;
   readonly stateVersion: number;
+  /** The declared error policy. Absent in definitions of older copies of this package: read it as 'fail'. */
+  readonly onError?: ErrorPolicy;
   /** In declaration order, base class options first. */
   readonly options: readonly OptionDefinition[];
   /** Method name per handler kind. */

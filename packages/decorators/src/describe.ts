@@ -32,6 +32,8 @@ export interface UdfDescription {
   readonly wants: EdgeName;
   readonly provides: EdgeName;
   readonly stateVersion: number;
+  /** What a handler failing on one point or batch does: 'fail' (the task ends) or 'skip'. */
+  readonly onError: 'fail' | 'skip';
   readonly options: readonly OptionDescription[];
   /** Properties saved by the automatic snapshot. */
   readonly state: readonly string[];
@@ -103,6 +105,7 @@ export function describeUdf(cls: UdfClass): UdfDescription {
     wants: definition.wants,
     provides: definition.provides,
     stateVersion: definition.stateVersion,
+    onError: definition.onError ?? 'fail',
     options,
     state: definition.state,
     example: `@${definition.name}()${options.map((o) => o.usage).join('')}`,

@@ -46,7 +46,11 @@ export type UdfRuntimeErrorCode =
   /** An input batch collected for @OnBatch exceeded maxBatchPoints or maxBatchSize. */
   | 'ERR_BATCH_TOO_LARGE'
   /** Data, Snapshot or Restore arrived before a successful Init. */
-  | 'ERR_NOT_INITIALIZED';
+  | 'ERR_NOT_INITIALIZED'
+  /** Under onError 'skip', a handler that should close the output batch failed with it open. */
+  | 'ERR_OUTPUT_BATCH_LEFT_OPEN'
+  /** createHandler was given an option it cannot use. */
+  | 'ERR_INVALID_OPTION';
 
 /**
  * Thrown by the running handler (and so turned into an ErrorResponse by the

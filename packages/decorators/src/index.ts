@@ -11,6 +11,7 @@ export type { UdfContext } from './context';
 export { type CreateHandlerOptions, createHandler } from './create-handler';
 export type {
   EdgeName,
+  ErrorPolicy,
   FlagOptionConfig,
   HandlerKind,
   InferredOptionConfig,
@@ -25,6 +26,7 @@ export type {
   UdfDefinition,
   ValueTypeName,
 } from './definition';
+export { ERROR_POLICIES } from './definition';
 export { describeUdf, formatDescription, type OptionDescription, type UdfDescription } from './describe';
 export { Duration } from './duration';
 export {

@@ -1,4 +1,20 @@
 export {
+  type AgentCounts,
+  type ConnectionGauges,
+  type ConnectionSnapshot,
+  ConnectionStats,
+  DEFAULT_ENDED_RETENTION_MS,
+  type HistogramSnapshot,
+  LATENCY_BUCKETS,
+  LATENCY_SAMPLE_EVERY,
+  REQUEST_KINDS,
+  type RequestKindName,
+  type ServerSnapshot,
+  StatsRegistry,
+  type StatsTotals,
+  totals,
+} from './connection-stats';
+export {
   InvalidTransportOptionError,
   SocketInUseError,
   SocketPathNotSocketError,
@@ -16,6 +32,7 @@ export {
   type LimitUnit,
 } from './limits';
 export type { ServeOptions } from './options';
+export { prepareSocketPath } from './socket-path';
 export {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_SOCKET_MODE,
@@ -25,3 +42,4 @@ export {
 } from './socket-server';
 export { type StdioOptions, type StdioServer, serveStdio } from './stdio-server';
 export { guardStdout, type StdoutGuard } from './stdout-guard';
+export { loadUdfClass, type UdfSource } from './udf-module';

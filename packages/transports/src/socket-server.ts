@@ -1,10 +1,13 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { FrameBudget, type Logger, MemoryBudget } from '@kapacitor-udf/core';
+import { type ErrorPolicy, getUdfDefinition } from '@kapacitor-udf/decorators';
+import { type ConnectionSnapshot, type ServerSnapshot, StatsRegistry } from './connection-stats';
 import { InvalidTransportOptionError } from './errors';
 import { errorFields } from './field-logger';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE, pickConnectionLimits, type SocketLimits } from './limits';
 import { checkLimits, checkServeOptions, resolveLogger, type ServeOptions } from './options';
+import { listenOnFd } from './passed-socket';
 import { SocketFile, socketDirectoryWarning } from './socket-file';
 import { prepareSocketPath } from './socket-path';
 import { assertUdfClass, type UdfClass } from './udf-class';
@@ -30,6 +33,24 @@ export interface SocketOptions extends ServeOptions, SocketLimits {
    * Default: require(), or import() for ES modules.
    */
   moduleLoader?: string;
+  /**
+   * Serve this already-listening unix stream socket (a descriptor: systemd
+   * socket activation passes 3) instead of binding `path`. The socket file
+   * belongs to whoever created it: it is neither chmod-ed nor removed.
+   */
+  listenFd?: number;
+  /** Count each connection's traffic, for `stats()` (udf-run's --metrics and --stats-interval). */
+  stats?: boolean;
+  /** Overrides the class's `@Udf({ onError })` (udf-run's --on-error). */
+  onError?: ErrorPolicy;
+  /** Called once when the server stops accepting connections (a graceful close began). */
+  onDraining?: () => void;
+}
+
+/** A server's counts: every connection's (all worker threads) and its own. */
+export interface SocketServerStats {
+  connections: ConnectionSnapshot[];
+  server: ServerSnapshot;
 }
 
 export interface SocketServer {
@@ -47,6 +68,15 @@ export interface SocketServer {
    * the socket file is gone; `done` settles when the rest has stopped.
    */
   destroy(): Promise<void>;
+  /** Every connection's counts (all worker threads) and the server's own; no connections without the `stats` option. */
+  stats(): Promise<SocketServerStats>;
+  /**
+   * Makes `cls` the class of the connections opened from now on (a reload);
+   * open connections keep their instance. With workers, every thread loads
+   * the module anew as `generation` first (all or none): rejects, the old
+   * class serving on, when one cannot.
+   */
+  setUdfClass(cls: UdfClass, generation: number): Promise<void>;
 }
 
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_SOCKET_MODE } from './limits';
@@ -106,6 +136,8 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
       optionNames: options.optionNames,
       logger,
       fields,
+      stats: options.stats,
+      onError: options.onError,
     });
     logger.info('worker threads started', { ...fields, workers: options.workers, module: source.module });
   }
@@ -120,8 +152,12 @@ export async function serveSocket(cls: UdfClass, options: SocketOptions): Promis
     pool,
   });
   try {
-    await prepareSocketPath(socketPath);
-    await server.listen();
+    if (options.listenFd === undefined) {
+      await prepareSocketPath(socketPath);
+      await server.listen();
+    } else {
+      await server.listenOnFd(options.listenFd);
+    }
   } catch (err) {
     await pool?.close();
     throw err;
@@ -171,16 +207,23 @@ class UdfSocketServer implements SocketServer {
   /** One budget for what every connection of this thread holds (without workers; each worker has its own). */
   private readonly memoryBudget: MemoryBudget;
   private nextId = 1;
+  /** The class of new connections (a reload replaces it). */
+  private udfClass: UdfClass;
+  /** Connections' counts (in-thread serving with the `stats` option). */
+  private readonly registry: StatsRegistry | undefined;
+  private accepted = 0;
   private socketFile: SocketFile | undefined;
   private closing: Promise<void> | undefined;
   private resolveDone: () => void = () => undefined;
 
   constructor(
-    private readonly cls: UdfClass,
+    cls: UdfClass,
     private readonly options: SocketOptions,
     private readonly settings: ServerSettings,
   ) {
     this.path = settings.path;
+    this.udfClass = cls;
+    this.registry = options.stats === true && settings.pool === undefined ? new StatsRegistry() : undefined;
     this.frameBudget = new FrameBudget(options.maxPartialFramesSize);
     this.memoryBudget = new MemoryBudget(options.maxRetainedSize || undefined, options.optionNames);
     this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
@@ -210,6 +253,49 @@ class UdfSocketServer implements SocketServer {
     logger.info('listening', { ...fields, mode: `0${mode.toString(8)}` });
   }
 
+  /**
+   * starting -> listening on a socket someone else bound and listens on
+   * (systemd socket activation). Its file is theirs: never chmod-ed or
+   * removed here, and it outlives this server.
+   */
+  async listenOnFd(fd: number): Promise<void> {
+    const { logger, fields } = this.settings;
+    let bound: string | undefined;
+    try {
+      bound = await listenOnFd(this.listener, fd);
+    } catch (err) {
+      throw new InvalidTransportOptionError(
+        `listenFd ${fd}: the passed socket is not a listening unix stream socket (${(err as Error).message})`,
+      );
+    }
+    if (bound !== undefined && path.resolve(bound) !== this.path) {
+      logger.warn(`the passed socket is ${bound}, not ${this.path}: kapacitor.conf must name the one served`, fields);
+    }
+    this.listener.on('error', (err) => logger.error('socket server error', { ...fields, ...errorFields(err) }));
+    this.moveTo('listening');
+    logger.info('listening', { ...fields, activation: 'systemd', fd });
+  }
+
+  async stats(): Promise<SocketServerStats> {
+    const { pool } = this.settings;
+    const fromWorkers = pool !== undefined && this.options.stats === true ? await pool.collectStats() : undefined;
+    return {
+      connections: fromWorkers?.connections ?? this.registry?.snapshots() ?? [],
+      server: {
+        openConnections: this.connections.size,
+        connections: this.accepted,
+        partialFrameBytes: this.frameBudget.used + (fromWorkers?.partialFrameBytes ?? 0),
+        workerRestarts: pool?.restarts ?? 0,
+      },
+    };
+  }
+
+  async setUdfClass(cls: UdfClass, generation: number): Promise<void> {
+    assertUdfClass(cls);
+    await this.settings.pool?.reload(generation);
+    this.udfClass = cls;
+  }
+
   close(): Promise<void> {
     this.closing ??= this.drain();
     return this.closing;
@@ -226,6 +312,7 @@ class UdfSocketServer implements SocketServer {
     const { logger, fields, shutdownTimeoutMs, pool } = this.settings;
     this.moveTo('draining');
     logger.info('shutting down', { ...fields, connections: this.connections.size, timeoutMs: shutdownTimeoutMs });
+    this.options.onDraining?.();
     const listenerClosed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
     await this.socketFile?.remove();
     if (this.connections.size > 0) {
@@ -255,12 +342,15 @@ class UdfSocketServer implements SocketServer {
     let abort: (reason: Error) => void;
     let cut: (reason: Error) => void = () => socket.destroy();
     let done: Promise<void>;
+    this.accepted++;
     try {
       if (pool !== undefined) {
         ({ abort, cut, done } = pool.attach(socket, fields.connection as number, fields));
       } else {
+        const registry = this.registry;
+        const stats = registry?.open(fields.connection as number, getUdfDefinition(this.udfClass).name);
         const { agent, done: finished } = startConnection({
-          cls: this.cls,
+          cls: this.udfClass,
           input: socket,
           output: socket,
           options: this.options,
@@ -269,9 +359,14 @@ class UdfSocketServer implements SocketServer {
           frameBudget: this.frameBudget,
           memoryBudget: this.memoryBudget,
           drainTimeoutMs: this.settings.drainTimeoutMs,
+          stats,
+          onError: this.options.onError,
+          bytesIn: () => socket.bytesRead,
+          bytesOut: () => socket.bytesWritten,
         });
         abort = (reason) => agent.close(reason);
         done = finished;
+        if (stats !== undefined) void finished.catch(() => undefined).then(() => registry?.close(stats));
       }
     } catch (err) {
       logger.error('could not start a connection', { ...fields, ...errorFields(err) });

@@ -1,4 +1,6 @@
 import { MemoryBudget } from '@kapacitor-udf/core';
+import { type ErrorPolicy, getUdfDefinition } from '@kapacitor-udf/decorators';
+import { type ConnectionSnapshot, type ServerSnapshot, StatsRegistry } from './connection-stats';
 import { ShutdownTimeoutError } from './errors';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './limits';
 import { checkServeOptions, resolveLogger, type ServeOptions } from './options';
@@ -13,6 +15,10 @@ export interface StdioOptions extends ServeOptions {
    * one before importing user modules, which may print at import time).
    */
   stdoutGuard?: StdoutGuard;
+  /** Count the conversation's traffic, for `stats()` (udf-run's --stats-interval, --metrics). */
+  stats?: boolean;
+  /** Overrides the class's `@Udf({ onError })` (udf-run's --on-error). */
+  onError?: ErrorPolicy;
 }
 
 /**
@@ -37,6 +43,8 @@ export interface StdioServer {
   stop(why?: string): void;
   /** Ends the conversation at once (the agent sends an ErrorResponse when a reason is given). */
   close(reason?: Error): void;
+  /** The conversation's counts (no connections without the `stats` option). */
+  stats(): Promise<{ connections: ConnectionSnapshot[]; server: ServerSnapshot }>;
 }
 
 /** After a shutdown timeout, how long the ErrorResponse may take to flush before `done` rejects anyway. */
@@ -54,6 +62,9 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
 
   const guard = options.stdoutGuard ?? guardStdout();
   const fields: Record<string, unknown> = { udf: cls.name, transport: 'stdio', pid: process.pid };
+  const registry = options.stats === true ? new StatsRegistry() : undefined;
+  const stats = registry?.open(1, getUdfDefinition(cls).name);
+  const stdout = process.stdout as { bytesWritten?: unknown };
   const connection = startConnection({
     cls,
     input: process.stdin,
@@ -61,8 +72,13 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
     options,
     logger,
     fields,
+    stats,
+    onError: options.onError,
+    // The guard's protocol stream writes to stdout (a pipe: a socket that counts its bytes).
+    bytesOut: () => (typeof stdout.bytesWritten === 'number' ? stdout.bytesWritten : 0),
     memoryBudget: new MemoryBudget(options.maxRetainedSize || undefined, options.optionNames),
   });
+  if (stats !== undefined) void connection.done.catch(() => undefined).then(() => registry?.close(stats));
 
   // Kapacitor closing our stdout (EPIPE) must end the conversation, not crash
   // the process with an unhandled 'error' event.
@@ -112,5 +128,9 @@ export function serveStdio(cls: UdfClass, options: StdioOptions = {}): StdioServ
       connection.agent.close();
     },
     close: (reason?: Error) => connection.agent.close(reason),
+    stats: async () => ({
+      connections: registry?.snapshots() ?? [],
+      server: { openConnections: registry?.openCount ?? 0, connections: 1, partialFrameBytes: 0, workerRestarts: 0 },
+    }),
   };
 }

@@ -11,7 +11,9 @@ import {
   rateLimitedLogger,
   type SnapshotResponse,
 } from '@kapacitor-udf/core';
-import { createHandler, getUdfDefinition } from '@kapacitor-udf/decorators';
+import { createHandler, type ErrorPolicy, getUdfDefinition } from '@kapacitor-udf/decorators';
+import type { ConnectionGauges, ConnectionStats } from './connection-stats';
+import { countingHandler } from './counting';
 import { errorFields, withFields } from './field-logger';
 import type { ServeOptions } from './options';
 import type { UdfClass } from './udf-class';
@@ -38,28 +40,37 @@ export interface ConnectionParams {
   memoryBudget?: MemoryBudget;
   /** After the input ended, how long the conversation may take (AgentOptions.drainTimeoutMs; socket connections). */
   drainTimeoutMs?: number;
+  /** Where the connection's traffic is counted (--metrics, --stats-interval); unset: not counted. */
+  stats?: ConnectionStats;
+  /** Overrides the class's `@Udf({ onError })`. */
+  onError?: ErrorPolicy;
+  /** With `stats`: bytes read so far (default: the input's `bytesRead`, a socket's, else counted here). */
+  bytesIn?: () => number;
+  /** With `stats`: bytes written so far (default: the output's `bytesWritten`, else 0). */
+  bytesOut?: () => number;
 }
 
 export function startConnection(params: ConnectionParams): UdfConnection {
-  const { cls, input, output, options, fields } = params;
+  const { cls, input, output, options, fields, stats } = params;
   // Rate-limited per connection and kind: a peer that makes every request log
   // a line (empty frames, a handler warning per point) costs a few lines.
   const log = rateLimitedLogger(withFields(params.logger, fields));
+  const makeHandler = (emitter: Emitter): Handler => {
+    const handler = createHandler(cls, emitter, {
+      logger: log,
+      maxBatchPoints: options.maxBatchPoints,
+      maxBatchSize: options.maxBatchSize,
+      optionNames: options.optionNames,
+      onError: params.onError,
+      onSkip: stats === undefined ? undefined : (error) => stats.countError(errorCode(error, 'ERR_HANDLER_FAILED')),
+    });
+    const observed = observe(handler, fields, log, stateFields(cls), stats);
+    return stats === undefined ? observed : countingHandler(observed, stats);
+  };
   const agent = new Agent({
     input,
     output,
-    handler: (emitter: Emitter) =>
-      observe(
-        createHandler(cls, emitter, {
-          logger: log,
-          maxBatchPoints: options.maxBatchPoints,
-          maxBatchSize: options.maxBatchSize,
-          optionNames: options.optionNames,
-        }),
-        fields,
-        log,
-        stateFields(cls),
-      ),
+    handler: makeHandler,
     maxMessageSize: options.maxMessageSize,
     maxMessageEntries: options.maxMessageEntries,
     handlerTimeoutMs: options.handlerTimeoutMs,
@@ -70,7 +81,9 @@ export function startConnection(params: ConnectionParams): UdfConnection {
     drainTimeoutMs: params.drainTimeoutMs,
     optionNames: options.optionNames,
     logger: log,
+    onPointTimed: stats === undefined ? undefined : (seconds) => stats.latency.observe(seconds),
   });
+  if (stats !== undefined) stats.gauges = connectionGauges(agent, params);
   log.info('connection opened');
   const done = agent.start().then(
     () => {
@@ -78,6 +91,7 @@ export function startConnection(params: ConnectionParams): UdfConnection {
       log.info('connection closed');
     },
     (err: unknown) => {
+      stats?.countError(errorCode(err, 'ERR_CONVERSATION_FAILED'));
       log.flush();
       // The agent already logged the cause at error level (with these fields).
       log.warn('connection closed after an error', errorFields(err));
@@ -108,7 +122,13 @@ function stateFields(cls: UdfClass): Record<string, unknown> {
  * sees that state was saved and came back. Every other method is the
  * handler's own, bound once, so the per-point path gains no work.
  */
-function observe(handler: Handler, fields: Record<string, unknown>, log: Logger, state: Record<string, unknown>): Handler {
+function observe(
+  handler: Handler,
+  fields: Record<string, unknown>,
+  log: Logger,
+  state: Record<string, unknown>,
+  stats: ConnectionStats | undefined,
+): Handler {
   const snapshotTaken = (response: SnapshotResponse): SnapshotResponse => {
     log.info('snapshot taken', { ...state, bytes: response.snapshot.byteLength });
     return response;
@@ -124,6 +144,10 @@ function observe(handler: Handler, fields: Record<string, unknown>, log: Logger,
     init: (request: InitRequest) => {
       fields.taskID = request.taskID;
       fields.nodeID = request.nodeID;
+      if (stats !== undefined) {
+        stats.taskID = request.taskID;
+        stats.nodeID = request.nodeID;
+      }
       log.debug('init', { options: describeOptions(request) });
       return handler.init(request);
     },
@@ -156,4 +180,28 @@ function describeOptions(request: InitRequest): Array<{ name: string; values: un
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** An error's `code` when it has a string one (every UdfError does), else `fallback`. */
+function errorCode(error: unknown, fallback: string): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : fallback;
+}
+
+/** Where a connection's gauges are read: the agent, and the byte counts of its streams. */
+function connectionGauges(agent: Agent, params: ConnectionParams): ConnectionGauges {
+  let bytesIn = params.bytesIn;
+  if (bytesIn === undefined) {
+    const input = params.input as { bytesRead?: unknown };
+    if (typeof input.bytesRead === 'number') bytesIn = () => input.bytesRead as number;
+    else {
+      // Per chunk, not per point.
+      let counted = 0;
+      params.input.on('data', (chunk: Buffer) => (counted += chunk.length));
+      bytesIn = () => counted;
+    }
+  }
+  const output = params.output as { bytesWritten?: unknown };
+  const bytesOut = params.bytesOut ?? (() => (typeof output.bytesWritten === 'number' ? output.bytesWritten : 0));
+  return { agent: () => agent, bytesIn, bytesOut };
 }

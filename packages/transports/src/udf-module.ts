@@ -55,12 +55,16 @@ function findInModuleCache(cls: UdfClass): UdfSource | undefined {
  */
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
-/** Loads the module (through `loaderModule`'s `loadModuleFile` when given) and picks the UDF class out of it. */
-export async function loadUdfClass(source: UdfSource, className: string, loaderModule?: string): Promise<UdfClass> {
+/**
+ * Loads the module (through `loaderModule`'s `loadModuleFile` when given) and
+ * picks the UDF class out of it. `fresh` (a reload's generation number) asks
+ * the loader to run the module's code anew; without a loader it is ignored.
+ */
+export async function loadUdfClass(source: UdfSource, className: string, loaderModule?: string, fresh?: number): Promise<UdfClass> {
   let exported: unknown;
   if (loaderModule !== undefined) {
-    const loader = require(loaderModule) as { loadModuleFile(file: string): Promise<unknown> };
-    exported = await loader.loadModuleFile(source.module);
+    const loader = require(loaderModule) as { loadModuleFile(file: string, options?: { fresh?: number }): Promise<unknown> };
+    exported = await loader.loadModuleFile(source.module, fresh === undefined ? undefined : { fresh });
   } else if (source.module.endsWith('.mjs')) {
     exported = await dynamicImport(pathToFileURL(source.module).href);
   } else {

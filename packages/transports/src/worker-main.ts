@@ -10,6 +10,8 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { FrameBudget, type Logger, type LogLevel, MemoryBudget } from '@kapacitor-udf/core';
 import { describeError } from '@kapacitor-udf/core/internal';
+import { getUdfDefinition } from '@kapacitor-udf/decorators';
+import { type ConnectionStats, StatsRegistry } from './connection-stats';
 import { errorFields } from './field-logger';
 import type { UdfClass } from './udf-class';
 import { startConnection, type UdfConnection } from './udf-connection';
@@ -21,6 +23,8 @@ const port = parentPort;
 const init = workerData as WorkerInit;
 /** The partial frames of every connection this thread serves share one budget. */
 const frameBudget = new FrameBudget(init.limits.maxPartialFramesSize);
+/** The connections' counts, when the server reports stats. */
+const statsRegistry = init.stats === true ? new StatsRegistry() : undefined;
 /**
  * What the connections of this thread hold, against one budget sized from
  * this worker's own heap limit (its resourceLimits, see worker-pool.ts).
@@ -53,12 +57,17 @@ class WorkerSideConnection {
   /** The output write waiting for acks (the agent sees a stream that has not drained). */
   private waiting: (() => void) | null = null;
   readonly connection: UdfConnection;
+  readonly stats: ConnectionStats | undefined;
+  /** Bytes received from / sent to the main thread (the socket's bytes, for stats). */
+  bytesIn = 0;
+  bytesOut = 0;
 
   constructor(
     readonly id: number,
     cls: UdfClass,
     fields: Record<string, unknown>,
   ) {
+    this.stats = statsRegistry?.open(id, getUdfDefinition(cls).name);
     this.output = new Writable({
       // The window below is the real limit; this only saves a tick per agent write.
       highWaterMark: 256 * 1024,
@@ -82,6 +91,10 @@ class WorkerSideConnection {
       drainTimeoutMs: init.drainTimeoutMs,
       logger,
       fields,
+      stats: this.stats,
+      onError: init.onError,
+      bytesIn: () => this.bytesIn,
+      bytesOut: () => this.bytesOut,
     });
     // Added after the agent's own listener: every chunk it is handed is
     // credit given back to the main thread for this socket's input.
@@ -102,6 +115,7 @@ class WorkerSideConnection {
       at += c.length;
     }
     this.unacked += size;
+    this.bytesOut += size;
     post({ t: 'data', id: this.id, chunk: copy }, [copy.buffer]);
     if (this.unacked <= OUTPUT_WINDOW) callback();
     else this.waiting = callback;
@@ -127,7 +141,7 @@ class WorkerSideConnection {
 async function run(): Promise<void> {
   let cls: UdfClass;
   try {
-    cls = await loadUdfClass({ module: init.module, exportName: init.exportName }, init.className, init.moduleLoader);
+    cls = await loadUdfClass({ module: init.module, exportName: init.exportName }, init.className, init.moduleLoader, init.fresh);
   } catch (err) {
     post({ t: 'load-failed', error: describeError(err) });
     return;
@@ -157,7 +171,29 @@ async function run(): Promise<void> {
   setInterval(beat, HEARTBEAT_INTERVAL_MS).unref();
 
   const connections = new Map<number, WorkerSideConnection>();
+  /** A reload's class, loaded and waiting for the main thread's 'switch'. */
+  let loaded: { generation: number; cls: UdfClass } | undefined;
   port.on('message', (message: ToWorker) => {
+    if (message.t === 'stats') {
+      post({ t: 'stats', seq: message.seq, connections: statsRegistry?.snapshots() ?? [], partialFrameBytes: frameBudget.used });
+      return;
+    }
+    if (message.t === 'reload') {
+      const { generation } = message;
+      loadUdfClass({ module: init.module, exportName: init.exportName }, init.className, init.moduleLoader, generation).then(
+        (next) => {
+          loaded = { generation, cls: next };
+          post({ t: 'loaded', generation });
+        },
+        (err: unknown) => post({ t: 'loaded', generation, error: describeError(err) }),
+      );
+      return;
+    }
+    if (message.t === 'switch' || message.t === 'discard') {
+      if (loaded?.generation === message.generation && message.t === 'switch') cls = loaded.cls;
+      loaded = undefined;
+      return;
+    }
     if (message.t === 'open') {
       let conn: WorkerSideConnection;
       try {
@@ -169,6 +205,7 @@ async function run(): Promise<void> {
       }
       connections.set(message.id, conn);
       const finished = (): void => {
+        if (conn.stats !== undefined) statsRegistry?.close(conn.stats);
         connections.delete(message.id);
         post({ t: 'done', id: message.id });
       };
@@ -179,6 +216,7 @@ async function run(): Promise<void> {
     if (conn === undefined) return; // already over: late bytes, acks or notices are moot
     switch (message.t) {
       case 'data':
+        conn.bytesIn += message.chunk.byteLength;
         conn.input.push(Buffer.from(message.chunk.buffer, message.chunk.byteOffset, message.chunk.byteLength));
         break;
       case 'end':

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { encodeFrame, encodeResponse, type Logger, type OptionNames } from '@kapacitor-udf/core';
 import { describeError, nameOption } from '@kapacitor-udf/core/internal';
+import type { ErrorPolicy } from '@kapacitor-udf/decorators';
+import type { ConnectionSnapshot } from './connection-stats';
 import { WorkerStartError } from './errors';
 import { errorFields } from './field-logger';
 import type { ConnectionLimits } from './limits';
@@ -23,7 +25,21 @@ export interface WorkerPoolOptions {
   optionNames?: OptionNames;
   logger: Logger;
   fields: Record<string, unknown>;
+  /** Count each connection's traffic in the workers (collectStats() reads it). */
+  stats?: boolean;
+  onError?: ErrorPolicy;
 }
+
+/** What every worker's connections and partial frames add up to, for one scrape. */
+export interface WorkerStats {
+  connections: ConnectionSnapshot[];
+  partialFrameBytes: number;
+}
+
+/** How long a scrape waits for a busy worker's counts before using the last ones it sent. */
+const STATS_TIMEOUT_MS = 1000;
+/** How long a reload waits for every worker to load the module anew. */
+const RELOAD_TIMEOUT_MS = 60_000;
 
 /** A connection served by a worker, as the socket server sees it. */
 export interface WorkerConnection {
@@ -72,6 +88,8 @@ interface Slot {
   heartbeat: BigInt64Array;
   /** Set when the watchdog terminated the thread: why its connections fail. */
   killedBecause?: string;
+  /** The last counts this thread sent (used when it does not answer in time, e.g. a handler hogs it). */
+  lastStats?: WorkerStats;
 }
 
 /**
@@ -89,6 +107,13 @@ export class WorkerPool {
   private readonly entry = workerEntry();
 
   private watchdog: NodeJS.Timeout | undefined;
+  /** Threads started again after one stopped. */
+  restarts = 0;
+  /** The reload generation workers load the module as (0: never reloaded). */
+  private generation = 0;
+  private statsSeq = 0;
+  private readonly statsWaiters = new Map<string, (stats: WorkerStats) => void>();
+  private readonly loadWaiters = new Map<string, (error: string | undefined) => void>();
 
   private constructor(private readonly options: WorkerPoolOptions) {
     const timeout = options.limits.handlerTimeoutMs ?? 0;
@@ -152,6 +177,9 @@ export class WorkerPool {
       moduleLoader: options.moduleLoader,
       limits: options.limits,
       optionNames: options.optionNames,
+      stats: options.stats,
+      onError: options.onError,
+      ...(this.generation > 0 ? { fresh: this.generation } : {}),
       drainTimeoutMs: options.drainTimeoutMs,
       heartbeat: new SharedArrayBuffer(8),
     };
@@ -220,6 +248,7 @@ export class WorkerPool {
         for (const routed of [...slot.connections.values()]) this.failConnection(routed, failure);
         const restart = (): void => {
           if (this.closing) return;
+          this.restarts++;
           this.spawn(index).catch((err: unknown) =>
             options.logger.error('could not restart a worker thread', { ...log, ...errorFields(err) }),
           );
@@ -327,6 +356,17 @@ export class WorkerPool {
       this.options.logger[message.level](message.msg, message.fields);
       return;
     }
+    if (message.t === 'stats') {
+      const stats = { connections: message.connections, partialFrameBytes: message.partialFrameBytes };
+      for (const c of stats.connections) c.worker = slot.index;
+      slot.lastStats = stats;
+      this.statsWaiters.get(`${slot.index}:${message.seq}`)?.(stats);
+      return;
+    }
+    if (message.t === 'loaded') {
+      this.loadWaiters.get(`${slot.index}:${message.generation}`)?.(message.error);
+      return;
+    }
     if (message.t === 'ready' || message.t === 'load-failed') return;
     const routed = slot.connections.get(message.id);
     if (routed === undefined) return;
@@ -375,6 +415,67 @@ export class WorkerPool {
     }
     if (routed.inputPaused) socket.resume();
     routed.finish();
+  }
+
+  /**
+   * Every worker's connection counts. A worker that does not answer within
+   * STATS_TIMEOUT_MS (stuck in a long handler call) is represented by the
+   * last counts it sent, so a scrape is never held up by one busy thread.
+   */
+  async collectStats(): Promise<WorkerStats> {
+    const seq = ++this.statsSeq;
+    const replies = this.slots.map((slot) => {
+      const last = slot.lastStats ?? { connections: [], partialFrameBytes: 0 };
+      if (!slot.ready) return Promise.resolve(last);
+      const key = `${slot.index}:${seq}`;
+      return new Promise<WorkerStats>((resolve) => {
+        const timer = setTimeout(() => {
+          this.statsWaiters.delete(key);
+          resolve(last);
+        }, STATS_TIMEOUT_MS);
+        this.statsWaiters.set(key, (stats) => {
+          clearTimeout(timer);
+          this.statsWaiters.delete(key);
+          resolve(stats);
+        });
+        slot.worker.postMessage({ t: 'stats', seq } satisfies ToWorker);
+      });
+    });
+    const all = await Promise.all(replies);
+    return { connections: all.flatMap((s) => s.connections), partialFrameBytes: all.reduce((sum, s) => sum + s.partialFrameBytes, 0) };
+  }
+
+  /**
+   * Reloads the UDF module in every worker, all or none: each loads it anew
+   * and keeps the class aside; only when all succeeded do they switch to it
+   * (for new connections). Rejects with the first worker's error otherwise,
+   * every worker keeping the code it had. A worker started later loads the
+   * module as this generation.
+   */
+  async reload(generation: number): Promise<void> {
+    const live = this.slots.filter((s) => s.ready);
+    const results = await Promise.all(
+      live.map(
+        (slot) =>
+          new Promise<string | undefined>((resolve) => {
+            const key = `${slot.index}:${generation}`;
+            const timer = setTimeout(() => {
+              this.loadWaiters.delete(key);
+              resolve(`worker ${slot.index} did not load the module within ${RELOAD_TIMEOUT_MS / 1000} s`);
+            }, RELOAD_TIMEOUT_MS);
+            this.loadWaiters.set(key, (error) => {
+              clearTimeout(timer);
+              this.loadWaiters.delete(key);
+              resolve(error);
+            });
+            slot.worker.postMessage({ t: 'reload', generation } satisfies ToWorker);
+          }),
+      ),
+    );
+    const failed = results.find((r) => r !== undefined);
+    for (const slot of live) slot.worker.postMessage({ t: failed === undefined ? 'switch' : 'discard', generation } satisfies ToWorker);
+    if (failed !== undefined) throw new Error(failed);
+    this.generation = generation;
   }
 
   /** Stops every worker (call after the connections ended). */

@@ -15,6 +15,8 @@
  */
 
 import type { LogLevel, OptionNames } from '@kapacitor-udf/core';
+import type { ErrorPolicy } from '@kapacitor-udf/decorators';
+import type { ConnectionSnapshot } from './connection-stats';
 import type { ConnectionLimits } from './limits';
 
 /** Bytes of one connection's input in flight to a worker before the socket is paused. */
@@ -38,6 +40,12 @@ export interface WorkerInit {
   limits: ConnectionLimits;
   /** How error messages name options (ServeOptions.optionNames). */
   optionNames?: OptionNames;
+  /** Count each connection's traffic (the main thread asks for the counts with 'stats'). */
+  stats?: boolean;
+  /** Overrides the class's `@Udf({ onError })`. */
+  onError?: ErrorPolicy;
+  /** The reload generation to load the module as (a thread started after a reload loads the current code). */
+  fresh?: number;
   /** After a peer ended its input, how long its conversation may take (SocketOptions.drainTimeoutMs, resolved). */
   drainTimeoutMs?: number;
   /**
@@ -76,7 +84,17 @@ export type ToWorker =
   | { t: 'gone'; id: number }
   | { t: 'ack'; id: number; bytes: number }
   /** End the conversation from outside with this ErrorResponse message (shutdown timeout). */
-  | { t: 'abort'; id: number; reason: string };
+  | { t: 'abort'; id: number; reason: string }
+  /** Send the counts of every connection (answered with 'stats' and the same seq). */
+  | { t: 'stats'; seq: number }
+  /**
+   * Reload, first step: load the module anew as `generation` and keep the
+   * class aside (answered with 'loaded'). Second step, once every thread
+   * loaded it: 'switch' makes it the class of new connections, or 'discard'.
+   */
+  | { t: 'reload'; generation: number }
+  | { t: 'switch'; generation: number }
+  | { t: 'discard'; generation: number };
 
 export type FromWorker =
   | { t: 'ready'; threadId: number; heapLimit: number; maxRetainedSize: number }
@@ -87,4 +105,7 @@ export type FromWorker =
   | { t: 'end'; id: number }
   /** The conversation is over (cleanly or not; the worker logged how). */
   | { t: 'done'; id: number }
-  | { t: 'log'; level: LogLevel; msg: string; fields?: object };
+  | { t: 'log'; level: LogLevel; msg: string; fields?: object }
+  | { t: 'stats'; seq: number; connections: ConnectionSnapshot[]; partialFrameBytes: number }
+  /** The module was loaded anew (or not: `error` says why). */
+  | { t: 'loaded'; generation: number; error?: string };

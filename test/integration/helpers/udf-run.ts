@@ -14,9 +14,13 @@ export class UdfRunProcess extends UdfRun {
   // stdin, stdout and stderr are all pipes here.
   declare readonly child: ChildProcessWithoutNullStreams;
 
-  constructor(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean; script?: string } = {}) {
+  constructor(
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv; captureStdout?: boolean; script?: string; command?: string } = {},
+  ) {
     super(args, {
       script: options.script ?? BIN,
+      command: options.command,
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
       stdout: options.captureStdout ? 'capture' : 'pipe',

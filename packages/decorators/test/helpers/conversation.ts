@@ -8,7 +8,7 @@
  * depends on this package, not the other way round).
  */
 import { Agent, createPoint, type Option, type OptionValue, type Point, type Request, type Response, ValueType } from '@kapacitor-udf/core';
-import { createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
+import { type CreateHandlerOptions, createHandler, Duration, type UdfClass } from '@kapacitor-udf/decorators';
 import { MemoryLogger, type ResponseKind, type ResponseValue, requests, WirePeer } from '@kapacitor-udf/testing';
 
 export type RequestMessage = NonNullable<Request['message']>;
@@ -20,11 +20,11 @@ export class Conversation {
   readonly done: Promise<void>;
   private readonly peer = WirePeer.inMemory();
 
-  constructor(cls: UdfClass) {
+  constructor(cls: UdfClass, handlerOptions: Omit<CreateHandlerOptions, 'logger'> = {}) {
     const agent = new Agent({
       input: this.peer.toUdf,
       output: this.peer.fromUdf,
-      handler: (emitter) => createHandler(cls, emitter, { logger: this.logger }),
+      handler: (emitter) => createHandler(cls, emitter, { ...handlerOptions, logger: this.logger }),
       logger: this.logger,
     });
     this.done = agent.start();
