@@ -8,4 +8,5 @@
 
 export { closest } from './closest';
 export { describeError } from './errors';
+export { compareUtf8, setOwn, sortedKeys } from './map-keys';
 export { nameOption } from './option-names';

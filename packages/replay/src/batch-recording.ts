@@ -21,10 +21,10 @@
  */
 import type { Point } from '@kapacitor-udf/core';
 import { groupID } from '@kapacitor-udf/core';
+import { setOwn, sortedKeys } from '@kapacitor-udf/core/internal';
 import * as yauzl from 'yauzl';
 import type { Batch } from './batch';
 import { ReplayError } from './errors';
-import { setOwn, sortedKeysGo } from './go-order';
 import { JsonDocumentSplitter } from './json-documents';
 import { parseRfc3339Nano } from './rfc3339';
 import { textChunks } from './text-chunks';
@@ -161,7 +161,7 @@ function readTags(value: unknown, what: string): Record<string, string> {
   const tags: Record<string, string> = {};
   if (value === undefined || value === null) return tags;
   if (!isObject(value)) fail(`${what}: "tags" must be an object of strings`);
-  for (const key of sortedKeysGo(value)) {
+  for (const key of sortedKeys(value)) {
     const v = value[key];
     if (typeof v !== 'string') fail(`${what}: tag ${JSON.stringify(key)} is not a string`);
     setOwn(tags, key, v);
@@ -186,7 +186,7 @@ export function toBatch(doc: unknown, what: string): Batch | undefined {
   const byName = doc.byname ?? false;
   if (typeof byName !== 'boolean') fail(`${what}: "byname" must be true or false`);
   const tags = readTags(doc.tags, what);
-  const group = groupID(name, tags, sortedKeysGo(tags), byName);
+  const group = groupID(name, tags, sortedKeys(tags), byName);
   let tmax = doc.tmax === undefined ? 0n : readTime(doc.tmax, `${what} tmax`);
   const points: Point[] = [];
   for (let i = 0; i < rawPoints.length; i++) {
@@ -198,7 +198,7 @@ export function toBatch(doc: unknown, what: string): Batch | undefined {
     const fieldsString: Record<string, string> = {};
     const fieldsBool: Record<string, boolean> = {};
     if (!isObject(raw.fields)) fail(`${at}: "fields" must be an object`);
-    for (const key of sortedKeysGo(raw.fields)) {
+    for (const key of sortedKeys(raw.fields)) {
       const v = raw.fields[key];
       if (typeof v === 'number') setOwn(fieldsDouble, key, v);
       else if (typeof v === 'string') setOwn(fieldsString, key, v);

@@ -7,8 +7,8 @@
  * empty value); no dimensions and not by name is the one nil group "".
  */
 import { groupID, type Point } from '@kapacitor-udf/core';
+import { compareUtf8, sortedKeys } from '@kapacitor-udf/core/internal';
 import { ReplayError } from './errors';
-import { compareGo, sortedKeysGo } from './go-order';
 
 export interface GroupBy {
   /** Tag names, or '*' for all of each point's tags. */
@@ -22,7 +22,7 @@ export function grouper(groupBy: GroupBy): (p: Point) => void {
   const byName = groupBy.byName ?? false;
   if (groupBy.dimensions === '*') {
     return (p) => {
-      const dims = sortedKeysGo(p.tags);
+      const dims = sortedKeys(p.tags);
       p.dimensions = dims;
       p.byName = byName;
       p.group = groupID(p.name, p.tags, dims, byName);
@@ -31,7 +31,7 @@ export function grouper(groupBy: GroupBy): (p: Point) => void {
   for (const d of groupBy.dimensions) {
     if (d.length === 0) throw new ReplayError('ERR_REPLAY_SETTING', 'a group-by tag name is empty (write e.g. host,cpu)');
   }
-  const dims = [...new Set(groupBy.dimensions)].sort(compareGo);
+  const dims = [...new Set(groupBy.dimensions)].sort(compareUtf8);
   return (p) => {
     // Shared: these points are only encoded into requests, never handed to a handler.
     p.dimensions = dims;

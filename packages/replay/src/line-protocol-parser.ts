@@ -26,8 +26,8 @@
  * `u` values and no line numbers in errors.
  */
 import type { Point } from '@kapacitor-udf/core';
+import { compareUtf8, setOwn } from '@kapacitor-udf/core/internal';
 import { ReplayError } from './errors';
-import { compareGo, setOwn } from './go-order';
 
 const TAB = 9;
 const SPACE = 32;
@@ -119,7 +119,7 @@ export function parseLine(s: string, start: number, end: number, lineNumber: num
     }
     if (Object.hasOwn(tags, key)) fail(`duplicate tag key ${quote(key)}`);
     setOwn(tags, key, unescapePart(s, v0, j, TAG_ESCAPES));
-    if (tagCount > 0 && sorted && compareGo(lastKey, key) > 0) sorted = false;
+    if (tagCount > 0 && sorted && compareUtf8(lastKey, key) > 0) sorted = false;
     lastKey = key;
     tagCount++;
   }
@@ -333,7 +333,7 @@ function unescapeString(s: string, start: number, end: number): string {
 
 function sortTags(tags: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(tags).sort(compareGo)) setOwn(out, key, tags[key]);
+  for (const key of Object.keys(tags).sort(compareUtf8)) setOwn(out, key, tags[key]);
   return out;
 }
 

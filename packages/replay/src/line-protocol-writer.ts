@@ -15,8 +15,8 @@
  * double over int over string, udf/server.go typeMapsToFields).
  */
 import type { Point } from '@kapacitor-udf/core';
+import { compareUtf8, sortedKeys } from '@kapacitor-udf/core/internal';
 import { ReplayError } from './errors';
-import { compareGo, sortedKeysGo } from './go-order';
 
 const MEASUREMENT_SPECIAL = /[, ]/g;
 const TAG_SPECIAL = /[, =]/g;
@@ -97,8 +97,8 @@ function fieldKeys(p: Point): string[] {
   const st = Object.keys(p.fieldsString);
   const b = Object.keys(p.fieldsBool);
   // One kind of field (the common case): its keys, sorted only when needed.
-  if (i.length + st.length + b.length === 0) return sortedKeysGo(p.fieldsDouble);
-  return [...new Set([...d, ...i, ...st, ...b])].sort(compareGo);
+  if (i.length + st.length + b.length === 0) return sortedKeys(p.fieldsDouble);
+  return [...new Set([...d, ...i, ...st, ...b])].sort(compareUtf8);
 }
 
 /** One line (without a newline) for `p`. */
@@ -106,7 +106,7 @@ export function formatLine(p: Point, options: FormatLineOptions = {}): string {
   const first = p.name.charCodeAt(0);
   if (first === 35 || first === 9 || first === 0) fail(`measurement ${JSON.stringify(p.name)} starts with a character a reader skips`);
   let line = identifier('the measurement', p.name, MEASUREMENT_SPECIAL, AMBIGUOUS_MEASUREMENT);
-  for (const key of sortedKeysGo(p.tags)) {
+  for (const key of sortedKeys(p.tags)) {
     const value = p.tags[key];
     if (value === '') continue;
     line += `,${identifier('a tag key', key, TAG_SPECIAL, AMBIGUOUS_TAG)}=${identifier(`tag ${JSON.stringify(key)}'s value`, value, TAG_SPECIAL, AMBIGUOUS_TAG)}`;

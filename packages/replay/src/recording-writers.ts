@@ -9,8 +9,8 @@
  */
 import * as zlib from 'node:zlib';
 import type { Point } from '@kapacitor-udf/core';
+import { sortedKeys } from '@kapacitor-udf/core/internal';
 import type { Batch } from './batch';
-import { sortedKeysGo } from './go-order';
 import { formatLine } from './line-protocol-writer';
 import { formatRfc3339Nano } from './rfc3339';
 
@@ -22,7 +22,7 @@ export function formatStreamRecording(points: Iterable<Point>): Buffer {
 }
 
 function jsonMap(map: Readonly<Record<string, unknown>>, value: (v: unknown) => string): string {
-  return `{${sortedKeysGo(map)
+  return `{${sortedKeys(map)
     .map((k) => `${JSON.stringify(k)}:${value(map[k])}`)
     .join(',')}}`;
 }

@@ -14,9 +14,9 @@
  * still open when the stream ends is not emitted: `held` counts its points.
  */
 import type { Point } from '@kapacitor-udf/core';
+import { setOwn } from '@kapacitor-udf/core/internal';
 import type { Batch } from './batch';
 import { ReplayError } from './errors';
-import { setOwn } from './go-order';
 
 export type Window = { readonly every: bigint } | { readonly points: number };
 
