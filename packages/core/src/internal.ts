@@ -7,6 +7,7 @@
  */
 
 export { closest } from './closest';
+export { DURATION_UNIT_NS, parseDurationLiteral } from './duration-literal';
 export { describeError } from './errors';
 export { compareUtf8, setOwn, sortedKeys } from './map-keys';
 export { nameOption } from './option-names';

@@ -12,18 +12,8 @@
  * sent as a string, so the UDF reports the mismatch as at Init.
  */
 import { type InfoResponse, type Option, type OptionValue, ValueType } from '@kapacitor-udf/core';
+import { DURATION_UNIT_NS } from '@kapacitor-udf/core/internal';
 import { ReplayError } from './errors';
-
-const DURATION_NS: Readonly<Record<string, bigint>> = {
-  u: 1_000n,
-  µ: 1_000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-  d: 86_400_000_000_000n,
-  w: 604_800_000_000_000n,
-};
 
 const value = {
   bool: (v: boolean): OptionValue => ({ type: ValueType.BOOL, value: { $case: 'boolValue', value: v } }),
@@ -124,7 +114,7 @@ export function parseTickOptions(text: string): Option[] {
     i += all.length;
     if (unit !== undefined) {
       if (digits.includes('.')) fail(text, start, `a duration is a whole number and a unit (${JSON.stringify(all)})`);
-      const ns = BigInt(digits) * DURATION_NS[unit];
+      const ns = BigInt(digits) * DURATION_UNIT_NS[unit];
       if (ns > MAX_INT64) fail(text, start, `duration ${all} is too long`);
       return value.duration(minus === '' ? ns : -ns);
     }

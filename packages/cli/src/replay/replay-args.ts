@@ -3,6 +3,7 @@
  * serving flags (args.ts spreads REPLAY_FLAGS into its parser and calls
  * parseReplayArgs), since none of them applies to serving Kapacitor.
  */
+import { parseDurationLiteral } from '@kapacitor-udf/core/internal';
 import { UsageError } from '../errors';
 
 export type ReplayFormat = 'srpl' | 'brpl' | 'lp';
@@ -65,19 +66,6 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, ReplayFormat>> = {
   '.line': 'lp',
 };
 
-const DURATION_NS: Readonly<Record<string, bigint>> = {
-  ns: 1n,
-  us: 1_000n,
-  u: 1_000n,
-  µs: 1_000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-  d: 86_400_000_000_000n,
-  w: 604_800_000_000_000n,
-};
-
 /** The replay settings, or undefined when --replay is not given (then no replay flag may be). */
 export function parseReplayArgs(values: ReplayValues, socket: string | undefined): ReplayArgs | undefined {
   if (values.replay === undefined) {
@@ -125,8 +113,7 @@ export function parseReplayArgs(values: ReplayValues, socket: string | undefined
     throw new UsageError('give --batch (a time window) or --batch-points, not both');
   let batchEvery: bigint | undefined;
   if (values.batch !== undefined) {
-    const m = /^(\d+)(ns|us|u|µs|ms|s|m|h|d|w)$/.exec(values.batch.trim());
-    batchEvery = m === null ? undefined : BigInt(m[1]) * DURATION_NS[m[2]];
+    batchEvery = parseDurationLiteral(values.batch);
     if (batchEvery === undefined || batchEvery <= 0n)
       throw new UsageError(`--batch must be a window length such as 10s, 500ms or 1m, got "${values.batch}"`);
   }
