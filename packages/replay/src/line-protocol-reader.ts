@@ -1,6 +1,6 @@
 import type { Point } from '@kapacitor-udf/core';
 import { parseLine } from './line-protocol-parser';
-import { LineSplitter } from './line-splitter';
+import { collectLines, LineSplitter } from './line-splitter';
 import { nsPerUnit, type Precision } from './precision';
 import { type TextSource, textChunks } from './text-chunks';
 
@@ -26,37 +26,14 @@ export async function* readLineProtocol(source: TextSource, options: LineProtoco
   const parseOptions = { nsPerUnit: nsPerUnit(options.precision ?? 'ns'), defaultTime: options.defaultTime };
   const database = options.database ?? '';
   const retentionPolicy = options.retentionPolicy ?? '';
-  const splitter = new LineSplitter();
-  let out: Point[] = [];
-  const onLine = (s: string, start: number, end: number, lineNumber: number) => {
+  const onLine = (s: string, start: number, end: number, lineNumber: number, out: Point[]) => {
     const p = parseLine(s, start, end, lineNumber, parseOptions);
     if (p === undefined) return;
     p.database = database;
     p.retentionPolicy = retentionPolicy;
     out.push(p);
   };
-  for await (const chunk of textChunks(source, 'ERR_LINE_PROTOCOL', 'the line protocol')) {
-    // Points before a bad line are handed on before its error is thrown.
-    let failure: unknown;
-    try {
-      splitter.push(chunk, onLine);
-    } catch (err) {
-      failure = err;
-    }
-    if (out.length > 0) {
-      yield out;
-      out = [];
-    }
-    if (failure !== undefined) throw failure;
-  }
-  let failure: unknown;
-  try {
-    splitter.end(onLine);
-  } catch (err) {
-    failure = err;
-  }
-  if (out.length > 0) yield out;
-  if (failure !== undefined) throw failure;
+  yield* collectLines(new LineSplitter(), textChunks(source, 'ERR_LINE_PROTOCOL', 'the line protocol'), onLine);
 }
 
 /** Every point of a line-protocol string (see readLineProtocol). */

@@ -15,6 +15,41 @@ const CR = 13;
 
 export type OnLine = (text: string, start: number, end: number, lineNumber: number) => void;
 
+/**
+ * The items `onLine` collects from the lines of `chunks`, one array per chunk
+ * read (so a large input streams through). What came before a bad line is
+ * handed on before that line's error is thrown; nothing after it is read.
+ */
+export async function* collectLines<T>(
+  splitter: LineSplitter,
+  chunks: AsyncIterable<string>,
+  onLine: (text: string, start: number, end: number, lineNumber: number, out: T[]) => void,
+): AsyncGenerator<T[]> {
+  let out: T[] = [];
+  // `out` is read at each call: it is a new array after every yield.
+  const each: OnLine = (text, start, end, lineNumber) => onLine(text, start, end, lineNumber, out);
+  for await (const chunk of chunks) {
+    const failure = attempt(() => splitter.push(chunk, each));
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
+    if (failure !== undefined) throw failure.error;
+  }
+  const failure = attempt(() => splitter.end(each));
+  if (out.length > 0) yield out;
+  if (failure !== undefined) throw failure.error;
+}
+
+function attempt(run: () => void): { error: unknown } | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return { error };
+  }
+}
+
 export class LineSplitter {
   private pending = '';
   /** Number of the next line to report (1-based). */

@@ -12,7 +12,7 @@ import * as zlib from 'node:zlib';
 import type { Point } from '@kapacitor-udf/core';
 import { ReplayError } from './errors';
 import { parseLine } from './line-protocol-parser';
-import { LineSplitter } from './line-splitter';
+import { collectLines, LineSplitter } from './line-splitter';
 import { textChunks } from './text-chunks';
 
 export interface StreamRecordingOptions {
@@ -63,11 +63,10 @@ export async function* readStreamRecording(source: RecordingSource, options: Str
   // Lines are read strictly one by one (no quote-aware joining), as
   // Kapacitor's bufio.Scanner does: a record is always three lines.
   const splitter = new LineSplitter(false);
-  let out: Point[] = [];
   let database = '';
   let retentionPolicy = '';
   let index = 0;
-  const onLine = (s: string, start: number, end: number, lineNumber: number) => {
+  const onLine = (s: string, start: number, end: number, lineNumber: number, out: Point[]) => {
     const role = index % 3;
     index++;
     if (role === 0) database = s.slice(start, end);
@@ -86,28 +85,7 @@ export async function* readStreamRecording(source: RecordingSource, options: Str
       out.push(p);
     }
   };
-  for await (const chunk of textChunks(gunzipped, 'ERR_STREAM_RECORDING', 'the stream recording')) {
-    // Points before a bad line are handed on before its error is thrown.
-    let failure: unknown;
-    try {
-      splitter.push(chunk, onLine);
-    } catch (err) {
-      failure = err;
-    }
-    if (out.length > 0) {
-      yield out;
-      out = [];
-    }
-    if (failure !== undefined) throw failure;
-  }
-  let failure: unknown;
-  try {
-    splitter.end(onLine);
-  } catch (err) {
-    failure = err;
-  }
-  if (out.length > 0) yield out;
-  if (failure !== undefined) throw failure;
+  yield* collectLines(splitter, textChunks(gunzipped, 'ERR_STREAM_RECORDING', 'the stream recording'), onLine);
   if (index % 3 !== 0) {
     throw new ReplayError(
       'ERR_STREAM_RECORDING',
