@@ -6,17 +6,15 @@
  */
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
-import { type BeginBatch, type EndBatch, encodeFrame, encodeRequest, type Option, ValueType } from '@kapacitor-udf/core';
+import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
+import { begin, end, initialized, smallBatch } from './helpers/batches';
 import { MiB, rssOf } from './helpers/memory';
 import { ROOT, requireBuilt } from './helpers/paths';
-import { init, makePoint } from './helpers/points';
+import { makePoint } from './helpers/points';
 import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
 import { sleep, type WirePeer } from './helpers/udf-run';
 
 const OUTLIERS_DIR = path.join(ROOT, 'examples', 'outliers');
-const FIELD: Option[] = [{ name: 'field', values: [{ type: ValueType.STRING, value: { $case: 'stringValue', value: 'value' } }] }];
-const begin = (n: number): BeginBatch => ({ name: 'cpu', group: '', tags: { n: String(n) }, size: 0n, byName: false });
-const end = (n: number): EndBatch => ({ name: 'cpu', group: '', tmax: BigInt(n), tags: { n: String(n) }, byName: false });
 
 /** `count` point frames in one buffer (a run of 1,000 distinct points repeated). */
 function pointFrames(count: number): Buffer {
@@ -27,23 +25,6 @@ function pointFrames(count: number): Buffer {
   );
   const runs = Math.ceil(count / 1000);
   return Buffer.concat(Array.from({ length: runs }, () => run)).subarray(0, (run.length / Math.min(count, 1000)) * count);
-}
-
-async function initialized(server: SocketUdfServer): Promise<{ socket: Socket; peer: WirePeer }> {
-  const c = await server.connect();
-  c.peer.send(init(FIELD));
-  await c.peer.until(() => c.peer.count('init') === 1, 'the InitResponse');
-  expect(c.peer.of('init')[0]).toEqual({ success: true, error: '' });
-  return c;
-}
-
-/** A small batch on a healthy connection: answered with one (empty) output batch. */
-async function smallBatch(peer: WirePeer, n: number): Promise<void> {
-  const before = peer.count('end');
-  peer.send({ $case: 'begin', value: begin(n) });
-  for (let i = 0; i < 10; i++) peer.point(makePoint(i));
-  peer.send({ $case: 'end', value: end(n) });
-  await peer.until(() => peer.count('end') === before + 1, `the output batch ${n}`);
 }
 
 /** Writes `bytes` respecting backpressure until done or the UDF closed the connection. */

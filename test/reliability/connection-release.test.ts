@@ -3,25 +3,13 @@
  * or timed out: no file descriptor or UDF instance is kept for it, in the
  * main thread and with --workers.
  */
-import { readdirSync } from 'node:fs';
+import { fdsOf, settledFds } from './helpers/fds';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
-import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
+import { startSocketServer } from './helpers/socket-server';
 import { sleep } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
-
-const fdsOf = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
-
-async function settledFds(server: SocketUdfServer, atMost: number, timeoutMs = 10_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let fds = fdsOf(server.child.pid!);
-  while (fds > atMost && Date.now() < deadline) {
-    await sleep(100);
-    fds = fdsOf(server.child.pid!);
-  }
-  return fds;
-}
 
 const PEERS = 30;
 

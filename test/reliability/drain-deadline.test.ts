@@ -7,7 +7,7 @@
  * reporter's sequence: a handler that never settles, no --handler-timeout,
  * 50 peers; and a low `ulimit -n`.
  */
-import { readdirSync } from 'node:fs';
+import { fdsOf, settledFds } from './helpers/fds';
 import { FIXTURE_UDFS, requireBuilt } from './helpers/paths';
 import { init, makePoint } from './helpers/points';
 import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
@@ -15,18 +15,7 @@ import { sleep } from './helpers/udf-run';
 
 beforeAll(() => requireBuilt());
 
-const fdsOf = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 const hang = makePoint(1, { fieldsString: { do: 'hang' } });
-
-async function settledFds(server: SocketUdfServer, atMost: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let fds = fdsOf(server.child.pid!);
-  while (fds > atMost && Date.now() < deadline) {
-    await sleep(100);
-    fds = fdsOf(server.child.pid!);
-  }
-  return fds;
-}
 
 /** A peer whose handler never settles, then gone: half-closed, or ended and closed entirely. */
 async function hangThenLeave(server: SocketUdfServer, i: number): Promise<void> {

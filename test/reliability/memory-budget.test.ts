@@ -1,43 +1,13 @@
-/**
- * The retained memory budget (issue 20, item 1) with the real udf-run over a
- * real unix socket and a bystander task on the same server: what peers make
- * the server hold (collected batches, queued requests) is budgeted in heap
- * bytes per thread; over it, the connection holding the most is failed with
- * an ErrorResponse naming the limit and its flag, and the server and the
- * bystander go on. (12 near-limit batches on the default heap are in
- * test/stress/memory-budget.stress.ts: they stream 10 million points.)
- */
-import type { Socket } from 'node:net';
 import * as path from 'node:path';
-import { type BeginBatch, type EndBatch, encodeFrame, encodeRequest, type Option, ValueType } from '@kapacitor-udf/core';
-import { writePoints } from './helpers/batches';
+import { encodeFrame, encodeRequest } from '@kapacitor-udf/core';
+import { begin, end, initialized, smallBatch, writePoints } from './helpers/batches';
 import { MiB, rssOf } from './helpers/memory';
 import { FIXTURE_UDFS, ROOT, requireBuilt } from './helpers/paths';
-import { init, makePoint } from './helpers/points';
-import { type SocketUdfServer, startSocketServer } from './helpers/socket-server';
-import type { WirePeer } from './helpers/udf-run';
+import { makePoint } from './helpers/points';
+import { startSocketServer } from './helpers/socket-server';
 
 const OUTLIERS_DIR = path.join(ROOT, 'examples', 'outliers');
-const FIELD: Option[] = [{ name: 'field', values: [{ type: ValueType.STRING, value: { $case: 'stringValue', value: 'value' } }] }];
-const begin = (n: number): BeginBatch => ({ name: 'cpu', group: '', tags: { n: String(n) }, size: 0n, byName: false });
-const end = (n: number): EndBatch => ({ name: 'cpu', group: '', tmax: BigInt(n), tags: { n: String(n) }, byName: false });
 const BUDGET_ERROR = /this connection held the most memory .*\(maxRetainedSize\).*raise --max-retained-size/;
-
-async function initialized(server: SocketUdfServer, options: Option[] = FIELD): Promise<{ socket: Socket; peer: WirePeer }> {
-  const c = await server.connect();
-  c.peer.send(init(options));
-  await c.peer.until(() => c.peer.count('init') === 1, 'the InitResponse', 30_000);
-  expect(c.peer.of('init')[0]).toEqual({ success: true, error: '' });
-  return c;
-}
-
-async function smallBatch(peer: WirePeer, n: number): Promise<void> {
-  const before = peer.count('end');
-  peer.send({ $case: 'begin', value: begin(n) });
-  for (let i = 0; i < 10; i++) peer.point(makePoint(i));
-  peer.send({ $case: 'end', value: end(n) });
-  await peer.until(() => peer.count('end') === before + 1, `the output batch ${n}`, 30_000);
-}
 
 beforeAll(() => requireBuilt());
 
