@@ -81,8 +81,12 @@ export class MetricsListener {
         const where = formatMetricsAddress(address);
         if (err.code === 'EADDRINUSE')
           reject(new MetricsListenError(where, 'the address is in use (another udf-run or exporter?): pick another port'));
-        else if (err.code === 'EACCES' || err.code === 'EPERM') reject(new MetricsListenError(where, 'permission denied'));
-        else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new MetricsListenError(where, 'no such local address'));
+        else if (err.code === 'EACCES' || err.code === 'EPERM')
+          reject(
+            new MetricsListenError(where, 'permission denied: pick a port above 1023, or a unix: path in a directory this user may write'),
+          );
+        else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+          reject(new MetricsListenError(where, 'no such local address: use 127.0.0.1:PORT, [::1]:PORT or localhost:PORT'));
         else reject(new MetricsListenError(where, err.message));
       });
       if (address.kind === 'unix') server.listen(address.path, () => resolve());
