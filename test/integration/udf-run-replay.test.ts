@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createPoint } from '@kapacitor-udf/core';
 import { type Batch, formatBatchRecording, formatStreamRecording, parseLineProtocol } from '@kapacitor-udf/replay';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build';
-import { ROOT } from './helpers/paths';
+import { fixture, ROOT } from './helpers/paths';
 import { killAllUdfRuns, runUdfRun, UdfRunProcess } from './helpers/udf-run';
 
 const MOVING_AVG = path.join(ROOT, 'examples', 'moving-avg');
@@ -188,10 +188,27 @@ describe('udf-run --replay', () => {
     [['--replay', 'x.brpl', '--group-by', 'host'], /apply to streams only/],
     [['--replay', 'x.lp', '--batch', '10s', '--batch-points', '3'], /not both/],
     [['--replay', 'x.lp', '--socket', '/tmp/x.sock'], /cannot be combined with --socket/],
+    [['--replay', 'x.lp', '--metrics', '127.0.0.1:0'], /--metrics applies to a running server, not to --replay/],
+    [['--replay', 'x.lp', '--stats-interval', '1s', '--watch'], /--stats-interval, --watch apply to a running server/],
   ])('rejects a wrong command line: %j', async (args, message) => {
     const r = await replay(['movingAvg', ...args], MOVING_AVG);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('--on-error skip drops the point a handler fails on and goes on; fail (the default) stops there', async () => {
+    const lp = file('fail.lp', 'cpu,host=a v=1 1\ncpu,host=a v=2,fail="bad" 2\ncpu,host=a v=3 3\n');
+    const mirror = ['mirror', '--module', fixture('mirror-udfs.js'), '--replay', lp];
+    const skipped = await replay([...mirror, '--on-error', 'skip'], ROOT);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toBe('cpu,host=a v=1 1\ncpu,host=a v=3 3\n');
+    expect(skipped.stderr).toMatch(/skipped a point.*asked to fail: bad/);
+    expect(skipped.stderr).toContain('1 points or batches were skipped because the handler failed on them');
+
+    const failed = await replay(mirror, ROOT);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('cpu,host=a v=1 1\n');
+    expect(failed.stderr).toContain('asked to fail: bad');
   });
 
   it('refuses a stream for a batch UDF with what to do', async () => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { type LogLevel, MAX_TIMER_MS } from '@kapacitor-udf/core';
 import { LIMIT_NAMES, LIMITS, type LimitName, type LimitUnit } from '@kapacitor-udf/transports';
 import { UsageError } from './errors';
-import { checkOpsCombination, OPS_FLAG_OPTIONS, type OpsArgs, parseOpsFlags } from './ops-flags';
+import { checkOpsCombination, checkReplayOps, OPS_FLAG_OPTIONS, type OpsArgs, parseOpsFlags } from './ops-flags';
 import { parseReplayArgs, REPLAY_FLAGS, type ReplayArgs } from './replay/replay-args';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -129,6 +129,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (common.socket === '') throw new UsageError('--socket needs a path, e.g. --socket /tmp/mirror.sock');
   const replay = parseReplayArgs(values, common.socket);
   if (replay !== undefined && values.describe) throw new UsageError('--replay and --describe cannot be combined');
+  if (replay !== undefined) checkReplayOps(common.ops);
   if (!values.describe && replay === undefined) checkOpsCombination(common.ops, common.socket);
   return { command: values.describe ? 'describe' : 'run', name, ...common, replay };
 }

@@ -67,6 +67,24 @@ export function checkOpsCombination(ops: OpsArgs, socket: string | undefined): v
 }
 
 /**
+ * --replay runs the UDF once, offline: --on-error applies to it as to a
+ * server; the flags that watch or change a running server do not, and are
+ * refused rather than silently ignored.
+ */
+export function checkReplayOps(ops: OpsArgs): void {
+  const serverOnly: string[] = [];
+  if (ops.metricsText !== undefined) serverOnly.push('--metrics');
+  if (ops.statsIntervalMs !== undefined) serverOnly.push('--stats-interval');
+  if (ops.watch) serverOnly.push('--watch');
+  if (serverOnly.length > 0) {
+    throw new UsageError(
+      `${serverOnly.join(', ')} ${serverOnly.length === 1 ? 'applies' : 'apply'} to a running server, not to --replay ` +
+        '(which prints its own summary on stderr): drop it, or run the UDF with --socket PATH',
+    );
+  }
+}
+
+/**
  * The flags as udf-run takes them, for --describe's kapacitor.conf section.
  * Not --metrics for a process UDF: Kapacitor starts one process per task, and
  * each would bind the same address (--stats-interval is the way there).

@@ -21,7 +21,7 @@ import {
   runReplay,
 } from '@kapacitor-udf/replay';
 import type { StdoutGuard } from '@kapacitor-udf/transports';
-import type { CliArgs } from '../args';
+import { type CliArgs, FLAG_NAMES } from '../args';
 import type { FoundUdf } from '../discover';
 import { CliError } from '../errors';
 import type { ReplayArgs } from './replay-args';
@@ -43,6 +43,7 @@ export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: Rep
   const restore = replay.restore === undefined ? undefined : readFile(replay.restore, '--restore');
 
   let held: () => number = () => 0;
+  let skipped = 0;
   const input = openInput(replay, (h) => {
     held = h;
   });
@@ -56,8 +57,19 @@ export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: Rep
     try {
       result = await runReplay(input, {
         handler: (emitter) =>
-          createHandler(udf.cls, emitter, { logger, maxBatchPoints: args.maxBatchPoints, maxBatchSize: args.maxBatchSize }),
+          createHandler(udf.cls, emitter, {
+            logger,
+            maxBatchPoints: args.maxBatchPoints,
+            maxBatchSize: args.maxBatchSize,
+            optionNames: FLAG_NAMES,
+            // --on-error wins over @Udf({ onError }), as when Kapacitor drives it.
+            onError: args.ops.onError,
+            onSkip: () => {
+              skipped++;
+            },
+          }),
         maxMessageSize: args.maxMessageSize,
+        optionNames: FLAG_NAMES,
         handlerTimeoutMs: args.handlerTimeoutMs,
         maxQueuedSize: args.maxQueuedSize,
         logger,
@@ -94,6 +106,11 @@ export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: Rep
   if (stillHeld > 0) {
     io.err(
       `udf-run: ${stillHeld} points were in windows still open at the end of the input and were not sent (a TICKscript window emits a window only when a later point closes it)`,
+    );
+  }
+  if (skipped > 0) {
+    io.err(
+      `udf-run: ${skipped} points or batches were skipped because the handler failed on them (error policy skip; each is logged above)`,
     );
   }
   if (replay.snapshotOut !== undefined) io.err(`udf-run: snapshot written to ${replay.snapshotOut}`);

@@ -19,4 +19,6 @@ Replay (run a UDF offline, no Kapacitor needed):
   --snapshot-out <file>      write the UDF's snapshot at the end
   --restore <file>           restore a snapshot before the data
   --format <srpl|brpl|lp>    when the file name does not tell
+  --on-error <fail|skip>, --handler-timeout and the message, queue and batch
+                             limits apply as when serving Kapacitor
 `;
