@@ -211,6 +211,19 @@ describe('udf-run --replay', () => {
     expect(failed.stderr).toContain('asked to fail: bad');
   });
 
+  it('stops quietly, exit 0, when the reader of its output goes away (| head)', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `cpu,host=a v=${i} ${i + 1}`);
+    const lp = file('long.lp', `${lines.join('\n')}\n`);
+    const proc = new UdfRunProcess(['movingAvg', '--replay', lp, '--tick', ".field('v').size(2)"], { cwd: MOVING_AVG });
+    // Read the first chunk of output, then close the pipe as `head -1` does.
+    await new Promise<void>((resolve) => proc.child.stdout.once('data', () => resolve()));
+    proc.child.stdout.destroy();
+    const exit = await proc.exited;
+    expect(proc.stderr).not.toMatch(/EPIPE|Unhandled|at .*\(node:/);
+    expect(proc.stderr).not.toContain('replayed 200000 points');
+    expect(exit).toEqual({ code: 0, signal: null });
+  });
+
   it('refuses a stream for a batch UDF with what to do', async () => {
     const r = await replay(['outliers', '--replay', '-', '--tick', ".field('usage')"], OUTLIERS, CPU);
     expect(r.code).toBe(1);

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { tolerateClosedStderr } from '../closed-stderr';
 import { main } from '../main';
+
+tolerateClosedStderr();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -37,6 +37,10 @@ const INPUT_ERRORS = new Set(['ERR_LINE_PROTOCOL', 'ERR_STREAM_RECORDING', 'ERR_
 
 export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: ReplayArgs, io: ReplayIo): Promise<number> {
   const out = io.stdoutGuard.protocolOut;
+  // A closed stdout (EPIPE) fails the write under `out` too, whose listener
+  // (ReplayOutputThread) stops the replay: on process.stdout it only must
+  // not be an uncaught exception.
+  process.stdout.on('error', () => undefined);
   // Options: TICKscript chains first, then --option pairs (typed by the declared options).
   const tickOptions: Option[] = replay.tick.flatMap((text) => parseTickOptions(text));
   const logger = createLogger({ level: args.logLevel, fields: { udf: udf.name, transport: 'replay' } });
@@ -87,6 +91,9 @@ export async function runReplayCommand(udf: FoundUdf, args: CliArgs, replay: Rep
       await new Promise<void>((resolve) => out.write('', () => resolve()));
     }
   } catch (err) {
+    // Whoever read stdout stopped (`| head`): it has what it wanted; stop
+    // without a word, as other command-line tools on a closed pipe do.
+    if (output.outputError?.code === 'EPIPE') return 0;
     if (err instanceof ReplayError && INPUT_ERRORS.has(err.code)) {
       const where = replay.file === '-' ? 'stdin' : replay.file;
       throw new ReplayError(err.code, `${where}: ${err.message}`, err.line, { cause: err });

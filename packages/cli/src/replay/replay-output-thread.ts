@@ -53,6 +53,18 @@ export class ReplayOutputThread {
       });
     });
     this.finished.catch(() => undefined);
+    // The output's reader went away (`udf-run ... --replay FILE | head`):
+    // EPIPE. Unheard, it was an uncaught exception; now ready() refuses
+    // more input and the replay stops (replay-command.ts ends it quietly).
+    this.out.on('error', (err: Error) => {
+      this.failure ??= err;
+      this.wake?.();
+    });
+  }
+
+  /** The error that ended the output, if it did (EPIPE: its reader closed it). */
+  get outputError(): (Error & { code?: string }) | undefined {
+    return this.failure;
   }
 
   /**
