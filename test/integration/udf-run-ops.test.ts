@@ -264,6 +264,30 @@ describe('reload', () => {
     60_000,
   );
 
+  test.each([[[] as string[]], [['--workers', '2']]])(
+    'SIGHUP %j while stopping reloads nothing; the open task finishes, exit 0',
+    async (extra) => {
+      const pkg = versionedPackage();
+      const sock = sockPath();
+      const proc = new UdfRunProcess(['versioned', '--module', path.join(pkg, 'index.js'), '--socket', sock, ...extra]);
+      await proc.waitForStderr('"listening"');
+      const a = await openTask(sock, 'draining', 0);
+      expect(await versionOf(a.peer, 1n)).toBe(1);
+      proc.kill('SIGTERM');
+      await proc.waitForStderr('received SIGTERM');
+      writeVersioned(path.join(pkg, 'index.js'), 2);
+      proc.kill('SIGHUP');
+      await proc.waitForStderr('SIGHUP ignored: the server is stopping');
+      // The open task is still served, by its own code.
+      expect(await versionOf(a.peer, 2n)).toBe(1);
+      a.peer.endInput();
+      await a.peer.closed();
+      expect((await proc.exited).code).toBe(0);
+      expect(proc.stderr).not.toContain('reloading the UDF module');
+    },
+    60_000,
+  );
+
   test('a snapshot written by the old code restores into the new one, unless its stateVersion changed', async () => {
     const decorators = path.join(ROOT, 'packages', 'decorators');
     const pkg = fs.mkdtempSync(path.join(dir, 'state-'));

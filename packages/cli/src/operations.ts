@@ -27,6 +27,7 @@ export class Operations {
   private collect: () => Promise<ServerStats> = async () => EMPTY;
   private readonly stops: Array<() => void> = [];
   private reloader: Reloader | undefined;
+  private stopWatching: (() => void) | undefined;
 
   private constructor(
     private readonly ops: OpsArgs,
@@ -75,7 +76,8 @@ export class Operations {
     const reloader = new Reloader({ target: reload.target, logger: this.logger, load: reload.load, apply: setUdfClass });
     this.reloader = reloader;
     if (this.ops.watch) {
-      this.stops.push(watchPackage(reload.target.file, (changed) => void reloader.reload(`--watch: ${changed} changed`), this.logger));
+      this.stopWatching = watchPackage(reload.target.file, (changed) => void reloader.reload(`--watch: ${changed} changed`), this.logger);
+      this.stops.push(this.stopWatching);
     }
   }
 
@@ -88,6 +90,8 @@ export class Operations {
   /** The server stops accepting tasks: /ready answers 503 from now on. */
   draining(): void {
     this.listener?.setDraining();
+    // No new connection will run new code: file changes reload nothing now.
+    this.stopWatching?.();
   }
 
   /** Stops timers, watchers and the listener. */

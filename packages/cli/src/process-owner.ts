@@ -15,8 +15,9 @@
  * - a second SIGTERM or SIGINT stops it at once (`destroy`: the socket file
  *   is removed) and exits 1;
  * - SIGHUP reloads the UDF's code (`reload`, socket servers); a server that
- *   cannot reload (a process UDF) logs that and goes on: SIGHUP's default
- *   action would end the process, and the task with it.
+ *   cannot reload (a process UDF), or one stopping after a signal, logs that
+ *   and goes on: SIGHUP's default action would end the process, and the
+ *   task with it.
  *
  * An error thrown outside any handler call (a user's timer, a forgotten
  * promise) is `uncaught`: a process UDF serves one task, so it ends that
@@ -64,7 +65,10 @@ export function ownProcess(server: OwnedServer, logger: Logger, fields: Record<s
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
   process.on('SIGHUP', () => {
-    if (server.reload !== undefined) server.reload('received SIGHUP');
+    // Once stopping, no new connection will ever run new code: a reload would
+    // only load a module (and, with --workers, start threads) for nothing.
+    if (signals > 0) logger.warn('SIGHUP ignored: the server is stopping (it reloads nothing while open connections finish)', fields);
+    else if (server.reload !== undefined) server.reload('received SIGHUP');
     else logger.warn('SIGHUP ignored: reloading applies to socket UDFs (restart the task instead)', fields);
   });
 
