@@ -5,9 +5,18 @@
 import type { ValueTypeName } from './definition';
 import { Duration } from './duration';
 
-/** A TICKscript string literal: single quotes, backslash-escaped quotes and backslashes. */
+/**
+ * A TICKscript string literal. Kapacitor's lexer unescapes only `\'` in a
+ * single-quoted string (tick/ast newString): every other backslash stands
+ * for itself, so `a\b` is written as is, never doubled. A backslash just
+ * before a quote or at the end cannot be written that way; triple quotes
+ * (raw text, no escapes at all) can hold it unless the text also holds
+ * `'''` or ends with a quote: such a text has no TICKscript literal at all,
+ * and is written single-quoted (messages only; Kapacitor never sends it).
+ */
 export function stringLiteral(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (/\\('|$)/.test(text) && !text.includes("'''") && !text.endsWith("'")) return `'''${text}'''`;
+  return `'${text.replace(/'/g, "\\'")}'`;
 }
 
 /** A TICKscript float literal always has a decimal point: `2.0`, not `2` (which is an int). */

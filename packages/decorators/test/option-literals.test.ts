@@ -9,9 +9,13 @@ import { doubleLiteral, placeholder, stringLiteral, tickLiteral } from '../src/t
 import { converse, init, NON_LITERAL, opt } from './helpers/conversation';
 
 describe('TICKscript literals', () => {
-  test('strings are single-quoted with quotes and backslashes escaped', () => {
+  test('strings are written as Kapacitor reads them: quotes escaped, backslashes as they are', () => {
     expect(stringLiteral("it's")).toBe("'it\\'s'");
-    expect(stringLiteral('a\\b')).toBe("'a\\\\b'");
+    // Kapacitor unescapes only \' (tick/ast newString): other backslashes stand for themselves.
+    expect(stringLiteral('a\\b')).toBe("'a\\b'");
+    expect(stringLiteral('C:\\dir\\')).toBe("'''C:\\dir\\'''");
+    expect(stringLiteral("say \\'hi")).toBe("'''say \\'hi'''");
+    expect(stringLiteral('')).toBe("''");
   });
 
   test('a double always shows it is one; fractions are written in full', () => {
