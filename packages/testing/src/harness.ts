@@ -33,9 +33,13 @@ export interface HarnessOptions {
 }
 
 export interface CreateHarnessOptions extends HarnessOptions {
-  /** Passed to the core Agent. */
+  /** Passed to the core Agent (udf-run's --max-message-size, --max-message-entries, --handler-timeout). */
   maxMessageSize?: number;
+  maxMessageEntries?: number;
   handlerTimeoutMs?: number;
+  /** Passed to createHandler: how large a batch `@OnBatch` may collect (--max-batch-points, --max-batch-size). */
+  maxBatchPoints?: number;
+  maxBatchSize?: number;
   /** Where the UDF's log goes; by default it is kept in `harness.logs`. */
   logger?: Logger;
 }
@@ -96,8 +100,13 @@ export class UdfHarness {
       input: toUdf,
       output: fromUdf,
       handler: (emitter: Emitter) =>
-        trackDataCalls(createHandler(cls as never, emitter, { logger }), onSettled, (err) => (handlerError ??= err)),
+        trackDataCalls(
+          createHandler(cls as never, emitter, { logger, maxBatchPoints: options.maxBatchPoints, maxBatchSize: options.maxBatchSize }),
+          onSettled,
+          (err) => (handlerError ??= err),
+        ),
       maxMessageSize: options.maxMessageSize,
+      maxMessageEntries: options.maxMessageEntries,
       handlerTimeoutMs: options.handlerTimeoutMs,
       logger,
     });

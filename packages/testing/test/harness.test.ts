@@ -1,7 +1,19 @@
 import { resolve } from 'node:path';
-import { type Duration, OnInit, OnPoint, OnStop, Option, type Point, State, Udf, type UdfContext } from '@kapacitor-udf/decorators';
+import {
+  type Batch,
+  type Duration,
+  OnBatch,
+  OnInit,
+  OnPoint,
+  OnStop,
+  Option,
+  type Point,
+  State,
+  Udf,
+  type UdfContext,
+} from '@kapacitor-udf/decorators';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../../../test/support/build';
-import { point, pointsOf, raw, type Traffic, UdfHarness } from '../src';
+import { batch, point, pointsOf, raw, type Traffic, UdfHarness } from '../src';
 
 import { SlowEcho } from './fixtures/slow-echo';
 
@@ -39,6 +51,15 @@ class Collector {
   @OnStop()
   stop(ctx: UdfContext): void {
     ctx.emit(this.held);
+  }
+}
+
+/** Answers each batch with one point holding its size. */
+@Udf({ name: 'batchCounter', wants: 'batch', provides: 'stream' })
+class BatchCounter {
+  @OnBatch()
+  count(b: Batch): Point {
+    return { ...b.points[0], fieldsInt: { n: BigInt(b.points.length) } };
   }
 }
 
@@ -105,6 +126,25 @@ describe('UdfHarness (in memory)', () => {
     expect(h.responses.at(-1)?.message?.$case).toBe('error');
     // Already reported: close() does not throw it again.
     await h.close();
+  });
+
+  it("applies udf-run's message and batch limits when given, so a test can pin what a too-large input does", async () => {
+    const entries = await UdfHarness.create(Collector, { options: {}, maxMessageEntries: 10 });
+    await entries.point(point({ tags: { a: '1', b: '2' } }));
+    const wide = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`t${i}`, 'x']));
+    await expect(entries.point(point({ tags: wide }))).rejects.toMatchObject({
+      code: 'ERR_UDF_ERROR',
+      message: expect.stringMatching(/entries.*maxMessageEntries/s),
+    });
+    await entries.close();
+
+    const batches = await UdfHarness.create(BatchCounter, { options: {}, maxBatchPoints: 2 });
+    expect(pointsOf(await batches.batch(batch({ points: [point(), point()] })))).toHaveLength(1);
+    await expect(batches.batch(batch({ points: [point(), point(), point()] }))).rejects.toMatchObject({
+      code: 'ERR_UDF_ERROR',
+      message: expect.stringContaining('maxBatchPoints'),
+    });
+    await batches.close();
   });
 
   it("carries the handler's own error, with its stack, as the HarnessError's cause", async () => {
