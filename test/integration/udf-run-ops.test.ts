@@ -80,8 +80,10 @@ describe('udf-run --metrics', () => {
       sock,
       '--metrics',
       '127.0.0.1:0',
+      // Long enough that a loaded machine cannot end the drain before /ready is
+      // asked below (the test ends the connection itself).
       '--shutdown-timeout',
-      '3s',
+      '60s',
     ]);
     const port = await metricsPort(proc);
     const a = await openTask(sock, 'taskA', 7);
@@ -148,7 +150,7 @@ describe('udf-run --stats-interval', () => {
     for (let i = 0; i < 4; i++) peer.send(pointRequest(point({ time: BigInt(i) })));
     await peer.waitFor(5);
     await proc.waitForStderr('"msg":"stats"');
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 15_000;
     let line: Record<string, unknown> | undefined;
     while (Date.now() < deadline) {
       line = proc.logs().find((l) => l.msg === 'stats' && (l.points as { in: number }).in === 4);
@@ -357,7 +359,15 @@ module.exports = { Counted };
     const proc = new UdfRunProcess(['versioned', '--module', path.join(pkg, 'index.js'), '--socket', sock, '--watch']);
     await proc.waitForStderr('"listening"');
     await proc.waitForStderr('--watch');
-    fs.writeFileSync(path.join(pkg, 'lib', 'bump.js'), 'exports.bump = (v) => v + 100;');
+    // Node's recursive fs.watch on Linux is one watch per directory, added as
+    // it walks the tree: on a loaded machine a change made at once may come
+    // before lib/ is watched. Write until a reload is logged, as a user
+    // saving again would.
+    const bump = path.join(pkg, 'lib', 'bump.js');
+    for (let tries = 0; !proc.stderr.includes('"reloaded') && tries < 30; tries++) {
+      fs.writeFileSync(bump, 'exports.bump = (v) => v + 100;');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     await proc.waitForStderr('"reloaded');
     const t = await openTask(sock, 'watched', 0);
     expect(await versionOf(t.peer, 1n)).toBe(101);
