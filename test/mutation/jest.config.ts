@@ -18,6 +18,7 @@ const CORE = [
   'string-cache',
   'utf8-validation',
   'wire-format',
+  'wire-reader',
 ];
 const DECORATORS = ['definition-errors', 'duration', 'info-describe', 'option-literals', 'options'];
 
