@@ -19,6 +19,7 @@ const CORE = [
   'utf8-validation',
   'wire-format',
   'wire-reader',
+  'wire-writer',
 ];
 const DECORATORS = ['definition-errors', 'duration', 'info-describe', 'option-literals', 'options'];
 
