@@ -8,6 +8,7 @@ import base from '../../jest.config';
 // that spawns a built binary (a mutant lives only in the sources).
 const CORE = [
   'codec-properties',
+  'data-field-types',
   'codec-vectors',
   'field-key-memo',
   'frame-decoder',
