@@ -157,6 +157,15 @@ describe('WireReader varints against the reference', () => {
     expect(outcome(buf, 0, 9, (r) => r.int64(9))).toEqual({ value: 150n, pos: 2 });
   });
 
+  test('a 10th byte above 1 overflows 64 bits, whatever its continuation bit', () => {
+    for (const last of [0x02, 0x7f, 0x80, 0xff]) {
+      const buf = Uint8Array.from([...Array(9).fill(0xff), last, 0x01]);
+      expect(outcome(buf, 0, buf.length, (r) => r.int64(buf.length))).toEqual(invalid('varint overflows 64 bits', 0));
+    }
+    const max = Uint8Array.from([...Array(9).fill(0xff), 0x01]);
+    expect(outcome(max, 0, 10, (r) => r.int64(10))).toEqual({ value: -1n, pos: 10 });
+  });
+
   test('bool reads any non-zero varint as true, also one whose low 32 bits are zero', () => {
     expect(outcome(Uint8Array.from(padded(2n ** 32n, 5)), 0, 5, (r) => r.bool(5))).toEqual({ value: true, pos: 5 });
     expect(outcome(Uint8Array.from([0x80, 0x00]), 0, 2, (r) => r.bool(2))).toEqual({ value: false, pos: 2 });
@@ -204,6 +213,15 @@ describe('WireReader.skipField', () => {
     expect(skip([tagOf(1, VARINT), 5])).toEqual(invalid('Msg.name (field 1) has wire type 0 (varint), expected 2 (length-delimited)', 0));
     // Field 3 is past the table: unknown, skipped whatever its type.
     expect(skip([tagOf(3, LEN), 1, 0x61])).toEqual({ value: undefined, pos: 3 });
+    // Every wire type has its name in the message, also the deprecated and the invalid ones.
+    expect(skip([tagOf(2, START_GROUP), tagOf(2, 4)])).toEqual(
+      invalid('Msg.count (field 2) has wire type 3 (start-group), expected 0 (varint)', 0),
+    );
+    expect(skip([tagOf(2, 4)])).toEqual(invalid('Msg.count (field 2) has wire type 4 (end-group), expected 0 (varint)', 0));
+    expect(skip([tagOf(1, FIXED32), 0, 0, 0, 0])).toEqual(
+      invalid('Msg.name (field 1) has wire type 5 (fixed32), expected 2 (length-delimited)', 0),
+    );
+    expect(skip([tagOf(1, 7)])).toEqual(invalid('Msg.name (field 1) has wire type 7 (invalid), expected 2 (length-delimited)', 0));
   });
 
   test('groups: nested ones are skipped, a wrong, missing or stray end-group tag and deep nesting are errors', () => {
@@ -293,6 +311,10 @@ describe('WireReader strings', () => {
     const reader = new WireReader(new Uint8Array(0));
     expect(readString(reader, Buffer.from('a\uFFFDb'))).toBe('a\uFFFDb');
     expect(readString(reader, Buffer.from('é'.repeat(30)))).toBe('é'.repeat(30));
+    // The replacement character at index 1 (after one ASCII letter) as at any other.
+    expect(() => readString(reader, Uint8Array.from([0x61, 0xff]))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_MESSAGE', offset: 2 }),
+    );
     const bad = Uint8Array.from([0x61, 0x62, 0xff, 0x63]);
     expect(() => readString(reader, bad)).toThrow(
       expect.objectContaining({
