@@ -123,28 +123,10 @@ export function createMetricsRegistry(options: { defaultMetrics?: boolean } = {}
   ];
   for (const family of families) registry.registerMetric(family as unknown as client.Metric);
 
-  const serverGauge = (name: string, help: string, value: (s: ServerSnapshot) => number): void => {
-    new client.Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(value(current.server));
-      },
-    });
-  };
-  const serverCounter = (name: string, help: string, value: (s: ServerSnapshot) => number): void => {
-    new client.Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        // The server keeps the count; the counter only carries it to the exposition.
-        this.reset();
-        this.inc(value(current.server));
-      },
-    });
-  };
+  const serverGauge = (name: string, help: string, value: (s: ServerSnapshot) => number): void =>
+    scrapedGauge(registry, name, help, () => value(current.server));
+  const serverCounter = (name: string, help: string, value: (s: ServerSnapshot) => number): void =>
+    scrapedCounter(registry, name, help, () => value(current.server));
   serverGauge('kapacitor_udf_open_connections', 'Connections open now (one per task using this UDF).', (s) => s.openConnections);
   serverCounter('kapacitor_udf_connections_total', 'Connections accepted since the server started.', (s) => s.connections);
   serverGauge(
@@ -183,28 +165,34 @@ function histogramSamples(c: ConnectionSnapshot): Sample[] {
 }
 
 /** The process's metrics, under prom-client's default names, read at scrape time only. */
+/** A gauge whose value is read at scrape time. */
+function scrapedGauge(registry: client.Registry, name: string, help: string, read: () => number | Promise<number>): void {
+  new client.Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      this.set(await read());
+    },
+  });
+}
+
+/** A counter whose total is kept elsewhere and read at scrape time: the counter only carries it to the exposition. */
+function scrapedCounter(registry: client.Registry, name: string, help: string, read: () => number): void {
+  new client.Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
 function registerProcessMetrics(registry: client.Registry): void {
-  const gauge = (name: string, help: string, read: () => number | Promise<number>): void => {
-    new client.Gauge({
-      name,
-      help,
-      registers: [registry],
-      async collect() {
-        this.set(await read());
-      },
-    });
-  };
-  const counter = (name: string, help: string, read: () => number): void => {
-    new client.Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  };
+  const gauge = (name: string, help: string, read: () => number | Promise<number>): void => scrapedGauge(registry, name, help, read);
+  const counter = (name: string, help: string, read: () => number): void => scrapedCounter(registry, name, help, read);
   counter('process_cpu_user_seconds_total', 'Total user CPU time spent in seconds.', () => process.cpuUsage().user / 1e6);
   counter('process_cpu_system_seconds_total', 'Total system CPU time spent in seconds.', () => process.cpuUsage().system / 1e6);
   counter('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => {
