@@ -427,19 +427,9 @@ export class WorkerPool {
     const replies = this.slots.map((slot) => {
       const last = slot.lastStats ?? { connections: [], partialFrameBytes: 0 };
       if (!slot.ready) return Promise.resolve(last);
-      const key = `${slot.index}:${seq}`;
-      return new Promise<WorkerStats>((resolve) => {
-        const timer = setTimeout(() => {
-          this.statsWaiters.delete(key);
-          resolve(last);
-        }, STATS_TIMEOUT_MS);
-        this.statsWaiters.set(key, (stats) => {
-          clearTimeout(timer);
-          this.statsWaiters.delete(key);
-          resolve(stats);
-        });
-        slot.worker.postMessage({ t: 'stats', seq } satisfies ToWorker);
-      });
+      return askWorker(this.statsWaiters, `${slot.index}:${seq}`, STATS_TIMEOUT_MS, last, () =>
+        slot.worker.postMessage({ t: 'stats', seq } satisfies ToWorker),
+      );
     });
     const all = await Promise.all(replies);
     return { connections: all.flatMap((s) => s.connections), partialFrameBytes: all.reduce((sum, s) => sum + s.partialFrameBytes, 0) };
@@ -455,21 +445,14 @@ export class WorkerPool {
   async reload(generation: number): Promise<void> {
     const live = this.slots.filter((s) => s.ready);
     const results = await Promise.all(
-      live.map(
-        (slot) =>
-          new Promise<string | undefined>((resolve) => {
-            const key = `${slot.index}:${generation}`;
-            const timer = setTimeout(() => {
-              this.loadWaiters.delete(key);
-              resolve(`worker ${slot.index} did not load the module within ${RELOAD_TIMEOUT_MS / 1000} s`);
-            }, RELOAD_TIMEOUT_MS);
-            this.loadWaiters.set(key, (error) => {
-              clearTimeout(timer);
-              this.loadWaiters.delete(key);
-              resolve(error);
-            });
-            slot.worker.postMessage({ t: 'reload', generation } satisfies ToWorker);
-          }),
+      live.map((slot) =>
+        askWorker(
+          this.loadWaiters,
+          `${slot.index}:${generation}`,
+          RELOAD_TIMEOUT_MS,
+          `worker ${slot.index} did not load the module within ${RELOAD_TIMEOUT_MS / 1000} s`,
+          () => slot.worker.postMessage({ t: 'reload', generation } satisfies ToWorker),
+        ),
       ),
     );
     const failed = results.find((r) => r !== undefined);
@@ -484,6 +467,33 @@ export class WorkerPool {
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+/**
+ * Sends a request to a worker (`post`) and resolves with its reply, which
+ * the message handler delivers through `waiters.get(key)`; or with
+ * `onTimeout` after `timeoutMs`, so that one stuck worker never holds the
+ * caller up. The waiter is removed either way.
+ */
+function askWorker<T>(
+  waiters: Map<string, (reply: T) => void>,
+  key: string,
+  timeoutMs: number,
+  onTimeout: T,
+  post: () => void,
+): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const timer = setTimeout(() => {
+      waiters.delete(key);
+      resolve(onTimeout);
+    }, timeoutMs);
+    waiters.set(key, (reply) => {
+      clearTimeout(timer);
+      waiters.delete(key);
+      resolve(reply);
+    });
+    post();
+  });
 }
 
 /**
