@@ -233,16 +233,22 @@ async function versionOf(peer: Awaited<ReturnType<typeof openTask>>['peer'], tim
   return expectCase(await peer.next(), 'point').fieldsDouble.version;
 }
 
+/** `udf-run versioned --socket` over a fresh versionedPackage(), with one task open on version 1. */
+async function serveVersioned(extra: string[], task: string) {
+  const pkg = versionedPackage();
+  const sock = sockPath();
+  const proc = new UdfRunProcess(['versioned', '--module', path.join(pkg, 'index.js'), '--socket', sock, ...extra]);
+  await proc.waitForStderr('"listening"');
+  const opened = await openTask(sock, task, 0);
+  expect(await versionOf(opened.peer, 1n)).toBe(1);
+  return { pkg, sock, proc, task: opened };
+}
+
 describe('reload', () => {
   test.each([[[] as string[]], [['--workers', '2']]])(
     'SIGHUP %j: new connections run the new code, open ones keep theirs; a broken module keeps the old',
     async (extra) => {
-      const pkg = versionedPackage();
-      const sock = sockPath();
-      const proc = new UdfRunProcess(['versioned', '--module', path.join(pkg, 'index.js'), '--socket', sock, ...extra]);
-      await proc.waitForStderr('"listening"');
-      const a = await openTask(sock, 'before', 0);
-      expect(await versionOf(a.peer, 1n)).toBe(1);
+      const { pkg, sock, proc, task: a } = await serveVersioned(extra, 'before');
 
       writeVersioned(path.join(pkg, 'index.js'), 2);
       fs.writeFileSync(path.join(pkg, 'lib', 'bump.js'), 'exports.bump = (v) => v * 10;');
@@ -269,12 +275,7 @@ describe('reload', () => {
   test.each([[[] as string[]], [['--workers', '2']]])(
     'SIGHUP %j while stopping reloads nothing; the open task finishes, exit 0',
     async (extra) => {
-      const pkg = versionedPackage();
-      const sock = sockPath();
-      const proc = new UdfRunProcess(['versioned', '--module', path.join(pkg, 'index.js'), '--socket', sock, ...extra]);
-      await proc.waitForStderr('"listening"');
-      const a = await openTask(sock, 'draining', 0);
-      expect(await versionOf(a.peer, 1n)).toBe(1);
+      const { pkg, proc, task: a } = await serveVersioned(extra, 'draining');
       proc.kill('SIGTERM');
       await proc.waitForStderr('received SIGTERM');
       writeVersioned(path.join(pkg, 'index.js'), 2);
