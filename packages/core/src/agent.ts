@@ -23,6 +23,7 @@ import { PartialFrame } from './partial-frame';
 import type { BeginBatch, EndBatch, Point, Request, Response } from './protocol/udf';
 import { lowerReadAhead, ReadPacer } from './read-pacer';
 import { EOF, QueuedBody, RequestQueue } from './request-queue';
+import { isThenable, type Thenable } from './thenable';
 
 export type { AgentOptions } from './agent-options';
 
@@ -65,14 +66,6 @@ type LifecycleState = typeof OPEN | typeof DRAINING | typeof STOPPING | typeof E
 const STATE_NAMES = ['open', 'draining', 'stopping', 'ending', 'settled'] as const;
 /** Agent.state: where the conversation is in its lifecycle (see agent.ts). */
 export type AgentState = (typeof STATE_NAMES)[number];
-
-interface Thenable {
-  then(onFulfilled: (value: unknown) => void, onRejected: (reason: unknown) => void): unknown;
-}
-
-function isThenable(value: unknown): value is Thenable {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as Thenable).then === 'function';
-}
 
 /**
  * Runs one conversation with Kapacitor: reads framed Requests from `input`,
@@ -556,19 +549,11 @@ export class Agent implements Emitter {
       observe((performance.now() - start) / 1000);
       return;
     }
-    const done = (): void => observe((performance.now() - start) / 1000);
     // A native promise adopting the thenable (whatever its then() returns).
-    const timed = Promise.resolve(result as PromiseLike<unknown>).then(
-      (value) => {
-        done();
-        return value;
-      },
-      (err: unknown) => {
-        done();
-        throw err;
-      },
+    this.await(
+      'point',
+      Promise.resolve(result).finally(() => observe((performance.now() - start) / 1000)),
     );
-    this.await('point', timed);
   }
 
   private dispatch(req: Request): void {

@@ -11,3 +11,4 @@ export { DURATION_UNIT_NS, parseDurationLiteral } from './duration-literal';
 export { describeError } from './errors';
 export { compareUtf8, setOwn, sortedKeys } from './map-keys';
 export { nameOption } from './option-names';
+export { isThenable } from './thenable';

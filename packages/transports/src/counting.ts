@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BeginBatch, EndBatch, Handler, MaybePromise } from '@kapacitor-udf/core';
+import { isThenable } from '@kapacitor-udf/core/internal';
 import { type ConnectionStats, LATENCY_SAMPLE_EVERY, type LatencyHistogram } from './connection-stats';
 
 // Invariant: LATENCY_SAMPLE_EVERY is a power of two, so `n & SAMPLE_MASK` is `n % LATENCY_SAMPLE_EVERY`.
@@ -15,18 +16,8 @@ const SAMPLE_MASK = LATENCY_SAMPLE_EVERY - 1;
 function timed<T, R>(histogram: LatencyHistogram, fn: (value: T) => R, value: T): R {
   const start = performance.now();
   const result = fn(value);
-  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-    const done = (): void => histogram.observe((performance.now() - start) / 1000);
-    return (result as unknown as PromiseLike<unknown>).then(
-      (v) => {
-        done();
-        return v;
-      },
-      (err: unknown) => {
-        done();
-        throw err;
-      },
-    ) as unknown as R;
+  if (isThenable(result)) {
+    return Promise.resolve(result).finally(() => histogram.observe((performance.now() - start) / 1000)) as unknown as R;
   }
   histogram.observe((performance.now() - start) / 1000);
   return result;
